@@ -1,0 +1,38 @@
+"""cffi (API mode) build script for ``fisch._chipmodel``, the compiled chip model.
+
+Used by ``setup.py`` through ``cffi_modules``. Paths are found from this file and written relative
+to the repository root, since setuptools rejects absolute paths and builds with the root as its
+working directory; ``python csrc/build_cffi.py`` also builds in the root, from any directory.
+Every ``csrc/*.c`` is compiled in (the same set that ``make csan`` tests).
+"""
+
+from pathlib import Path
+
+from cffi import FFI
+
+ROOT = Path(__file__).resolve().parent.parent
+CSRC = Path(__file__).resolve().parent
+
+
+def _rel(paths: list[Path]) -> list[str]:
+    return sorted(p.relative_to(ROOT).as_posix() for p in paths)
+
+
+ffibuilder = FFI()
+ffibuilder.cdef(
+    """
+    const char *bss2_chip_version(void);
+    int bss2_chip_abi(void);
+    """
+)
+ffibuilder.set_source(
+    "fisch._chipmodel",
+    '#include "chip.h"',
+    sources=_rel(list(CSRC.glob("*.c"))),
+    depends=_rel(list(CSRC.glob("*.h"))),
+    include_dirs=_rel([CSRC]),
+    extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wextra"],
+)
+
+if __name__ == "__main__":
+    ffibuilder.compile(tmpdir=str(ROOT), verbose=True)  # cffi chdirs into tmpdir to build

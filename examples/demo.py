@@ -1,0 +1,51 @@
+"""Demo: the BrainScaleS-2 (HX v3) chip as the coordinate layer sees it.
+
+Until the chip model exists this prints the chip's geometry from ``halco`` and a few of the
+conversions users rely on when they address neurons, synapses and routing.
+"""
+
+from __future__ import annotations
+
+import halco
+from halco import iter_all
+
+
+def main() -> None:
+    """Print the chip geometry and example conversions."""
+    rows = [
+        ("atomic neurons", halco.AtomicNeuronOnDLS, "2 rows x 256 columns"),
+        ("synapses", halco.SynapseOnDLS, "2 synrams x 256 rows x 256 columns"),
+        ("synapse quads", halco.SynapseQuadOnDLS, "4 synapses per 32-bit access"),
+        ("synapse drivers", halco.SynapseDriverOnDLS, "128 per hemisphere, 2 rows each"),
+        ("PADI buses", halco.PADIBusOnDLS, "4 per hemisphere"),
+        ("crossbar inputs", halco.CrossbarInputOnDLS, "8 neuron outputs, 4 L2, 8 background"),
+        ("crossbar outputs", halco.CrossbarOutputOnDLS, "8 PADI buses, 4 L2 to the FPGA"),
+        ("crossbar nodes", halco.CrossbarNodeOnDLS, "sparse 12 x 20 grid"),
+        ("background sources", halco.BackgroundSpikeSourceOnDLS, "Poisson/regular generators"),
+        ("CapMem cells", halco.CapMemCellOnDLS, "4 blocks x 130 columns x 24 rows"),
+        ("CADC channels", halco.CADCChannelConfigOnDLS, "causal + acausal per column"),
+        ("PPU memory words", halco.PPUMemoryWordOnDLS, "2 PPUs x 16 KiB"),
+    ]
+    print("BrainScaleS-2 (HX v3) geometry")
+    for label, coord, note in rows:
+        print(f"  {label:<20} {coord.size:>7}  {coord.__name__:<28} {note}")
+
+    neuron = halco.AtomicNeuronOnDLS(halco.NeuronColumnOnDLS(130), halco.NeuronRowOnDLS.bottom)
+    print(f"\nOne neuron, {neuron!r}, and the registers it lives in:")
+    for conversion in ("toNeuronConfigOnDLS", "toNeuronBackendConfigOnDLS", "toCapMemBlockOnDLS",
+                       "toSynramOnDLS", "toSynapseQuadColumnOnDLS"):  # fmt: skip
+        print(f"  .{conversion}() = {getattr(neuron, conversion)()!r}")
+    output = neuron.x().toNeuronEventOutputOnDLS()
+    print(f"  its spikes leave on {output!r} -> {output.toCrossbarInputOnDLS()!r}")
+
+    driver = halco.SynapseDriverOnSynapseDriverBlock(13)
+    print(f"\n{driver!r} listens on {driver.toPADIBusOnPADIBusBlock()!r} and drives rows "
+          f"{[int(r) for r in driver.toSynapseRowOnSynram()]}")  # fmt: skip
+    leak = sum(1 for c in iter_all(halco.CapMemCellOnDLS)
+               if c.toCapMemRowOnCapMemBlock() == halco.CapMemRowOnCapMemBlock.v_leak
+               and not c.toCapMemColumnOnCapMemBlock().isShared())  # fmt: skip
+    print(f"CapMem cells holding a neuron's v_leak: {leak}")
+
+
+if __name__ == "__main__":
+    main()
