@@ -470,9 +470,11 @@ class Mixin(Coordinate):
     @classmethod
     def _build(cls, local: object, outer: object) -> Any:
         lo = cls.LOCAL._coerce(local, cls.__name__, cls._names[0])._e - cls.LOCAL.min
-        out = 0 if outer is None else cls.OUTER._coerce(outer, cls.__name__, cls._names[1])._e
+        out = 0
+        if outer is not None:  # the outer part defaults to its first value
+            out = cls.OUTER._coerce(outer, cls.__name__, cls._names[1])._e - cls.OUTER.min
         self = _new(cls)
-        self._e = (out - cls.OUTER.min if outer is not None else 0) * cls.LOCAL.size + lo
+        self._e = out * cls.LOCAL.size + lo
         return self
 
     def _local(self) -> Any:
