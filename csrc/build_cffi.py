@@ -23,11 +23,15 @@ ffibuilder.cdef(
     """
     const char *bss2_chip_version(void);
     int bss2_chip_abi(void);
+    int bss2_ut_from_fpga_payload_bits(int header);
+    int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *header,
+                                     uint8_t *payload_high, uint64_t *payload, size_t capacity,
+                                     size_t *err_offset);
     """
 )
 ffibuilder.set_source(
     "fisch._chipmodel",
-    '#include "chip.h"',
+    '#include "chip.h"\n#include "ut.h"',
     sources=_rel(list(CSRC.glob("*.c"))),
     depends=_rel(list(CSRC.glob("*.h"))),
     include_dirs=_rel([CSRC]),

@@ -1,13 +1,123 @@
 """FPGA word layer of the BrainScaleS-2 SDK, mirroring the real fisch and hxcomm.
 
-It will hold the FPGA word containers (``Omnibus``, ``Timer``, ``WaitUntil``, ``Barrier``,
-``SpikePack1ToChip`` … ``SpikePack3ToChip``, ``ResetChip``, JTAG words), the bit-exact UT message
-dictionary and codec, a word-level ``PlaybackProgramBuilder``, the response decoder (tickets,
-spikes, MADC samples, timeouts, chip-time reconstruction) and ``fisch.connection`` with its
-executors (chip model, Ethernet HostARQ/UDP, setup emulator, zero mock). Today it exposes only the
-version of the compiled chip model.
+Word containers (``Omnibus``, ``Timer``, ``WaitUntil``, ``Barrier``, spike packs, JTAG words)
+encode to the bit-exact UT messages of HX v3; the word-level ``PlaybackProgramBuilder`` collects
+them into a ``PlaybackProgram``; ``run(connection, program)`` executes it on a connection from
+``fisch.connection`` and decodes the answer into tickets, spikes and MADC samples.
+
+>>> from halco import OmnibusAddress, TimerOnDLS
+>>> from fisch import Omnibus, PlaybackProgramBuilder, Timer, run
+>>> from fisch.connection import ZeroMockConnection
+>>> builder = PlaybackProgramBuilder()
+>>> builder.write(TimerOnDLS(), Timer())
+>>> ticket = builder.read(OmnibusAddress(0x8000_0000))
+>>> program = builder.done()
+>>> [hex(w) for w in program.to_fpga_words().tolist()]
+['0x400000000000000', '0xb00001f80000000', '0xa00000000000000']
+>>> with ZeroMockConnection() as connection:
+...     info = run(connection, program)
+>>> ticket.get()
+[Omnibus(Omnibus.Value(word=0, byte_enables=(True, True, True, True)))]
 """
 
+from fisch._builder import ContainerTicket, PlaybackProgramBuilder
 from fisch._chip import chip_model_version
+from fisch._codec import (
+    FromFPGAMessages,
+    decode_from_fpga,
+    decode_to_fpga,
+    encode_from_fpga,
+    encode_to_fpga,
+)
+from fisch._container import Container, containers
+from fisch._event import (
+    FPGA_CLOCK_CYCLES_PER_US,
+    MADC_SAMPLE_DTYPE,
+    SPIKE_DTYPE,
+    ChipTime,
+    FPGATime,
+    HighspeedLinkNotification,
+    MADCSampleFromChip,
+    SpikeFromChip,
+    TimeoutNotification,
+)
+from fisch._instructions import (
+    FROM_FPGA_DICTIONARY,
+    TO_FPGA_DICTIONARY,
+    Field,
+    Instruction,
+    instruction,
+    instructions,
+)
+from fisch._jtag import (
+    JTAGClockScaler,
+    JTAGIdCode,
+    JTAGPhyRegister,
+    JTAGPLLRegister,
+    OmnibusChipOverJTAG,
+    ResetJTAGTap,
+)
+from fisch._program import PLAYBACK_MEMORY_SIZE_TO_FPGA, PlaybackProgram
+from fisch._run import RunTimeInfo, run
+from fisch._words import (
+    Barrier,
+    NullPayloadReadable,
+    Omnibus,
+    PollingOmnibusBlock,
+    ResetChip,
+    SpikePack1ToChip,
+    SpikePack2ToChip,
+    SpikePack3ToChip,
+    SystimeSync,
+    Timer,
+    WaitUntil,
+)
 
-__all__: list[str] = ["chip_model_version"]
+__all__ = [
+    "FPGA_CLOCK_CYCLES_PER_US",
+    "FROM_FPGA_DICTIONARY",
+    "MADC_SAMPLE_DTYPE",
+    "PLAYBACK_MEMORY_SIZE_TO_FPGA",
+    "SPIKE_DTYPE",
+    "TO_FPGA_DICTIONARY",
+    "Barrier",
+    "ChipTime",
+    "Container",
+    "ContainerTicket",
+    "FPGATime",
+    "Field",
+    "FromFPGAMessages",
+    "HighspeedLinkNotification",
+    "Instruction",
+    "JTAGClockScaler",
+    "JTAGIdCode",
+    "JTAGPLLRegister",
+    "JTAGPhyRegister",
+    "MADCSampleFromChip",
+    "NullPayloadReadable",
+    "Omnibus",
+    "OmnibusChipOverJTAG",
+    "PlaybackProgram",
+    "PlaybackProgramBuilder",
+    "PollingOmnibusBlock",
+    "ResetChip",
+    "ResetJTAGTap",
+    "RunTimeInfo",
+    "SpikeFromChip",
+    "SpikePack1ToChip",
+    "SpikePack2ToChip",
+    "SpikePack3ToChip",
+    "SystimeSync",
+    "TimeoutNotification",
+    "Timer",
+    "WaitUntil",
+    "chip_model_version",
+    "containers",
+    "decode_from_fpga",
+    "decode_to_fpga",
+    "encode_from_fpga",
+    "encode_to_fpga",
+    "instruction",
+    "instructions",
+    "run",
+]

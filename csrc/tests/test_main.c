@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "chip.h"
+#include "ut.h"
 
 static int passed, failed;
 
@@ -15,7 +16,47 @@ static void check(int ok, const char *what) {
     }
 }
 
+static void test_ut_decode(void) {
+    uint8_t h[8];
+    uint8_t hi[8];
+    uint64_t p[8];
+    size_t off = 99;
+    /* spike pack 1 (label 0x1234, timestamp 0x56), then a comma word, then omnibus data */
+    uint64_t words[3] = {0x0A00000000561234ull, 0x8000000000000000ull, 0x01000000DEADBEEFull};
+    int64_t n = bss2_ut_decode_from_fpga(words, 3, h, hi, p, 8, &off);
+    check(n == 2, "decode: two messages around a comma word");
+    check(h[0] == 10 && p[0] == 0x561234ull && hi[0] == 0, "decode: spike pack 1 payload");
+    check(h[1] == 1 && p[1] == 0xDEADBEEFull, "decode: omnibus data payload");
+
+    /* an 80-bit spike pack 3 followed by a 64-bit loopback halt and a comma flush */
+    uint64_t packed[3] = {0x0C11111122222233ull, 0x3333020000000000ull, 0x0000800000000000ull};
+    n = bss2_ut_decode_from_fpga(packed, 3, h, hi, p, 8, &off);
+    check(n == 2, "decode: 80-bit message then 64-bit message");
+    check(h[0] == 12 && hi[0] == 0x11 && p[0] == 0x1111222222333333ull, "decode: 72-bit payload");
+    check(h[1] == 2 && p[1] == 0, "decode: unaligned loopback halt");
+
+    uint64_t unknown[1] = {0x0D00000000000000ull};
+    n = bss2_ut_decode_from_fpga(unknown, 1, h, hi, p, 8, &off);
+    check(n == BSS2_UT_UNKNOWN_HEADER && off == 0, "decode: unknown header 13");
+
+    uint64_t truncated[1] = {0x0C00000000000000ull};
+    n = bss2_ut_decode_from_fpga(truncated, 1, h, hi, p, 8, &off);
+    check(n == BSS2_UT_TRUNCATED && off == 0, "decode: truncated 80-bit message");
+
+    uint64_t padding[1] = {0x0100000100000000ull};
+    n = bss2_ut_decode_from_fpga(padding, 1, h, hi, p, 8, &off);
+    check(n == BSS2_UT_NONZERO_PADDING, "decode: bit above a 32-bit payload");
+
+    check(bss2_ut_decode_from_fpga(words, 3, h, hi, p, 2, &off) == BSS2_UT_CAPACITY,
+          "decode: capacity below nwords");
+    check(bss2_ut_decode_from_fpga(NULL, 3, h, hi, p, 8, &off) == BSS2_UT_NULL, "decode: NULL");
+    check(bss2_ut_decode_from_fpga(NULL, 0, NULL, NULL, NULL, 0, NULL) == 0, "decode: empty");
+    check(bss2_ut_from_fpga_payload_bits(12) == 72 && bss2_ut_from_fpga_payload_bits(13) == -1,
+          "payload bits table");
+}
+
 int main(void) {
+    test_ut_decode();
     check(strcmp(bss2_chip_version(), "0.1.0") == 0, "bss2_chip_version() == \"0.1.0\"");
     check(bss2_chip_abi() == 1, "bss2_chip_abi() == 1");
     printf("%d passed, %d failed\n", passed, failed);

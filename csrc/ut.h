@@ -1,0 +1,32 @@
+/* UT message framing of the from-FPGA word stream (HX v3; reference bss2-lowlevel.md §6.1). */
+#ifndef BSS2_UT_H
+#define BSS2_UT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Status codes of bss2_ut_decode_from_fpga (negative = error). */
+#define BSS2_UT_UNKNOWN_HEADER (-1)  /* header >= 13 without the comma bit */
+#define BSS2_UT_TRUNCATED (-2)       /* the stream ends inside a message */
+#define BSS2_UT_NONZERO_PADDING (-3) /* bits between header and payload are set */
+#define BSS2_UT_CAPACITY (-4)        /* output arrays too small (capacity < nwords) */
+#define BSS2_UT_NULL (-5)            /* a required pointer is NULL */
+
+/* Number of instructions in the from-FPGA dictionary. */
+#define BSS2_UT_FROM_FPGA_COUNT 13
+
+/* Payload width in bits of from-FPGA instruction `header`, or -1 if unknown. */
+int bss2_ut_from_fpga_payload_bits(int header);
+
+/* Decode `nwords` 64-bit words of the from-FPGA stream (each word's most significant byte first
+ * on the wire) into messages, with the semantics of the hxcomm decoder: at every message start a
+ * set top bit (comma) discards the rest of the current word; otherwise the byte is the header and
+ * the message takes 8 bytes (10 for the 3-packs, headers 9 and 12). Payloads are right-aligned:
+ * bits 0-63 go to payload[i], bits 64-71 to payload_high[i]. The arrays must hold `capacity`
+ * entries; capacity >= nwords always suffices. Returns the number of messages, or a negative
+ * BSS2_UT_* code with *err_offset set to the byte offset of the offending message. */
+int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *header,
+                                 uint8_t *payload_high, uint64_t *payload, size_t capacity,
+                                 size_t *err_offset);
+
+#endif /* BSS2_UT_H */

@@ -1,0 +1,239 @@
+"""Bit-exact UT codec in both directions, for whole numpy arrays of messages.
+
+To the FPGA every message is one 64-bit word (header in the top byte, payload right-aligned).
+From the FPGA, messages of 64 or 80 bits are packed MSB-first into 64-bit words and a flush pads
+the last word with a comma: the bit right after the last message is set, and the receiver drops
+the rest of that word (reference §6.1, hxcomm ``encoder.tcc`` / ``decoder.tcc``). Framing of the
+from-FPGA stream is a sequential state machine and runs in C (``csrc/ut_codec.c``); everything
+else is vectorised numpy.
+
+>>> import numpy as np
+>>> hex(int(encode_to_fpga(np.array([5]), np.array([1250]))[0]))
+'0x5000000000004e2'
+>>> m = decode_from_fpga(encode_from_fpga(np.array([10]), np.array([0x561234])))
+>>> int(m.header[0]), hex(int(m.payload[0]))
+(10, '0x561234')
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from fisch._chip import ffi, lib
+from fisch._instructions import FROM_FPGA_DICTIONARY, TO_FPGA_DICTIONARY
+from fisch.errors import FieldRangeError, UnknownInstructionError, UTDecodeError
+
+__all__ = [
+    "FromFPGAMessages",
+    "decode_from_fpga",
+    "decode_to_fpga",
+    "encode_from_fpga",
+    "encode_to_fpga",
+]
+
+_U64 = np.dtype(np.uint64)
+_SHIFT = np.uint64(56)
+_BODY = np.uint64((1 << 56) - 1)
+#: Payload mask per to-FPGA header (16 entries).
+_TO_MASK = np.array([(1 << i.size) - 1 for i in TO_FPGA_DICTIONARY], dtype=np.uint64)
+#: Payload bits per from-FPGA header (13 entries) and message length in bytes.
+_FROM_BITS = np.array([i.size for i in FROM_FPGA_DICTIONARY], dtype=np.int64)
+_FROM_LEN = np.array([i.word_width // 8 for i in FROM_FPGA_DICTIONARY], dtype=np.int64)
+_LONG = _FROM_LEN[np.arange(len(FROM_FPGA_DICTIONARY))] == 10
+
+
+class FromFPGAMessages(NamedTuple):
+    """Decoded from-FPGA messages as parallel arrays (payload bits 64-71 in ``payload_high``)."""
+
+    header: npt.NDArray[np.uint8]
+    payload: npt.NDArray[np.uint64]
+    payload_high: npt.NDArray[np.uint8]
+
+
+def _words(words: npt.ArrayLike, what: str) -> npt.NDArray[np.uint64]:
+    arr = np.asarray(words)
+    if arr.ndim != 1:
+        raise ValueError(f"{what} must be a one-dimensional array of words, got shape {arr.shape}")
+    if arr.dtype != _U64:
+        if arr.size and not np.issubdtype(arr.dtype, np.integer):
+            raise TypeError(f"{what} must hold unsigned 64-bit words, got dtype {arr.dtype}")
+        if arr.size and (np.issubdtype(arr.dtype, np.signedinteger) and arr.min() < 0):
+            raise FieldRangeError(f"{what} must hold unsigned 64-bit words, got {arr.min()}")
+        arr = arr.astype(_U64)
+    return np.ascontiguousarray(arr)
+
+
+def encode_to_fpga(headers: npt.ArrayLike, payloads: npt.ArrayLike) -> npt.NDArray[np.uint64]:
+    """Return the to-FPGA words of messages given as header and payload arrays.
+
+    Raises
+    ------
+    UnknownInstructionError
+        If a header is not in the to-FPGA dictionary (0..15).
+    FieldRangeError
+        If a payload is wider than its instruction's payload.
+    """
+    h = np.asarray(headers, dtype=np.int64)
+    p = _words(payloads, "payloads")
+    if h.shape != p.shape:
+        raise ValueError(f"headers {h.shape} and payloads {p.shape} differ in shape")
+    bad = np.flatnonzero((h < 0) | (h >= len(TO_FPGA_DICTIONARY)))
+    if bad.size:
+        i = int(bad[0])
+        raise UnknownInstructionError(
+            f"to-FPGA header of message {i} must be in [0, {len(TO_FPGA_DICTIONARY) - 1}], "
+            f"got {int(h[i])}"
+        )
+    over = np.flatnonzero(p & ~_TO_MASK[h])
+    if over.size:
+        i = int(over[0])
+        TO_FPGA_DICTIONARY[int(h[i])].check_payload(int(p[i]))
+    return (h.astype(_U64) << _SHIFT) | p
+
+
+def decode_to_fpga(
+    words: npt.ArrayLike,
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint64]]:
+    """Split to-FPGA words into header and payload arrays.
+
+    Raises
+    ------
+    UnknownInstructionError
+        If a header is not in the to-FPGA dictionary.
+    UTDecodeError
+        If bits between header and payload are set.
+    """
+    w = _words(words, "to-FPGA words")
+    h = w >> _SHIFT
+    bad = np.flatnonzero(h >= len(TO_FPGA_DICTIONARY))
+    if bad.size:
+        i = int(bad[0])
+        raise UnknownInstructionError(
+            f"to-FPGA word {i} ({int(w[i]):#018x}) has header {int(h[i])}; the dictionary has "
+            f"headers 0..{len(TO_FPGA_DICTIONARY) - 1}"
+        )
+    p = w & _BODY
+    over = np.flatnonzero(p & ~_TO_MASK[h.astype(np.intp)])
+    if over.size:
+        i = int(over[0])
+        ins = TO_FPGA_DICTIONARY[int(h[i])]
+        raise UTDecodeError(
+            f"to-FPGA word {i} ({int(w[i]):#018x}) sets bits above the {ins.size}-bit payload "
+            f"of {ins.name}"
+        )
+    return h.astype(np.uint8), p
+
+
+def encode_from_fpga(
+    headers: npt.ArrayLike,
+    payloads: npt.ArrayLike,
+    payloads_high: npt.ArrayLike | None = None,
+) -> npt.NDArray[np.uint64]:
+    """Return the from-FPGA word stream of the given messages, comma-flushed.
+
+    ``payloads_high`` holds payload bits 64-71 (only the 72-bit 3-packs use them).
+
+    Raises
+    ------
+    UnknownInstructionError
+        If a header is not in the from-FPGA dictionary (0..12).
+    FieldRangeError
+        If a payload is wider than its instruction's payload.
+    """
+    h = np.asarray(headers, dtype=np.int64)
+    p = _words(payloads, "payloads")
+    hi = np.zeros(h.shape, np.uint64) if payloads_high is None else _words(payloads_high, "hi")
+    if not h.shape == p.shape == hi.shape:
+        raise ValueError(f"headers {h.shape}, payloads {p.shape}, high {hi.shape} differ in shape")
+    bad = np.flatnonzero((h < 0) | (h >= len(FROM_FPGA_DICTIONARY)))
+    if bad.size:
+        i = int(bad[0])
+        raise UnknownInstructionError(
+            f"from-FPGA header of message {i} must be in [0, {len(FROM_FPGA_DICTIONARY) - 1}], "
+            f"got {int(h[i])}"
+        )
+    bits = _FROM_BITS[h]
+    long = _LONG[h]
+    small = np.minimum(bits, 63).astype(np.uint64)
+    over = np.where(long, hi >> np.uint64(8), (p >> small) | hi)
+    over[bits == 64] = hi[bits == 64]  # no from-FPGA payload is exactly 64 bits; kept for safety
+    bad = np.flatnonzero(over)
+    if bad.size:
+        i = int(bad[0])
+        ins = FROM_FPGA_DICTIONARY[int(h[i])]
+        raise FieldRangeError(
+            f"payload of message {i} ({ins.name}) must fit {ins.size} bits, got "
+            f"{(int(hi[i]) << 64) | int(p[i]):#x}"
+        )
+    n = h.size
+    rows = np.zeros((n, 10), np.uint8)
+    rows[:, 0] = h
+    be = p.astype(">u8").view(np.uint8).reshape(n, 8)
+    rows[long, 1] = hi[long]
+    rows[long, 2:] = be[long]
+    rows[~long, 1:8] = be[~long, 1:]
+    take = np.arange(10) < _FROM_LEN[h][:, None]
+    stream = rows[take]
+    rest = (-stream.size) % 8
+    if rest:
+        pad = np.zeros(rest, np.uint8)
+        pad[0] = 0x80
+        stream = np.concatenate([stream, pad])
+    return stream.view(">u8").astype(_U64)
+
+
+def decode_from_fpga(words: npt.ArrayLike) -> FromFPGAMessages:
+    """Frame a from-FPGA word stream into messages (comma words and comma flushes dropped).
+
+    Raises
+    ------
+    UnknownInstructionError
+        If a message header is not in the from-FPGA dictionary.
+    UTDecodeError
+        If the stream ends inside a message or a message sets bits outside its payload.
+    """
+    w = _words(words, "from-FPGA words")
+    n = w.size
+    header = np.empty(n, np.uint8)
+    high = np.empty(n, np.uint8)
+    payload = np.empty(n, np.uint64)
+    off = ffi.new("size_t *")
+    count = lib.bss2_ut_decode_from_fpga(
+        ffi.from_buffer("uint64_t[]", w),
+        n,
+        ffi.from_buffer("uint8_t[]", header, require_writable=True),
+        ffi.from_buffer("uint8_t[]", high, require_writable=True),
+        ffi.from_buffer("uint64_t[]", payload, require_writable=True),
+        n,
+        off,
+    )
+    if count < 0:
+        _raise_decode(int(count), int(off[0]), w)
+    return FromFPGAMessages(header[:count], payload[:count], high[:count])
+
+
+def _raise_decode(code: int, offset: int, words: npt.NDArray[np.uint64]) -> None:
+    where = f"byte {offset} (word {offset // 8}: {int(words[offset // 8]):#018x})"
+    byte = (int(words[offset // 8]) >> (56 - 8 * (offset % 8))) & 0xFF
+    if code == -1:
+        raise UnknownInstructionError(
+            f"from-FPGA stream: unknown UT header {byte} at {where}; the dictionary has headers "
+            f"0..{len(FROM_FPGA_DICTIONARY) - 1}"
+        )
+    ins = FROM_FPGA_DICTIONARY[byte] if byte < len(FROM_FPGA_DICTIONARY) else None
+    name = ins.name if ins else "?"
+    if code == -2:
+        raise UTDecodeError(
+            f"from-FPGA stream is truncated: {name} at {where} needs "
+            f"{ins.word_width // 8 if ins else '?'} bytes but the stream ends after "
+            f"{words.size * 8 - offset}"
+        )
+    if code == -3:
+        raise UTDecodeError(
+            f"from-FPGA stream: {name} at {where} sets bits above its "
+            f"{ins.size if ins else '?'}-bit payload"
+        )
+    raise RuntimeError(f"UT decoder failed with status {code}")  # pragma: no cover

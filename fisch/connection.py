@@ -1,0 +1,170 @@
+"""Connections: what executes a program's words and returns the FPGA's answer (reference §6.2).
+
+Every connection implements one small protocol: ``execute(words)`` takes the to-FPGA word stream
+(numpy ``uint64``, halt loopback included) and returns the from-FPGA word stream; ``close()``
+releases it; it is a context manager; ``supported_targets`` says whether it stands for hardware,
+simulation or both. ``connection_from_env()`` is the only place that reads environment variables.
+
+>>> import numpy as np
+>>> from fisch.connection import ZeroMockConnection
+>>> with ZeroMockConnection() as conn:
+...     [hex(w) for w in conn.execute(np.array([0x0A00000000000000], np.uint64)).tolist()]
+['0x200000000000000']
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from types import TracebackType
+from typing import ClassVar, Protocol, Self, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from fisch._codec import decode_to_fpga, encode_from_fpga
+from fisch._instructions import instruction
+from fisch.errors import ConnectionUnavailableError
+
+__all__ = [
+    "Connection",
+    "ConnectionBase",
+    "ZeroMockConnection",
+    "connection_from_env",
+]
+
+#: Targets a connection can stand for.
+TARGETS = frozenset({"hardware", "simulation"})
+
+
+@runtime_checkable
+class Connection(Protocol):
+    """The protocol every connection implements."""
+
+    supported_targets: ClassVar[frozenset[str]]
+
+    def execute(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+        """Execute to-FPGA words; return the from-FPGA words."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class ConnectionBase:
+    """Shared behaviour: closing, the context manager, a guard against use after close."""
+
+    supported_targets: ClassVar[frozenset[str]] = TARGETS
+
+    def __init__(self) -> None:
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` has been called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Release the connection; further ``execute`` calls raise."""
+        self._closed = True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def execute(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+        """Execute to-FPGA words; return the from-FPGA words.
+
+        Raises
+        ------
+        ConnectionUnavailableError
+            If the connection is closed.
+        """
+        if self._closed:
+            raise ConnectionUnavailableError(f"{type(self).__name__} is closed")
+        return self._execute(words)
+
+    def _execute(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+
+_ADDRESS = instruction("omnibus_to_fpga.Address").index
+_JTAG_DATA = instruction("to_fpga_jtag.Data").index
+_LOOPBACK = instruction("system.Loopback").index
+_FROM = {
+    "jtag": instruction("jtag_from_hicann.Data").index,
+    "omnibus": instruction("omnibus_from_fpga.Data").index,
+    "loopback": instruction("from_fpga_system.Loopback").index,
+}
+
+
+class ZeroMockConnection(ConnectionBase):
+    """Answers every Omnibus and JTAG read with 0 and echoes loopbacks (halt and tick).
+
+    For fast tests of the software stack; no chip behind it. ``ns_per_message`` throttles
+    execution like the real zero mock (sleeps that long per to-FPGA word).
+    """
+
+    def __init__(self, ns_per_message: int = 0) -> None:
+        super().__init__()
+        if ns_per_message < 0:
+            raise ValueError(f"ns_per_message must be >= 0, got {ns_per_message}")
+        self.ns_per_message = ns_per_message
+
+    def _execute(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+        h, p = decode_to_fpga(words)
+        omnibus_read = (h == _ADDRESS) & ((p >> np.uint64(36)) & np.uint64(1)).astype(bool)
+        jtag_keep = (h == _JTAG_DATA) & ((p >> np.uint64(48)) & np.uint64(1)).astype(bool)
+        loop = h == _LOOPBACK
+        answer = omnibus_read | jtag_keep | loop
+        headers = np.where(
+            omnibus_read, _FROM["omnibus"], np.where(jtag_keep, _FROM["jtag"], _FROM["loopback"])
+        )[answer]
+        payloads = np.where(loop, p, np.uint64(0))[answer]
+        if self.ns_per_message:
+            time.sleep(self.ns_per_message * 1e-9 * h.size)
+        return encode_from_fpga(headers, payloads)
+
+    def __repr__(self) -> str:
+        return f"ZeroMockConnection(ns_per_message={self.ns_per_message})"
+
+
+#: Environment variables ``connection_from_env`` reads, in order of precedence.
+ENV_ZERO_MOCK = "HXCOMM_ENABLE_ZERO_MOCK"
+
+
+def connection_from_env(environ: Mapping[str, str] | None = None) -> ConnectionBase:
+    """Return the connection the environment selects (first match wins).
+
+    1. ``HXCOMM_ENABLE_ZERO_MOCK=1``: a :class:`ZeroMockConnection`.
+
+    Raises
+    ------
+    ConnectionUnavailableError
+        If no variable selects a connection.
+    """
+    env = os.environ if environ is None else environ
+    if env.get(ENV_ZERO_MOCK) == "1":
+        return ZeroMockConnection()
+    raise ConnectionUnavailableError(
+        f"No executor backend found to connect to: set {ENV_ZERO_MOCK}=1 for the zero mock, "
+        "or construct a connection explicitly"
+    )
