@@ -29,4 +29,29 @@ int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *
                                  uint8_t *payload_high, uint64_t *payload, size_t capacity,
                                  size_t *err_offset);
 
+/* FPGA time of every message, as the playback decoder tracks it: each message advances the time
+ * by one cycle, a Systime message (header 5) sets it to its payload, a Sysdelta message (header 6)
+ * adds its payload; times wrap at 43 bits. */
+void bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n, uint64_t *out);
+
+/* Size in bytes of one unpacked event record (spike: label u16, fpga_time u64, chip_time u64;
+ * MADC sample: value u16, channel u8, fpga_time u64, chip_time u64; packed, little-endian). */
+#define BSS2_SPIKE_RECORD_BYTES 18
+#define BSS2_MADC_RECORD_BYTES 19
+
+/* Unpack the spike packs (madc = 0; headers 10-12) or MADC sample packs (madc = 1; headers 7-9)
+ * among n messages into records, in stream order (first element of a pack first), with the chip
+ * time reconstructed from each 8-bit timestamp (250 MHz) and the message's FPGA time. Returns the
+ * number of records, or BSS2_UT_CAPACITY if more than `capacity` would be written. */
+int64_t bss2_ut_unpack_events(const uint8_t *header, const uint64_t *payload,
+                              const uint8_t *payload_high, const uint64_t *fpga_time, size_t n,
+                              int madc, uint8_t *out, size_t capacity);
+
+/* Encode n from-FPGA messages MSB-first into 64-bit words, comma-flushing the last word.
+ * Returns the number of words, BSS2_UT_UNKNOWN_HEADER / BSS2_UT_NONZERO_PADDING (with *err_index
+ * set) for a bad message, or BSS2_UT_CAPACITY if `capacity` words do not suffice. */
+int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,
+                                 const uint8_t *payload_high, size_t n, uint64_t *out,
+                                 size_t capacity, size_t *err_index);
+
 #endif /* BSS2_UT_H */

@@ -97,3 +97,143 @@ int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *
     }
     return count;
 }
+
+#define SYSTIME_MASK ((1ull << 43) - 1u)
+
+void bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n, uint64_t *out) {
+    if (header == NULL || payload == NULL || out == NULL) {
+        return;
+    }
+    uint64_t t = 0;
+    for (size_t i = 0; i < n; i++) {
+        t = (t + 1u) & SYSTIME_MASK;
+        if (header[i] == 5) {
+            t = payload[i] & SYSTIME_MASK;
+        } else if (header[i] == 6) {
+            t = (t + payload[i]) & SYSTIME_MASK;
+        }
+        out[i] = t;
+    }
+}
+
+static void put_le(uint8_t *dst, uint64_t v, size_t bytes) {
+    for (size_t k = 0; k < bytes; k++) {
+        dst[k] = (uint8_t)(v >> (8u * k));
+    }
+}
+
+static uint64_t chip_time(uint64_t t, unsigned timestamp) {
+    uint64_t ct = (t & ~(uint64_t)0x7F) | (uint64_t)(timestamp >> 1);
+    if (ct > t) {
+        ct = (ct - 128u) & SYSTIME_MASK;
+    }
+    return ct;
+}
+
+int64_t bss2_ut_unpack_events(const uint8_t *header, const uint64_t *payload,
+                              const uint8_t *payload_high, const uint64_t *fpga_time, size_t n,
+                              int madc, uint8_t *out, size_t capacity) {
+    if (n == 0) {
+        return 0;
+    }
+    if (header == NULL || payload == NULL || payload_high == NULL || fpga_time == NULL) {
+        return BSS2_UT_NULL;
+    }
+    const unsigned first = madc ? 7u : 10u;
+    const size_t rec = madc ? BSS2_MADC_RECORD_BYTES : BSS2_SPIKE_RECORD_BYTES;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned h = header[i];
+        if (h < first || h > first + 2u) {
+            continue;
+        }
+        unsigned np = h - first + 1u;
+        if (count + np > capacity || out == NULL) {
+            return BSS2_UT_CAPACITY;
+        }
+        for (unsigned j = 0; j < np; j++) {
+            unsigned shift = 24u * (np - 1u - j);
+            uint64_t e = (shift < 64u) ? (payload[i] >> shift) : 0u;
+            if (shift > 40u) { /* element reaches into payload bits 64-71 */
+                e |= (uint64_t)payload_high[i] << (64u - shift);
+            }
+            e &= 0xFFFFFFu;
+            uint8_t *r = out + rec * count;
+            uint64_t ct = chip_time(fpga_time[i], (unsigned)(e >> 16));
+            if (madc) {
+                put_le(r, e & 0x3FFu, 2);
+                r[2] = (uint8_t)((e >> 10) & 1u);
+                put_le(r + 3, fpga_time[i], 8);
+                put_le(r + 11, ct, 8);
+            } else {
+                put_le(r, e & 0xFFFFu, 2);
+                put_le(r + 2, fpga_time[i], 8);
+                put_le(r + 10, ct, 8);
+            }
+            count++;
+        }
+    }
+    return (int64_t)count;
+}
+
+int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,
+                                 const uint8_t *payload_high, size_t n, uint64_t *out,
+                                 size_t capacity, size_t *err_index) {
+    size_t dummy = 0;
+    if (err_index == NULL) {
+        err_index = &dummy;
+    }
+    if (n == 0) {
+        return 0;
+    }
+    if (header == NULL || payload == NULL || payload_high == NULL || out == NULL) {
+        return BSS2_UT_NULL;
+    }
+    size_t pos = 0; /* byte position in the output stream */
+    for (size_t i = 0; i < n; i++) {
+        unsigned h = header[i];
+        if (h >= BSS2_UT_FROM_FPGA_COUNT) {
+            *err_index = i;
+            return BSS2_UT_UNKNOWN_HEADER;
+        }
+        int bits = payload_bits[h];
+        int over = (bits >= 64) ? ((payload_high[i] >> (bits - 64)) != 0)
+                                : (payload_high[i] != 0 || (payload[i] >> bits) != 0);
+        if (over) {
+            *err_index = i;
+            return BSS2_UT_NONZERO_PADDING;
+        }
+        size_t len = (h == 9 || h == 12) ? 10u : 8u;
+        if ((pos + len + 7u) / 8u > capacity) {
+            return BSS2_UT_CAPACITY;
+        }
+        if ((pos & 7u) == 0 && len == 8u) { /* aligned 64-bit message */
+            out[pos >> 3] = ((uint64_t)h << 56) | payload[i];
+            pos += 8;
+            continue;
+        }
+        uint8_t bytes[10];
+        bytes[0] = (uint8_t)h;
+        if (len == 10u) {
+            bytes[1] = payload_high[i];
+            for (size_t k = 0; k < 8; k++) {
+                bytes[2 + k] = (uint8_t)(payload[i] >> (56u - 8u * k));
+            }
+        } else {
+            for (size_t k = 0; k < 7; k++) {
+                bytes[1 + k] = (uint8_t)(payload[i] >> (48u - 8u * k));
+            }
+        }
+        for (size_t k = 0; k < len; k++, pos++) {
+            if ((pos & 7u) == 0) {
+                out[pos >> 3] = 0;
+            }
+            out[pos >> 3] |= (uint64_t)bytes[k] << (56u - 8u * (pos & 7u));
+        }
+    }
+    if (pos & 7u) { /* flush: a comma right after the last message */
+        out[pos >> 3] |= (uint64_t)0x80u << (56u - 8u * (pos & 7u));
+        pos = (pos | 7u) + 1u;
+    }
+    return (int64_t)(pos >> 3);
+}

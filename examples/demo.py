@@ -1,12 +1,15 @@
-"""Demo: the BrainScaleS-2 (HX v3) chip as the coordinate layer sees it.
+"""Demo: the BrainScaleS-2 (HX v3) chip as the coordinate and FPGA word layers see it.
 
-Until the chip model exists this prints the chip's geometry from ``halco`` and a few of the
-conversions users rely on when they address neurons, synapses and routing.
+Until the chip model exists this prints the chip's geometry from ``halco``, a few of the
+conversions users rely on when they address neurons, synapses and routing, and one small
+``fisch`` program: its words on the wire and its run on the zero-mock connection.
 """
 
 from __future__ import annotations
 
+import fisch
 import halco
+from fisch.connection import ZeroMockConnection
 from halco import iter_all
 
 
@@ -45,6 +48,28 @@ def main() -> None:
                if c.toCapMemRowOnCapMemBlock() == halco.CapMemRowOnCapMemBlock.v_leak
                and not c.toCapMemColumnOnCapMemBlock().isShared())  # fmt: skip
     print(f"CapMem cells holding a neuron's v_leak: {leak}")
+    wire()
+
+
+def wire() -> None:
+    """Build a small FPGA program, print its words and run it on the zero mock."""
+    builder = fisch.PlaybackProgramBuilder()
+    builder.write(halco.TimerOnDLS(), fisch.Timer())
+    builder.write(halco.OmnibusAddress(0x0016002A), fisch.Omnibus(0x81))
+    ticket = builder.read(halco.OmnibusAddress(0x0016002A))
+    labels = [halco.SpikeLabel(0x1234), halco.SpikeLabel(0x0042)]
+    builder.write(halco.SpikePack2ToChipOnDLS(), fisch.SpikePack2ToChip(labels))
+    builder.write(halco.WaitUntilOnFPGA(), fisch.WaitUntil(10 * fisch.FPGA_CLOCK_CYCLES_PER_US))
+    builder.write(halco.BarrierOnFPGA(), fisch.Barrier.omnibus)
+    program = builder.done()
+    print("\nA program on the wire (to-FPGA words, halt appended at execution):")
+    for word in program.to_fpga_words().tolist():
+        print(f"  {word:#018x}  {fisch.describe_to_fpga_word(word)}")
+    with ZeroMockConnection() as connection:
+        info = fisch.run(connection, program)
+    answer, when = ticket.get()[0], ticket.fpga_time().value()
+    print(f"zero mock answered the read with {answer!r} at fpga_time {when} "
+          f"({info.execution_duration / 1e3:.0f} us round trip)")  # fmt: skip
 
 
 if __name__ == "__main__":

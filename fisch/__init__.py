@@ -17,7 +17,7 @@ them into a ``PlaybackProgram``; ``run(connection, program)`` executes it on a c
 >>> with ZeroMockConnection() as connection:
 ...     info = run(connection, program)
 >>> ticket.get()
-[Omnibus(Omnibus.Value(word=0, byte_enables=(True, True, True, True)))]
+[Omnibus(Omnibus.Value(0x0))]
 """
 
 from fisch._builder import ContainerTicket, PlaybackProgramBuilder
@@ -57,7 +57,7 @@ from fisch._jtag import (
     OmnibusChipOverJTAG,
     ResetJTAGTap,
 )
-from fisch._program import PLAYBACK_MEMORY_SIZE_TO_FPGA, PlaybackProgram
+from fisch._program import PLAYBACK_MEMORY_SIZE_TO_FPGA, PlaybackProgram, describe_to_fpga_word
 from fisch._run import RunTimeInfo, run
 from fisch._words import (
     Barrier,
@@ -115,6 +115,7 @@ __all__ = [
     "containers",
     "decode_from_fpga",
     "decode_to_fpga",
+    "describe_to_fpga_word",
     "encode_from_fpga",
     "encode_to_fpga",
     "instruction",

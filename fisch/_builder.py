@@ -1,7 +1,7 @@
 """The word-level ``PlaybackProgramBuilder`` and its ``ContainerTicket`` (reference §4.2).
 
 Instructions accumulate as 64-bit words: single writes append Python ints (the cheap path for
-scripts), bulk writes append numpy arrays. A read reserves ``count × decode_ut_message_count``
+scripts), bulk writes append numpy arrays. A read reserves ``count x decode_ut_message_count``
 places in its container's response queue; its ticket remembers where, and ``merge_back`` /
 ``merge_front`` shift the tickets of the builder whose responses now come later.
 """
@@ -15,11 +15,11 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from halco.common import Coordinate
 from fisch._container import RESPONSE_QUEUES, Container, ResponseQueue, container_for
 from fisch._event import FPGATime
 from fisch._program import PLAYBACK_MEMORY_SIZE_TO_FPGA, PlaybackProgram, describe_to_fpga_word
 from fisch.errors import NotReadableError, PlaybackMemoryWarning, TicketNotReadyError
+from halco.common import Coordinate
 
 __all__ = ["ContainerTicket", "PlaybackProgramBuilder"]
 
@@ -47,7 +47,9 @@ class TicketStorage:
         """Return whether the program ran and its queue holds this ticket's messages."""
         prog = self.program
         return (
-            prog is not None and prog.ran and prog.response_queue(self.queue)[0].size >= self.pos + self.size
+            prog is not None
+            and prog.ran
+            and prog.response_queue(self.queue)[0].size >= self.pos + self.size
         )
 
 
@@ -93,7 +95,7 @@ class ContainerTicket(Generic[C]):
         return s.program
 
     def get_payloads(self) -> npt.NDArray[np.uint64]:
-        """Return the raw response payloads (``count × decode_ut_message_count``).
+        """Return the raw response payloads (``count x decode_ut_message_count``).
 
         Raises
         ------
@@ -132,7 +134,7 @@ class ContainerTicket(Generic[C]):
     def __repr__(self) -> str:
         s = self._s
         state = "valid" if s.valid() else "pending"
-        return f"<ContainerTicket {s.count}×{s.container_type.__name__} ({state})>"
+        return f"<ContainerTicket {s.count}x{s.container_type.__name__} ({state})>"
 
 
 def _sequence(x: object) -> bool:

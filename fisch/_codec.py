@@ -17,7 +17,7 @@ else is vectorised numpy.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -39,10 +39,8 @@ _SHIFT = np.uint64(56)
 _BODY = np.uint64((1 << 56) - 1)
 #: Payload mask per to-FPGA header (16 entries).
 _TO_MASK = np.array([(1 << i.size) - 1 for i in TO_FPGA_DICTIONARY], dtype=np.uint64)
-#: Payload bits per from-FPGA header (13 entries) and message length in bytes.
-_FROM_BITS = np.array([i.size for i in FROM_FPGA_DICTIONARY], dtype=np.int64)
+#: Message length in bytes per from-FPGA header (13 entries).
 _FROM_LEN = np.array([i.word_width // 8 for i in FROM_FPGA_DICTIONARY], dtype=np.int64)
-_LONG = _FROM_LEN[np.arange(len(FROM_FPGA_DICTIONARY))] == 10
 
 
 class FromFPGAMessages(NamedTuple):
@@ -55,6 +53,13 @@ class FromFPGAMessages(NamedTuple):
 
 def _words(words: npt.ArrayLike, what: str) -> npt.NDArray[np.uint64]:
     arr = np.asarray(words)
+    if arr.dtype.kind in "fO" and not isinstance(words, np.ndarray):
+        # numpy turns lists of ints beyond int64 into float or object arrays
+        items: list[Any] = list(words)  # type: ignore[arg-type]
+        if all(isinstance(x, (int, np.integer)) for x in items):
+            if any(not 0 <= int(x) < 2**64 for x in items):
+                raise FieldRangeError(f"{what} must hold unsigned 64-bit words")
+            arr = np.array([int(x) for x in items], dtype=_U64)
     if arr.ndim != 1:
         raise ValueError(f"{what} must be a one-dimensional array of words, got shape {arr.shape}")
     if arr.dtype != _U64:
@@ -155,34 +160,31 @@ def encode_from_fpga(
             f"from-FPGA header of message {i} must be in [0, {len(FROM_FPGA_DICTIONARY) - 1}], "
             f"got {int(h[i])}"
         )
-    bits = _FROM_BITS[h]
-    long = _LONG[h]
-    small = np.minimum(bits, 63).astype(np.uint64)
-    over = np.where(long, hi >> np.uint64(8), (p >> small) | hi)
-    over[bits == 64] = hi[bits == 64]  # no from-FPGA payload is exactly 64 bits; kept for safety
-    bad = np.flatnonzero(over)
-    if bad.size:
-        i = int(bad[0])
+    if hi.size and int(hi.max()) > 0xFF:
+        i = int(np.flatnonzero(hi > 0xFF)[0])
+        raise FieldRangeError(f"payload_high of message {i} must fit 8 bits, got {int(hi[i])}")
+    h8 = np.ascontiguousarray(h, dtype=np.uint8)
+    hi8 = np.ascontiguousarray(hi, dtype=np.uint8)
+    capacity = (int(_FROM_LEN[h].sum()) + 7) // 8
+    out = np.empty(capacity, dtype=_U64)
+    err = ffi.new("size_t *")
+    count = lib.bss2_ut_encode_from_fpga(
+        ffi.from_buffer("uint8_t[]", h8),
+        ffi.from_buffer("uint64_t[]", p),
+        ffi.from_buffer("uint8_t[]", hi8),
+        h.size,
+        ffi.from_buffer("uint64_t[]", out, require_writable=True),
+        capacity,
+        err,
+    )
+    if count < 0:
+        i = int(err[0])
         ins = FROM_FPGA_DICTIONARY[int(h[i])]
         raise FieldRangeError(
             f"payload of message {i} ({ins.name}) must fit {ins.size} bits, got "
             f"{(int(hi[i]) << 64) | int(p[i]):#x}"
         )
-    n = h.size
-    rows = np.zeros((n, 10), np.uint8)
-    rows[:, 0] = h
-    be = p.astype(">u8").view(np.uint8).reshape(n, 8)
-    rows[long, 1] = hi[long]
-    rows[long, 2:] = be[long]
-    rows[~long, 1:8] = be[~long, 1:]
-    take = np.arange(10) < _FROM_LEN[h][:, None]
-    stream = rows[take]
-    rest = (-stream.size) % 8
-    if rest:
-        pad = np.zeros(rest, np.uint8)
-        pad[0] = 0x80
-        stream = np.concatenate([stream, pad])
-    return stream.view(">u8").astype(_U64)
+    return out[:count]
 
 
 def decode_from_fpga(words: npt.ArrayLike) -> FromFPGAMessages:

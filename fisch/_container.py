@@ -16,10 +16,13 @@ from typing import Any, ClassVar, Literal, Self
 import numpy as np
 import numpy.typing as npt
 
-from halco.common import Coordinate
 from fisch.errors import NotReadableError, NotWritableError
+from halco.common import Coordinate
 
-__all__ = ["Container", "ResponseQueue", "containers"]
+__all__ = ["ArrayOrSequence", "Container", "ResponseQueue", "containers"]
+
+#: What bulk encoders take: a sequence of coordinates/containers, or a numpy integer array.
+ArrayOrSequence = Sequence[Any] | npt.NDArray[Any]
 
 #: The response queues of a program, in the real stack's order (JTAG, Omnibus, loopback).
 ResponseQueue = Literal["jtag", "omnibus", "loopback"]
@@ -105,7 +108,7 @@ class Container:
 
     # -- value semantics ------------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._value == self._value  # type: ignore[attr-defined]
+        return type(other) is type(self) and other._value == self._value
 
     def __repr__(self) -> str:
         v = self._value
@@ -170,7 +173,9 @@ class Container:
         return cls._decode(payloads)
 
     @classmethod
-    def encode_write_array(cls, coords: Sequence[Any], values: Sequence[Any]) -> npt.NDArray[Any]:
+    def encode_write_array(
+        cls, coords: ArrayOrSequence, values: ArrayOrSequence
+    ) -> npt.NDArray[Any]:
         """Return the to-FPGA words writing ``values[i]`` to ``coords[i]`` for all ``i``.
 
         Subclasses with a hot bulk path (``Omnibus``) override this with numpy.
@@ -189,7 +194,7 @@ class Container:
         return np.array(out, dtype=np.uint64)
 
     @classmethod
-    def encode_read_array(cls, coords: Sequence[Any]) -> npt.NDArray[Any]:
+    def encode_read_array(cls, coords: ArrayOrSequence) -> npt.NDArray[Any]:
         """Return the to-FPGA words reading every coordinate of ``coords``.
 
         Raises

@@ -9,7 +9,7 @@ that packing, unpacking, printing and the generic tests all read the same table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Literal
 
@@ -57,6 +57,10 @@ class Field:
         return ((1 << self.width) - 1) << self.lsb
 
 
+def _frozen(mapping: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(mapping))
+
+
 def _value(width: int) -> tuple[Field, ...]:
     return (Field("value", 0, width),) if width else ()
 
@@ -70,7 +74,7 @@ class Instruction:
     size: int
     direction: Direction
     fields: tuple[Field, ...] = ()
-    constants: Mapping[str, int] = attrs.field(factory=dict, converter=MappingProxyType)
+    constants: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen)
 
     @property
     def word_width(self) -> int:
@@ -99,7 +103,9 @@ class Instruction:
         for name, raw in values.items():
             f = known.get(name)
             if f is None:
-                raise TypeError(f"{self.name} has no payload field {name!r}; fields: {sorted(known)}")
+                raise TypeError(
+                    f"{self.name} has no payload field {name!r}; fields: {sorted(known)}"
+                )
             v = int(raw)
             if not f.lo <= v <= f.hi:
                 raise FieldRangeError(
@@ -152,7 +158,11 @@ class Instruction:
         return f"<{self.direction} instruction {self.index}: {self.name} ({self.size} bit)>"
 
 
-def _labels(n: int, width: int, extra: tuple[tuple[str, int, int], ...] = ()) -> tuple[Field, ...]:
+def _labels(
+    n: int,
+    width: int,
+    extra: tuple[tuple[str, int, int], ...] = (),
+) -> tuple[Field, ...]:
     """Fields of an n-pack; element 0 sits in the most significant position."""
     out: list[Field] = []
     for i in range(n):
@@ -183,16 +193,21 @@ _SPIKE = (("label", 0, 16), ("timestamp", 16, 8))
 _MADC = (("value", 0, 10), ("channel", 10, 1), ("timestamp", 16, 8))
 
 
-def _to(index: int, name: str, size: int, fields: tuple[Field, ...] | None = None,
-        constants: Mapping[str, int] | None = None) -> Instruction:  # fmt: skip
-    return Instruction(name, index, size, "to_fpga", _value(size) if fields is None else fields,
-                       constants or {})  # fmt: skip
+def _make(direction: Direction) -> Callable[..., Instruction]:
+    def make(
+        index: int,
+        name: str,
+        size: int,
+        fields: tuple[Field, ...] | None = None,
+        constants: dict[str, int] | None = None,
+    ) -> Instruction:
+        f = _value(size) if fields is None else fields
+        return Instruction(name, index, size, direction, f, constants or {})
+
+    return make
 
 
-def _from(index: int, name: str, size: int, fields: tuple[Field, ...] | None = None,
-          constants: Mapping[str, int] | None = None) -> Instruction:  # fmt: skip
-    return Instruction(name, index, size, "from_fpga", _value(size) if fields is None else fields,
-                       constants or {})  # fmt: skip
+_to, _from = _make("to_fpga"), _make("from_fpga")
 
 
 #: To-FPGA dictionary, indexed by header.
@@ -201,9 +216,16 @@ TO_FPGA_DICTIONARY: tuple[Instruction, ...] = (
     _to(1, "to_fpga_jtag.Scaler", 8),
     _to(2, "to_fpga_jtag.Ins", 7, constants=_JTAG_INS),
     # data padded to 40 bits, num_bits padded to 8, keep_response padded to 8 (56 bits in all)
-    _to(3, "to_fpga_jtag.Data", 56, (
-        Field("payload", 0, 33), Field("num_bits", 40, 8, 3, 33), Field("keep_response", 48, 1),
-    )),  # fmt: skip
+    _to(
+        3,
+        "to_fpga_jtag.Data",
+        56,
+        (
+            Field("payload", 0, 33),
+            Field("num_bits", 40, 8, 3, 33),
+            Field("keep_response", 48, 1),
+        ),
+    ),
     _to(4, "timing.Setup", 0),
     _to(5, "timing.WaitUntil", 32),
     _to(6, "timing.SystimeInit", 1),
@@ -211,9 +233,16 @@ TO_FPGA_DICTIONARY: tuple[Instruction, ...] = (
     _to(8, "timing.PollingOmnibusBlock", 1),
     _to(9, "system.Reset", 1),
     _to(10, "system.Loopback", 1, constants=_LOOPBACK),
-    _to(11, "omnibus_to_fpga.Address", 37, (
-        Field("address", 0, 32), Field("byte_enables", 32, 4), Field("is_read", 36, 1),
-    )),  # fmt: skip
+    _to(
+        11,
+        "omnibus_to_fpga.Address",
+        37,
+        (
+            Field("address", 0, 32),
+            Field("byte_enables", 32, 4),
+            Field("is_read", 36, 1),
+        ),
+    ),
     _to(12, "omnibus_to_fpga.Data", 32),
     _to(13, "event_to_fpga.SpikePack1", 16, _labels(1, 16)),
     _to(14, "event_to_fpga.SpikePack2", 32, _labels(2, 16)),
@@ -225,13 +254,29 @@ FROM_FPGA_DICTIONARY: tuple[Instruction, ...] = (
     _from(0, "jtag_from_hicann.Data", 33),
     _from(1, "omnibus_from_fpga.Data", 32),
     _from(2, "from_fpga_system.Loopback", 1, constants=_LOOPBACK),
-    _from(3, "from_fpga_system.HighspeedLinkNotification", 8, (
-        Field("check_error", 0, 1), Field("crc_recover", 1, 1), Field("crc_error", 2, 1),
-        Field("decode_error", 3, 1), Field("link_up", 4, 1), Field("phy", 5, 3),
-    )),  # fmt: skip
-    _from(4, "from_fpga_system.TimeoutNotification", 45, (
-        Field("value", 0, 32), Field("trace_stall", 32, 7), Field("omnibus_reads", 39, 6),
-    )),  # fmt: skip
+    _from(
+        3,
+        "from_fpga_system.HighspeedLinkNotification",
+        8,
+        (
+            Field("check_error", 0, 1),
+            Field("crc_recover", 1, 1),
+            Field("crc_error", 2, 1),
+            Field("decode_error", 3, 1),
+            Field("link_up", 4, 1),
+            Field("phy", 5, 3),
+        ),
+    ),
+    _from(
+        4,
+        "from_fpga_system.TimeoutNotification",
+        45,
+        (
+            Field("value", 0, 32),
+            Field("trace_stall", 32, 7),
+            Field("omnibus_reads", 39, 6),
+        ),
+    ),
     _from(5, "timing_from_fpga.Systime", 43),
     _from(6, "timing_from_fpga.Sysdelta", 8),
     _from(7, "event_from_fpga.MADCSamplePack1", 24, _labels(1, 24, _MADC)),

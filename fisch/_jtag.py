@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Self
 
+from fisch._container import Container
+from fisch._instructions import instruction
+from fisch._words import NoValue
 from halco import (
     JTAGClockScalerOnDLS,
     JTAGIdCodeOnDLS,
@@ -19,9 +22,6 @@ from halco import (
     ResetJTAGTapOnDLS,
 )
 from halco.common import BaseType, Coordinate, Ranged
-from fisch._container import Container
-from fisch._instructions import instruction
-from fisch._words import NoValue
 
 __all__ = [
     "JTAGClockScaler",

@@ -1,9 +1,9 @@
 """``PlaybackProgram``: the words a program sends, and what came back, decoded (reference §4.3).
 
-The response decoder is vectorised: the from-FPGA stream is framed in C, then numpy annotates
-every message with the FPGA time (each message advances it by one cycle, ``Systime`` sets it,
-``Sysdelta`` adds to it), fills the JTAG/Omnibus/loopback queues that tickets read, and unpacks
-spike and MADC packs into structured arrays with reconstructed chip times.
+The response decoder works on whole arrays: C frames the from-FPGA stream, annotates every message
+with the FPGA time (each message advances it by one cycle, ``Systime`` sets it, ``Sysdelta`` adds
+to it) and unpacks spike and MADC packs into structured arrays with reconstructed chip times;
+numpy fills the JTAG/Omnibus/loopback queues that tickets read.
 """
 
 from __future__ import annotations
@@ -13,19 +13,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from halco import MADCSamplePackFromFPGAOnDLS, SpikePackFromFPGAOnDLS
+from fisch._chip import ffi, lib
 from fisch._codec import FromFPGAMessages, decode_from_fpga, decode_to_fpga
 from fisch._container import RESPONSE_QUEUES, ResponseQueue
 from fisch._event import (
     MADC_SAMPLE_DTYPE,
     SPIKE_DTYPE,
-    SYSTIME_MASK,
     HighspeedLinkNotification,
     TimeoutNotification,
-    chip_time_from_timestamps,
 )
 from fisch._instructions import FROM_FPGA_DICTIONARY, TO_FPGA_DICTIONARY, instruction
 from fisch.errors import RunError
+from halco import MADCSamplePackFromFPGAOnDLS, SpikePackFromFPGAOnDLS
 
 if TYPE_CHECKING:
     from fisch._builder import TicketStorage
@@ -40,8 +39,10 @@ HALT_WORD = instruction("system.Loopback").encode(0)
 TIMEOUT_CONTEXT = 10
 
 _H = {i.name: i.index for i in FROM_FPGA_DICTIONARY}
-_QUEUE_HEADER = {"jtag": _H["jtag_from_hicann.Data"], "omnibus": _H["omnibus_from_fpga.Data"]}
-_M24 = np.uint64(0xFFFFFF)
+_QUEUE_HEADER: dict[ResponseQueue, int] = {
+    "jtag": _H["jtag_from_hicann.Data"],
+    "omnibus": _H["omnibus_from_fpga.Data"],
+}
 
 
 def describe_to_fpga_word(word: int) -> str:
@@ -114,7 +115,7 @@ class PlaybackProgram:
             f"{self.size_from_fpga()} expected responses>"
         )
 
-    # -- what comes back ----------------------------------------------------------------------------
+    # -- what comes back --------------------------------------------------------------------------
     def clear_from_fpga_messages(self) -> None:
         """Forget the responses of the last run, so that the program can run again."""
         empty = np.zeros(0, np.uint64)
@@ -140,7 +141,7 @@ class PlaybackProgram:
         self._absorb(decode_from_fpga(words))
 
     def _absorb(self, m: FromFPGAMessages) -> None:
-        h, p, ph = m.header, m.payload, m.payload_high
+        h, p = m.header, m.payload
         t = _fpga_times(h, p)
         for q, header in _QUEUE_HEADER.items():
             sel = h == header
@@ -154,27 +155,20 @@ class PlaybackProgram:
         for i in np.flatnonzero(h == _H["from_fpga_system.TimeoutNotification"]):
             raw = int(p[i])
             self._timeouts.append(
-                TimeoutNotification(raw & 0xFFFF_FFFF, raw >> 32 & 0x7F, raw >> 39 & 0x3F, int(t[i]))
+                TimeoutNotification(
+                    raw & 0xFFFF_FFFF, raw >> 32 & 0x7F, raw >> 39 & 0x3F, int(t[i])
+                )
             )
-        spikes = _unpack_events(h, p, ph, t, _H["event_from_fpga.SpikePack1"])
-        if spikes is not None:
-            e, ft, ct, counts = spikes
-            new = np.empty(e.size, SPIKE_DTYPE)
-            new["label"] = e & np.uint64(0xFFFF)
-            new["fpga_time"], new["chip_time"] = ft, ct
-            self._spikes = np.concatenate([self._spikes, new])
-            for n, c in zip((1, 2, 3), counts, strict=True):
-                self._spike_packs[SpikePackFromFPGAOnDLS(n)] += c
-        madc = _unpack_events(h, p, ph, t, _H["event_from_fpga.MADCSamplePack1"])
-        if madc is not None:
-            e, ft, ct, counts = madc
-            new = np.empty(e.size, MADC_SAMPLE_DTYPE)
-            new["value"] = e & np.uint64(0x3FF)
-            new["channel"] = (e >> np.uint64(10)) & np.uint64(1)
-            new["fpga_time"], new["chip_time"] = ft, ct
-            self._madc = np.concatenate([self._madc, new])
-            for n, c in zip((1, 2, 3), counts, strict=True):
-                self._madc_packs[MADCSamplePackFromFPGAOnDLS(n)] += c
+        new, counts = _unpack_events(m, t, madc=False)
+        if new.size:
+            self._spikes = np.concatenate([self._spikes, new]) if self._spikes.size else new
+        for n, c in zip((1, 2, 3), counts, strict=True):
+            self._spike_packs[SpikePackFromFPGAOnDLS(n)] += c
+        new, counts = _unpack_events(m, t, madc=True)
+        if new.size:
+            self._madc = np.concatenate([self._madc, new]) if self._madc.size else new
+        for n, c in zip((1, 2, 3), counts, strict=True):
+            self._madc_packs[MADCSamplePackFromFPGAOnDLS(n)] += c
         self._ran = True
 
     def _append_queue(
@@ -241,7 +235,7 @@ class PlaybackProgram:
         if not self.tickets_valid():
             missing = [s for s in self._tickets if not s.valid()]
             lines = [
-                f"  {s.container_type.__name__} ×{s.count}: {s.queue} responses "
+                f"  {s.container_type.__name__} x{s.count}: {s.queue} responses "
                 f"{s.pos}..{s.pos + s.count * s.container_type.decode_ut_message_count - 1}"
                 for s in missing[:TIMEOUT_CONTEXT]
             ]
@@ -277,43 +271,37 @@ class PlaybackProgram:
 
 def _fpga_times(h: npt.NDArray[np.uint8], p: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """Annotate every message with the FPGA time (reference §4.3, ``PlaybackDecoder``)."""
-    inc = np.ones(h.size, np.int64)
-    delta = h == _H["timing_from_fpga.Sysdelta"]
-    inc[delta] += p[delta].astype(np.int64)
-    cs = np.cumsum(inc)
-    sys = np.flatnonzero(h == _H["timing_from_fpga.Systime"])
-    if sys.size:
-        idx = np.full(h.size, -1, np.int64)
-        idx[sys] = sys
-        last = np.maximum.accumulate(idx)
-        off = np.zeros(h.size, np.int64)
-        off[sys] = p[sys].astype(np.int64) - cs[sys]
-        cs = cs + np.where(last >= 0, off[np.maximum(last, 0)], 0)
-    return cs.astype(np.uint64) & np.uint64(SYSTIME_MASK)
+    out = np.empty(h.size, np.uint64)
+    if h.size:
+        lib.bss2_ut_fpga_times(
+            ffi.from_buffer("uint8_t[]", h),
+            ffi.from_buffer("uint64_t[]", p),
+            h.size,
+            ffi.from_buffer("uint64_t[]", out, require_writable=True),
+        )
+    return out
 
 
 def _unpack_events(
-    h: npt.NDArray[np.uint8],
-    p: npt.NDArray[np.uint64],
-    ph: npt.NDArray[np.uint8],
-    t: npt.NDArray[np.uint64],
-    first: int,
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64], list[int]] | None:
-    """Unpack 24-bit event elements of packs with headers first..first+2, in stream order."""
-    sel = np.flatnonzero((h >= first) & (h < first + 3))
-    if not sel.size:
-        return None
-    n = h[sel].astype(np.int64) - first + 1
-    lo, hi = p[sel], ph[sel].astype(np.uint64)
-    cand = np.stack(
-        [lo & _M24, (lo >> np.uint64(24)) & _M24, ((lo >> np.uint64(48)) | (hi << np.uint64(16)))],
-        axis=1,
-    )
-    slot = np.arange(3)[None, :]
-    valid = slot < n[:, None]
-    which = np.clip(n[:, None] - 1 - slot, 0, 2)
-    elems = np.take_along_axis(cand, which, axis=1)[valid] & _M24
-    times = np.broadcast_to(t[sel][:, None], valid.shape)[valid]
-    ct = chip_time_from_timestamps(times, elems >> np.uint64(16))
-    counts = [int(np.count_nonzero(n == k)) for k in (1, 2, 3)]
-    return elems, times.copy(), ct, counts
+    m: FromFPGAMessages, t: npt.NDArray[np.uint64], madc: bool
+) -> tuple[npt.NDArray[Any], list[int]]:
+    """Unpack spike (or MADC sample) packs into a structured array, in stream order (in C)."""
+    first = _H["event_from_fpga.MADCSamplePack1" if madc else "event_from_fpga.SpikePack1"]
+    counts = np.bincount(m.header, minlength=len(FROM_FPGA_DICTIONARY))[first : first + 3]
+    per_size = [int(c) for c in counts]
+    total = per_size[0] + 2 * per_size[1] + 3 * per_size[2]
+    out = np.empty(total, MADC_SAMPLE_DTYPE if madc else SPIKE_DTYPE)
+    if total:
+        written = lib.bss2_ut_unpack_events(
+            ffi.from_buffer("uint8_t[]", m.header),
+            ffi.from_buffer("uint64_t[]", m.payload),
+            ffi.from_buffer("uint8_t[]", m.payload_high),
+            ffi.from_buffer("uint64_t[]", t),
+            m.header.size,
+            int(madc),
+            ffi.from_buffer("uint8_t[]", out.view(np.uint8), require_writable=True),
+            total,
+        )
+        if written != total:  # pragma: no cover - the counts above are exact
+            raise RuntimeError(f"event unpacking wrote {written} records, expected {total}")
+    return out, per_size

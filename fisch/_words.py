@@ -6,12 +6,14 @@ Encodings follow reference §4.1; each line of ``_write``/``_read`` is one UT me
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeGuard
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 
+from fisch._container import ArrayOrSequence, Container, check_flag
+from fisch._instructions import instruction
+from fisch.errors import FieldRangeError
 from halco import (
     BarrierOnFPGA,
     NullPayloadReadableOnFPGA,
@@ -27,9 +29,6 @@ from halco import (
     WaitUntilOnFPGA,
 )
 from halco.common import BaseType, Coordinate, Ranged
-from fisch._container import Container, check_flag
-from fisch._instructions import instruction
-from fisch.errors import FieldRangeError
 
 __all__ = [
     "Barrier",
@@ -97,11 +96,15 @@ def _u32(owner: str, value: object) -> int:
     return v
 
 
+def _word(value: object) -> int:
+    return _u32("Omnibus.Value.word", value)
+
+
 def _byte_enables(value: Iterable[object]) -> tuple[bool, bool, bool, bool]:
     be = tuple(check_flag("Omnibus.Value.byte_enables entry", b) for b in value)
     if len(be) != 4:
         raise ValueError(f"Omnibus.Value.byte_enables must have 4 entries, got {len(be)}")
-    return be  # type: ignore[return-value]
+    return be
 
 
 class Omnibus(Container):
@@ -117,37 +120,75 @@ class Omnibus(Container):
     response_queue = "omnibus"
     decode_ut_message_count = 1
 
-    @attrs.frozen
     class Value:
-        """A word and its four byte enables (bit i enables byte i; all set by default)."""
+        """A 32-bit word and its four byte enables (entry i enables byte i; all by default).
 
-        word: int = attrs.field(default=0, converter=lambda v: _u32("Omnibus.Value.word", v))
-        byte_enables: tuple[bool, bool, bool, bool] = attrs.field(
-            default=(True, True, True, True), converter=_byte_enables
-        )
+        Immutable; equal values compare and hash equal.
+        """
 
-        def __int__(self) -> int:
-            return self.word
+        __slots__ = ("_be", "_mask", "_word")
+        _ALL = (True, True, True, True)
 
-        def __index__(self) -> int:
-            return self.word
+        def __init__(
+            self, word: int = 0, byte_enables: Iterable[object] = (True, True, True, True)
+        ) -> None:
+            if type(word) is not int or not 0 <= word <= 0xFFFF_FFFF:
+                word = _word(word)
+            self._word = word
+            if type(byte_enables) is tuple and byte_enables == self._ALL:
+                self._be, self._mask = self._ALL, 0xF
+            else:
+                self._be = _byte_enables(byte_enables)
+                self._mask = sum(1 << i for i, b in enumerate(self._be) if b)
+
+        @property
+        def word(self) -> int:
+            """The 32-bit word."""
+            return self._word
+
+        @property
+        def byte_enables(self) -> tuple[bool, bool, bool, bool]:
+            """Which of the four bytes are written."""
+            return self._be
 
         @property
         def byte_enable_mask(self) -> int:
             """The byte enables as a 4-bit mask."""
-            return sum(1 << i for i, b in enumerate(self.byte_enables) if b)
+            return self._mask
+
+        def __int__(self) -> int:
+            return self._word
+
+        def __index__(self) -> int:
+            return self._word
+
+        def __eq__(self, other: object) -> bool:
+            return (
+                type(other) is type(self)
+                and other._word == self._word
+                and other._mask == self._mask
+            )
+
+        def __hash__(self) -> int:
+            return hash((self._word, self._mask))
+
+        def __repr__(self) -> str:
+            if self._mask == 0xF:
+                return f"Omnibus.Value({self._word:#x})"
+            return f"Omnibus.Value({self._word:#x}, {self._be!r})"
+
+        def __reduce__(self) -> tuple[Any, ...]:
+            return (type(self), (self._word, self._be))
 
     @classmethod
     def _coerce_value(cls, value: Any) -> Omnibus.Value:
-        if value is None:
-            return cls.Value()
-        if isinstance(value, cls.Value):
+        if type(value) is cls.Value:
             return value
-        return cls.Value(value)
+        return cls.Value() if value is None else cls.Value(value)
 
     def _write(self, coord: Coordinate) -> list[int]:
         v = self._value
-        return [_ADDRESS | (v.byte_enable_mask << 32) | coord._e, _DATA | v.word]
+        return [_ADDRESS | (v._mask << 32) | coord._e, _DATA | v._word]
 
     @classmethod
     def _read(cls, coord: Coordinate) -> list[int]:
@@ -159,7 +200,7 @@ class Omnibus(Container):
 
     @classmethod
     def encode_write_array(
-        cls, coords: Sequence[Any], values: Sequence[Any], byte_enables: int = 0xF
+        cls, coords: ArrayOrSequence, values: ArrayOrSequence, byte_enables: int = 0xF
     ) -> npt.NDArray[Any]:
         """Return the words writing ``values[i]`` to ``coords[i]``; numpy arrays take a fast path.
 
@@ -187,7 +228,7 @@ class Omnibus(Container):
         return out
 
     @classmethod
-    def encode_read_array(cls, coords: Sequence[Any]) -> npt.NDArray[Any]:
+    def encode_read_array(cls, coords: ArrayOrSequence) -> npt.NDArray[Any]:
         """Return the words reading every address; integer arrays take a fast path.
 
         Raises
@@ -202,7 +243,7 @@ class Omnibus(Container):
         )
 
 
-def _is_int_array(x: object) -> bool:
+def _is_int_array(x: object) -> TypeGuard[npt.NDArray[Any]]:
     return isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.integer)
 
 
@@ -280,7 +321,7 @@ class _BarrierValue(Ranged, max=0x1F):
     systime_correction: ClassVar[_BarrierValue]
 
 
-_BarrierValue.__name__ = _BarrierValue.__qualname__ = "Value"
+_BarrierValue.__name__, _BarrierValue.__qualname__ = "Value", "Barrier.Value"
 for _n, _v in instruction("timing.Barrier").constants.items():
     setattr(_BarrierValue, _n, _BarrierValue(_v))
 
@@ -310,8 +351,10 @@ for _n in instruction("timing.Barrier").constants:
 
 
 class PollingOmnibusBlock(FlagValue):
-    """Blocks until ``(*address & mask) == target`` (True) or ``!=`` (False); the address, mask
-    and target live in the executor's ``PollingOmnibusBlockConfig`` registers."""
+    """Blocks until ``(*address & mask) == target`` (True) or ``!=`` (False).
+
+    Address, mask and target live in the executor's ``PollingOmnibusBlockConfig`` registers.
+    """
 
     __slots__ = ()
     coordinate_type = PollingOmnibusBlockOnFPGA

@@ -1,0 +1,60 @@
+"""Connections: the protocol, the zero mock and the environment selection."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import fisch
+import halco
+from fisch.connection import Connection, ZeroMockConnection, connection_from_env
+from fisch.errors import ConnectionUnavailableError
+
+
+def test_zero_mock_implements_the_protocol() -> None:
+    conn = ZeroMockConnection()
+    assert isinstance(conn, Connection)
+    assert ZeroMockConnection.supported_targets == {"hardware", "simulation"}
+
+
+def test_zero_mock_answers_reads_and_echoes_loopbacks() -> None:
+    b = fisch.PlaybackProgramBuilder()
+    b.write(halco.OmnibusAddress(4), fisch.Omnibus(9))  # no answer
+    b.read(halco.OmnibusAddress(4))
+    b.read(halco.OmnibusChipOverJTAGAddress(4))  # 6 JTAG words, one keeps its response
+    b.read(halco.NullPayloadReadableOnFPGA())
+    words = b.done().to_fpga_words()
+    with ZeroMockConnection() as conn:
+        out = conn.execute(words)
+    m = fisch.decode_from_fpga(out)
+    names = [fisch.FROM_FPGA_DICTIONARY[h].name for h in m.header.tolist()]
+    assert names == [
+        "omnibus_from_fpga.Data",
+        "jtag_from_hicann.Data",
+        "from_fpga_system.Loopback",
+        "from_fpga_system.Loopback",
+    ]
+    assert m.payload.tolist() == [0, 0, 1, 0]  # tick, then halt
+
+
+def test_closed_connection_refuses_work() -> None:
+    conn = ZeroMockConnection()
+    conn.close()
+    assert conn.closed
+    with pytest.raises(ConnectionUnavailableError, match="ZeroMockConnection is closed"):
+        conn.execute(np.zeros(1, np.uint64))
+    with pytest.raises(ValueError, match="ns_per_message must be >= 0"):
+        ZeroMockConnection(ns_per_message=-1)
+
+
+def test_zero_mock_rejects_garbage_words() -> None:
+    with pytest.raises(fisch.errors.UnknownInstructionError):
+        ZeroMockConnection().execute(np.array([0xFF00000000000000], np.uint64))
+
+
+def test_connection_from_env() -> None:
+    assert isinstance(connection_from_env({"HXCOMM_ENABLE_ZERO_MOCK": "1"}), ZeroMockConnection)
+    with pytest.raises(ConnectionUnavailableError, match="No executor backend found"):
+        connection_from_env({})
+    with pytest.raises(ConnectionError):
+        connection_from_env({"HXCOMM_ENABLE_ZERO_MOCK": "0"})
