@@ -55,8 +55,47 @@ static void test_ut_decode(void) {
           "payload bits table");
 }
 
+static void test_ut_times_events_encode(void) {
+    /* systime 1000, spike pack 3 (80 bit), sysdelta 20, MADC pack 1 */
+    uint8_t h[4] = {5, 12, 6, 7};
+    uint64_t p[4] = {1000, 0x1111222222333333ull, 20, 0x020405ull};
+    uint8_t hi[4] = {0, 0xFE, 0, 0};
+    uint64_t t[4];
+    bss2_ut_fpga_times(h, p, 4, t);
+    check(t[0] == 1000 && t[1] == 1001 && t[2] == 1022 && t[3] == 1023, "fpga times");
+
+    uint8_t rec[3 * BSS2_SPIKE_RECORD_BYTES];
+    check(bss2_ut_unpack_events(h, p, hi, t, 4, 0, rec, 3) == 3, "unpack three spikes");
+    check(rec[0] == 0x11 && rec[1] == 0x11, "first spike label comes from the top of the pack");
+    check(rec[2] == (1001 & 0xFF) && rec[3] == (1001 >> 8), "spike fpga_time little-endian");
+    check(bss2_ut_unpack_events(h, p, hi, t, 4, 0, rec, 2) == BSS2_UT_CAPACITY, "spike capacity");
+    uint8_t mrec[BSS2_MADC_RECORD_BYTES];
+    check(bss2_ut_unpack_events(h, p, hi, t, 4, 1, mrec, 1) == 1, "unpack one MADC sample");
+    check(mrec[0] == 0x05 && mrec[1] == 0 && mrec[2] == 1, "MADC value 10 bit, channel bit 10");
+
+    uint64_t out[4] = {0};
+    size_t err = 0;
+    int64_t n = bss2_ut_encode_from_fpga(h, p, hi, 4, out, 4, &err);
+    /* 8 + 10 + 8 + 8 = 34 bytes -> 5 words needed, capacity 4 */
+    check(n == BSS2_UT_CAPACITY, "encode capacity");
+    uint64_t out5[5] = {0};
+    n = bss2_ut_encode_from_fpga(h, p, hi, 4, out5, 5, &err);
+    check(n == 5, "encode five words");
+    uint8_t dh[5], dhi[5];
+    uint64_t dp[5];
+    check(bss2_ut_decode_from_fpga(out5, 5, dh, dhi, dp, 5, &err) == 4, "encode/decode round trip");
+    check(dh[1] == 12 && dhi[1] == 0xFE && dp[1] == p[1] && dp[3] == p[3], "round trip payloads");
+    uint8_t bad_h[1] = {13};
+    check(bss2_ut_encode_from_fpga(bad_h, p, hi, 1, out5, 5, &err) == BSS2_UT_UNKNOWN_HEADER,
+          "encode unknown header");
+    uint64_t wide[1] = {1ull << 33};
+    check(bss2_ut_encode_from_fpga(h + 3, wide, hi, 1, out5, 5, &err) == BSS2_UT_NONZERO_PADDING,
+          "encode payload too wide");
+}
+
 int main(void) {
     test_ut_decode();
+    test_ut_times_events_encode();
     check(strcmp(bss2_chip_version(), "0.1.0") == 0, "bss2_chip_version() == \"0.1.0\"");
     check(bss2_chip_abi() == 1, "bss2_chip_abi() == 1");
     printf("%d passed, %d failed\n", passed, failed);

@@ -8,6 +8,8 @@ import warnings
 import numpy as np
 import numpy.typing as npt
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import fisch
 import halco
@@ -270,3 +272,51 @@ def test_program_printing() -> None:
     program = b.done()
     assert str(program).startswith("Instruction(0): omnibus_to_fpga.Address(")
     assert "2 instructions" in repr(program)
+
+
+def model_playback(msgs: list[tuple[int, int]]) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """The real PlaybackDecoder's rules, message by message: spikes and omnibus-queue times."""
+    t, spikes, omnibus_times = 0, [], []
+    mask = 2**43 - 1
+    for h, p in msgs:
+        t = (t + 1) & mask
+        name = fisch.FROM_FPGA_DICTIONARY[h].name
+        if name == "timing_from_fpga.Systime":
+            t = p
+        elif name == "timing_from_fpga.Sysdelta":
+            t = (t + p) & mask
+        elif name == "omnibus_from_fpga.Data":
+            omnibus_times.append(t)
+        elif name.startswith("event_from_fpga.SpikePack"):
+            n = int(name[-1])
+            for i in range(n):
+                e = (p >> (24 * (n - 1 - i))) & 0xFFFFFF
+                ct = (t & ~0x7F) | ((e >> 16) >> 1)
+                if ct > t:
+                    ct = (ct - 128) & mask
+                spikes.append((e & 0xFFFF, t, ct))
+    return spikes, omnibus_times
+
+
+stream = st.lists(
+    st.sampled_from(fisch.FROM_FPGA_DICTIONARY).flatmap(
+        lambda i: st.tuples(st.just(i.index), st.integers(0, i.payload_mask))
+    ),
+    max_size=60,
+)
+
+
+@given(stream)
+def test_response_decoding_matches_the_decoder_model(msgs: list[tuple[int, int]]) -> None:
+    h = [a for a, _ in msgs]
+    low, high = [p & (2**64 - 1) for _, p in msgs], [p >> 64 for _, p in msgs]
+    words = fisch.encode_from_fpga(h, low, high)
+    program = PlaybackProgramBuilder().done()
+    program.push_from_fpga_words(words)
+    spikes, omnibus_times = model_playback(msgs)
+    assert program.get_spikes().tolist() == spikes
+    assert program.response_queue("omnibus")[1].tolist() == omnibus_times
+    n_madc = sum(int(fisch.FROM_FPGA_DICTIONARY[a].name[-1]) for a in h if 7 <= a <= 9)
+    assert program.get_madc_samples().size == n_madc
+    program.clear_from_fpga_messages()
+    assert program.get_spikes().size == 0 and not program.ran
