@@ -27,8 +27,8 @@ ffibuilder.cdef(
     int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *header,
                                      uint8_t *payload_high, uint64_t *payload, size_t capacity,
                                      size_t *err_offset);
-    void bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n,
-                            uint64_t *out);
+    uint64_t bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n,
+                                uint64_t t0, uint64_t *out);
     int64_t bss2_ut_unpack_events(const uint8_t *header, const uint64_t *payload,
                                   const uint8_t *payload_high, const uint64_t *fpga_time,
                                   size_t n, int madc, uint8_t *out, size_t capacity);

@@ -29,10 +29,12 @@ int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *
                                  uint8_t *payload_high, uint64_t *payload, size_t capacity,
                                  size_t *err_offset);
 
-/* FPGA time of every message, as the playback decoder tracks it: each message advances the time
- * by one cycle, a Systime message (header 5) sets it to its payload, a Sysdelta message (header 6)
- * adds its payload; times wrap at 43 bits. */
-void bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n, uint64_t *out);
+/* FPGA time of every message, as the playback decoder tracks it from time t0 (the time of the
+ * message before): each message advances the time by one cycle, a Systime message (header 5) sets
+ * it to its payload, a Sysdelta message (header 6) adds its payload; times wrap at 43 bits.
+ * Returns the time after the last message (t0 if n == 0). */
+uint64_t bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n, uint64_t t0,
+                            uint64_t *out);
 
 /* Size in bytes of one unpacked event record (spike: label u16, fpga_time u64, chip_time u64;
  * MADC sample: value u16, channel u8, fpga_time u64, chip_time u64; packed, little-endian). */

@@ -1,6 +1,8 @@
 /* From-FPGA UT stream decoder: a byte-level state machine equivalent to hxcomm's decoder. */
 #include "ut.h"
 
+#include <string.h>
+
 /* Payload bits per from-FPGA header (jtag data, omnibus data, loopback, highspeed-link
  * notification, timeout notification, systime, sysdelta, MADC packs 1-3, spike packs 1-3). */
 static const int8_t payload_bits[BSS2_UT_FROM_FPGA_COUNT] = {33, 32, 1, 8, 45, 43, 8,
@@ -100,11 +102,12 @@ int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *
 
 #define SYSTIME_MASK ((1ull << 43) - 1u)
 
-void bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n, uint64_t *out) {
+uint64_t bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n, uint64_t t0,
+                            uint64_t *out) {
+    uint64_t t = t0 & SYSTIME_MASK;
     if (header == NULL || payload == NULL || out == NULL) {
-        return;
+        return t;
     }
-    uint64_t t = 0;
     for (size_t i = 0; i < n; i++) {
         t = (t + 1u) & SYSTIME_MASK;
         if (header[i] == 5) {
@@ -114,20 +117,23 @@ void bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n
         }
         out[i] = t;
     }
+    return t;
 }
 
-static void put_le(uint8_t *dst, uint64_t v, size_t bytes) {
+static inline void put_le(uint8_t *dst, uint64_t v, size_t bytes) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(dst, &v, bytes); /* the low bytes of v come first on a little-endian host */
+#else
     for (size_t k = 0; k < bytes; k++) {
         dst[k] = (uint8_t)(v >> (8u * k));
     }
+#endif
 }
 
-static uint64_t chip_time(uint64_t t, unsigned timestamp) {
+static inline uint64_t chip_time(uint64_t t, unsigned timestamp) {
     uint64_t ct = (t & ~(uint64_t)0x7F) | (uint64_t)(timestamp >> 1);
-    if (ct > t) {
-        ct = (ct - 128u) & SYSTIME_MASK;
-    }
-    return ct;
+    uint64_t later = (uint64_t)(ct > t); /* then the timestamp belongs to the previous period */
+    return (ct - (later << 7)) & SYSTIME_MASK;
 }
 
 int64_t bss2_ut_unpack_events(const uint8_t *header, const uint64_t *payload,

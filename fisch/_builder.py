@@ -44,13 +44,16 @@ class TicketStorage:
         return self.count * self.container_type.decode_ut_message_count
 
     def valid(self) -> bool:
-        """Return whether the program ran and its queue holds this ticket's messages."""
+        """Return whether the program ran and its queue holds this ticket's messages.
+
+        A queue holding more messages than the program's reads asked for cannot be matched to
+        tickets, so none of its tickets is valid then.
+        """
         prog = self.program
-        return (
-            prog is not None
-            and prog.ran
-            and prog.response_queue(self.queue)[0].size >= self.pos + self.size
-        )
+        if prog is None or not prog.ran:
+            return False
+        have = prog.response_queue(self.queue)[0].size
+        return self.pos + self.size <= have <= prog.expected_size(self.queue)
 
 
 class ContainerTicket(Generic[C]):
@@ -89,8 +92,9 @@ class ContainerTicket(Generic[C]):
         if not s.valid():
             have = s.program.response_queue(s.queue)[0].size
             raise TicketNotReadyError(
-                f"ticket for {s.count} {s.container_type.__name__} read(s) lacks data: needs "
-                f"{s.queue} responses {s.pos}..{s.pos + s.size - 1}, the run returned {have}"
+                f"ticket for {s.count} {s.container_type.__name__} read(s) has no valid data: "
+                f"needs {s.queue} responses {s.pos}..{s.pos + s.size - 1} of "
+                f"{s.program.expected_size(s.queue)} expected, the run returned {have}"
             )
         return s.program
 
@@ -126,9 +130,13 @@ class ContainerTicket(Generic[C]):
         ------
         TicketNotReadyError
             If the program has not run or the run lacked this ticket's responses.
+        ValueError
+            If the ticket covers no read (an empty list was read).
         """
         prog = self._check()
         s = self._s
+        if not s.count:
+            raise ValueError("a ticket of an empty read has no fpga_time")
         return FPGATime(int(prog.response_queue(s.queue)[1][s.pos + s.size - 1]))
 
     def __repr__(self) -> str:
@@ -256,7 +264,10 @@ class PlaybackProgramBuilder:
                 "for numpy arrays use read_array()"
             )
         if not coord:
-            raise ValueError("read() of an empty list: nothing to read")
+            raise ValueError(
+                "read() of an empty list: the container type is unknown; use "
+                "read_array(container_type, [])"
+            )
         ctype = container_for(coord[0])
         if any(type(c) is not type(coord[0]) for c in coord):
             raise TypeError("read() of a list needs coordinates of one type")

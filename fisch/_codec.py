@@ -71,6 +71,16 @@ def _words(words: npt.ArrayLike, what: str) -> npt.NDArray[np.uint64]:
     return np.ascontiguousarray(arr)
 
 
+def _headers(headers: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    arr = np.asarray(headers)
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"headers must be integers, got dtype {arr.dtype}")
+    if arr.size and (int(arr.max()) > 255 or int(arr.min()) < 0):
+        bad = int(arr.max()) if int(arr.max()) > 255 else int(arr.min())
+        raise UnknownInstructionError(f"header {bad} is not a UT header (8 bits)")
+    return arr.astype(np.int64)
+
+
 def encode_to_fpga(headers: npt.ArrayLike, payloads: npt.ArrayLike) -> npt.NDArray[np.uint64]:
     """Return the to-FPGA words of messages given as header and payload arrays.
 
@@ -81,7 +91,7 @@ def encode_to_fpga(headers: npt.ArrayLike, payloads: npt.ArrayLike) -> npt.NDArr
     FieldRangeError
         If a payload is wider than its instruction's payload.
     """
-    h = np.asarray(headers, dtype=np.int64)
+    h = _headers(headers)
     p = _words(payloads, "payloads")
     if h.shape != p.shape:
         raise ValueError(f"headers {h.shape} and payloads {p.shape} differ in shape")
@@ -148,7 +158,7 @@ def encode_from_fpga(
     FieldRangeError
         If a payload is wider than its instruction's payload.
     """
-    h = np.asarray(headers, dtype=np.int64)
+    h = _headers(headers)
     p = _words(payloads, "payloads")
     hi = np.zeros(h.shape, np.uint64) if payloads_high is None else _words(payloads_high, "hi")
     if not h.shape == p.shape == hi.shape:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal, Self
 import numpy as np
 import numpy.typing as npt
 
-from fisch.errors import NotReadableError, NotWritableError
+from fisch.errors import FieldRangeError, NotReadableError, NotWritableError
 from halco.common import Coordinate
 
 __all__ = ["ArrayOrSequence", "Container", "ResponseQueue", "containers"]
@@ -27,6 +27,9 @@ ArrayOrSequence = Sequence[Any] | npt.NDArray[Any]
 #: The response queues of a program, in the real stack's order (JTAG, Omnibus, loopback).
 ResponseQueue = Literal["jtag", "omnibus", "loopback"]
 RESPONSE_QUEUES: tuple[ResponseQueue, ...] = ("jtag", "omnibus", "loopback")
+#: Payload bits of the response message each queue holds (jtag_from_hicann.Data,
+#: omnibus_from_fpga.Data, from_fpga_system.Loopback).
+RESPONSE_BITS: dict[ResponseQueue, int] = {"jtag": 33, "omnibus": 32, "loopback": 1}
 
 _registry: dict[str, type[Container]] = {}
 _by_coordinate: dict[type[Coordinate], type[Container]] = {}
@@ -162,6 +165,8 @@ class Container:
             If the container cannot be read.
         ValueError
             If the number of payloads is not ``decode_ut_message_count``.
+        FieldRangeError
+            If a payload is wider than its response message's payload.
         """
         if not cls.is_readable:
             raise NotReadableError(f"{cls.__name__} cannot be read (write-only)")
@@ -170,6 +175,13 @@ class Container:
                 f"{cls.__name__}.decode needs {cls.decode_ut_message_count} payloads, "
                 f"got {len(payloads)}"
             )
+        bits = RESPONSE_BITS[cls.response_queue]  # type: ignore[index]
+        for p in payloads:
+            if not 0 <= int(p) < 1 << bits:
+                raise FieldRangeError(
+                    f"{cls.__name__}.decode: a {cls.response_queue} response payload must be in "
+                    f"[0, {(1 << bits) - 1}], got {int(p)}"
+                )
         return cls._decode(payloads)
 
     @classmethod

@@ -9,6 +9,7 @@ that packing, unpacking, printing and the generic tests all read the same table.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Literal
@@ -106,7 +107,12 @@ class Instruction:
                 raise TypeError(
                     f"{self.name} has no payload field {name!r}; fields: {sorted(known)}"
                 )
-            v = int(raw)
+            try:
+                v = operator.index(raw)
+            except TypeError:
+                raise TypeError(
+                    f"{self.name} field {name} must be an int, got {type(raw).__name__} {raw!r}"
+                ) from None
             if not f.lo <= v <= f.hi:
                 raise FieldRangeError(
                     f"{self.name} field {name} must be in [{f.lo}, {f.hi}], got {v}"

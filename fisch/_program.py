@@ -128,10 +128,14 @@ class PlaybackProgram:
         self._spike_packs = {SpikePackFromFPGAOnDLS(n): 0 for n in (1, 2, 3)}
         self._madc_packs = {MADCSamplePackFromFPGAOnDLS(n): 0 for n in (1, 2, 3)}
         self._halts = 0
+        self._time = 0  # FPGA time of the last message pushed
         self._ran = False
 
     def push_from_fpga_words(self, words: npt.ArrayLike) -> None:
-        """Decode a whole from-FPGA word stream into this program's response state.
+        """Decode from-FPGA words into this program's response state.
+
+        Several pushes append (the FPGA time carries on) until ``clear_from_fpga_messages()``;
+        each push must hold whole messages, as every response stream of a run does.
 
         Raises
         ------
@@ -142,7 +146,7 @@ class PlaybackProgram:
 
     def _absorb(self, m: FromFPGAMessages) -> None:
         h, p = m.header, m.payload
-        t = _fpga_times(h, p)
+        t, self._time = _fpga_times(h, p, self._time)
         for q, header in _QUEUE_HEADER.items():
             sel = h == header
             self._append_queue(q, p[sel], t[sel])
@@ -203,6 +207,10 @@ class PlaybackProgram:
         """Return how many MADC sample packs of each size arrived."""
         return dict(self._madc_packs)
 
+    def expected_size(self, q: ResponseQueue) -> int:
+        """Return how many messages the program's reads expect in response queue ``q``."""
+        return self._expected[q]
+
     def response_queue(self, q: ResponseQueue) -> tuple[npt.NDArray[np.uint64], ...]:
         """Return the (payloads, fpga_times) received in response queue ``q``."""
         return self._queues[q]
@@ -213,8 +221,12 @@ class PlaybackProgram:
         return not self._timeouts
 
     def tickets_valid(self) -> bool:
-        """Return whether every response queue holds at least the expected number of messages."""
-        return all(self._queues[q][0].size >= n for q, n in self._expected.items())
+        """Return whether every response queue holds exactly the expected number of messages.
+
+        More responses than reads asked for mean that the responses cannot be matched to the
+        tickets, so that counts as invalid too (as in the real fisch).
+        """
+        return all(self._queues[q][0].size == n for q, n in self._expected.items())
 
     def check(self) -> None:
         """Raise if the last run failed; do nothing otherwise.
@@ -231,6 +243,13 @@ class PlaybackProgram:
             raise RunError(
                 "the response stream ended without the halt loopback: the program did not "
                 "complete (connection lost or response truncated)"
+            )
+        extra = [q for q, n in self._expected.items() if self._queues[q][0].size > n]
+        if extra:
+            got = ", ".join(f"{q} {self._queues[q][0].size}/{self._expected[q]}" for q in extra)
+            raise RunError(
+                f"more responses than the reads asked for (received/expected: {got}); the "
+                "responses cannot be matched to the tickets"
             )
         if not self.tickets_valid():
             missing = [s for s in self._tickets if not s.valid()]
@@ -255,8 +274,12 @@ class PlaybackProgram:
             f"{i} of {n} (trace stalls {note.trace_stall}, omnibus reads in flight "
             f"{note.omnibus_reads})"
         )
-        if i >= n:
-            return head + f"; the index is invalid, the program has only {n} instructions"
+        if i == n:
+            return head + "; that is the halt loopback appended at execution; context:\n" + (
+                self.describe(i - TIMEOUT_CONTEXT, i) + f"\nInstruction({n}): system.Loopback(halt)"
+            )
+        if i > n:
+            return head + f"; the index is invalid, the program has only {n + 1} instructions"
         return head + "; context:\n" + self.describe(i - TIMEOUT_CONTEXT, i + 1)
 
     @property
@@ -269,17 +292,24 @@ class PlaybackProgram:
         return decode_to_fpga(self._words)
 
 
-def _fpga_times(h: npt.NDArray[np.uint8], p: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """Annotate every message with the FPGA time (reference §4.3, ``PlaybackDecoder``)."""
+def _fpga_times(
+    h: npt.NDArray[np.uint8], p: npt.NDArray[np.uint64], t0: int
+) -> tuple[npt.NDArray[np.uint64], int]:
+    """Annotate every message with the FPGA time (reference §4.3, ``PlaybackDecoder``).
+
+    Returns the times and the time after the last message.
+    """
     out = np.empty(h.size, np.uint64)
-    if h.size:
-        lib.bss2_ut_fpga_times(
-            ffi.from_buffer("uint8_t[]", h),
-            ffi.from_buffer("uint64_t[]", p),
-            h.size,
-            ffi.from_buffer("uint64_t[]", out, require_writable=True),
-        )
-    return out
+    if not h.size:
+        return out, t0
+    last = lib.bss2_ut_fpga_times(
+        ffi.from_buffer("uint8_t[]", h),
+        ffi.from_buffer("uint64_t[]", p),
+        h.size,
+        t0,
+        ffi.from_buffer("uint64_t[]", out, require_writable=True),
+    )
+    return out, int(last)
 
 
 def _unpack_events(

@@ -79,18 +79,21 @@ class NoValue(Container, register=False):
 
 
 class FlagValue(Container, register=False):
-    """Base of containers whose value is a bool."""
+    """Base of containers whose value is a bool (``default`` when none is given)."""
 
     __slots__ = ()
     Value = bool
+    default: ClassVar[bool] = False
 
     @classmethod
     def _coerce_value(cls, value: Any) -> bool:
-        return False if value is None else check_flag(f"{cls.__name__} value", value)
+        return cls.default if value is None else check_flag(f"{cls.__name__} value", value)
 
 
 def _u32(owner: str, value: object) -> int:
-    v = int(value)  # type: ignore[call-overload]
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{owner} must be an int, got {type(value).__name__} {value!r}")
+    v = int(value)
     if not 0 <= v <= 0xFFFF_FFFF:
         raise FieldRangeError(f"{owner} must be in [0, 4294967295], got {v}")
     return v
@@ -358,6 +361,7 @@ class PollingOmnibusBlock(FlagValue):
 
     __slots__ = ()
     coordinate_type = PollingOmnibusBlockOnFPGA
+    default = True  # as the real fisch: block until equal
 
     def _write(self, coord: Coordinate) -> list[int]:
         return [_header("timing.PollingOmnibusBlock") | int(self._value)]

@@ -15,6 +15,7 @@ simulation or both. ``connection_from_env()`` is the only place that reads envir
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Mapping
 from types import TracebackType
@@ -120,7 +121,8 @@ class ZeroMockConnection(ConnectionBase):
     """Answers every Omnibus and JTAG read with 0 and echoes loopbacks (halt and tick).
 
     For fast tests of the software stack; no chip behind it. ``ns_per_message`` throttles
-    execution like the real zero mock (sleeps that long per to-FPGA word).
+    execution (sleeps that long per to-FPGA word); the real zero mock defaults to 8 ns, this one
+    to 0, since a mock gains nothing from being slow.
     """
 
     def __init__(self, ns_per_message: int = 0) -> None:
@@ -151,10 +153,18 @@ class ZeroMockConnection(ConnectionBase):
 ENV_ZERO_MOCK = "HXCOMM_ENABLE_ZERO_MOCK"
 
 
+def _enabled(value: str | None) -> bool:
+    """Return whether a flag variable is set to a non-zero integer (C ``atoi(v) != 0``)."""
+    if value is None:
+        return False
+    digits = re.match(r"\s*[+-]?\d+", value)
+    return bool(digits) and int(digits.group()) != 0  # type: ignore[union-attr]
+
+
 def connection_from_env(environ: Mapping[str, str] | None = None) -> ConnectionBase:
     """Return the connection the environment selects (first match wins).
 
-    1. ``HXCOMM_ENABLE_ZERO_MOCK=1``: a :class:`ZeroMockConnection`.
+    1. ``HXCOMM_ENABLE_ZERO_MOCK`` set to a non-zero integer: a :class:`ZeroMockConnection`.
 
     Raises
     ------
@@ -162,7 +172,7 @@ def connection_from_env(environ: Mapping[str, str] | None = None) -> ConnectionB
         If no variable selects a connection.
     """
     env = os.environ if environ is None else environ
-    if env.get(ENV_ZERO_MOCK) == "1":
+    if _enabled(env.get(ENV_ZERO_MOCK)):
         return ZeroMockConnection()
     raise ConnectionUnavailableError(
         f"No executor backend found to connect to: set {ENV_ZERO_MOCK}=1 for the zero mock, "

@@ -61,8 +61,9 @@ static void test_ut_times_events_encode(void) {
     uint64_t p[4] = {1000, 0x1111222222333333ull, 20, 0x020405ull};
     uint8_t hi[4] = {0, 0xFE, 0, 0};
     uint64_t t[4];
-    bss2_ut_fpga_times(h, p, 4, t);
+    check(bss2_ut_fpga_times(h, p, 4, 7, t) == 1023, "fpga times: time after the last message");
     check(t[0] == 1000 && t[1] == 1001 && t[2] == 1022 && t[3] == 1023, "fpga times");
+    check(bss2_ut_fpga_times(h + 1, p + 1, 1, 41, t) == 42, "fpga times continue from t0");
 
     uint8_t rec[3 * BSS2_SPIKE_RECORD_BYTES];
     check(bss2_ut_unpack_events(h, p, hi, t, 4, 0, rec, 3) == 3, "unpack three spikes");

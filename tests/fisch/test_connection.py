@@ -56,5 +56,8 @@ def test_connection_from_env() -> None:
     assert isinstance(connection_from_env({"HXCOMM_ENABLE_ZERO_MOCK": "1"}), ZeroMockConnection)
     with pytest.raises(ConnectionUnavailableError, match="No executor backend found"):
         connection_from_env({})
-    with pytest.raises(ConnectionError):
-        connection_from_env({"HXCOMM_ENABLE_ZERO_MOCK": "0"})
+    for on in ("2", "01", " 1"):  # like the real stack's atoi(value) != 0
+        assert isinstance(connection_from_env({"HXCOMM_ENABLE_ZERO_MOCK": on}), ZeroMockConnection)
+    for off in ("0", "", "yes"):
+        with pytest.raises(ConnectionError):
+            connection_from_env({"HXCOMM_ENABLE_ZERO_MOCK": off})

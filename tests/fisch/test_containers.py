@@ -198,6 +198,42 @@ def test_value_range_errors_name_the_range() -> None:
         fisch.Omnibus.decode([1, 2])
 
 
+def test_defaults_follow_the_real_stack() -> None:
+    # PollingOmnibusBlock blocks until equal unless told otherwise; the other flags default off
+    coord = halco.PollingOmnibusBlockOnFPGA()
+    assert fisch.PollingOmnibusBlock().encode_write(coord) == [0x08000000_00000001]
+    assert fisch.ResetChip().get() is False and fisch.SystimeSync().get() is False
+
+
+def test_no_silent_coercion() -> None:
+    for bad in (1.7, "16", True):
+        with pytest.raises(TypeError, match=r"Omnibus\.Value\.word must be an int"):
+            fisch.Omnibus(bad)
+    with pytest.raises(TypeError):
+        fisch.Omnibus.encode_write_array(np.array([1]), np.array([3.99]))
+    with pytest.raises(TypeError, match="headers must be integers"):
+        fisch.encode_to_fpga([5.9], [1])
+    with pytest.raises(TypeError, match="headers must be integers"):
+        fisch.encode_to_fpga(["5"], [1])
+    with pytest.raises(TypeError, match="headers must be integers"):
+        fisch.encode_to_fpga([2**64], [0])
+    with pytest.raises(TypeError, match="headers must be integers"):
+        fisch.encode_from_fpga([1.9], [7])
+    with pytest.raises(TypeError, match="field value must be an int, got float"):
+        fisch.instruction("timing.WaitUntil").pack(value=1.9)
+
+
+def test_decode_rejects_payloads_wider_than_the_response() -> None:
+    with pytest.raises(FieldRangeError, match=r"omnibus response payload must be in \[0, 4294967"):
+        fisch.Omnibus.decode([2**40])
+    with pytest.raises(FieldRangeError, match="got -1"):
+        fisch.Omnibus.decode([-1])
+    with pytest.raises(FieldRangeError, match="jtag response payload"):
+        fisch.JTAGIdCode.decode([2**33])
+    # JTAG data carries 33 bits; the 32-bit word keeps the low 32 (as the real fisch casts)
+    assert fisch.OmnibusChipOverJTAG.decode([2**32 | 5]).get().value() == 5
+
+
 def test_barrier_statics_and_byte_enables() -> None:
     names = ("omnibus", "jtag", "systime", "multi_fpga", "systime_correction")
     assert [int(getattr(fisch.Barrier, n).get()) for n in names] == [1, 2, 4, 8, 16]

@@ -233,7 +233,7 @@ def test_builder_rejects_bad_calls() -> None:
         b.write([halco.OmnibusAddress(1)] * 2, [Omnibus(1)])
     with pytest.raises(TypeError, match="one type"):
         b.write([halco.OmnibusAddress(1)] * 2, [Omnibus(1), fisch.Timer()])
-    with pytest.raises(ValueError, match="empty list"):
+    with pytest.raises(ValueError, match="empty list: the container type is unknown"):
         b.read([])
     assert b.empty()  # failed calls add nothing
     with pytest.raises(TypeError, match="needs a PlaybackProgram"):
@@ -320,3 +320,48 @@ def test_response_decoding_matches_the_decoder_model(msgs: list[tuple[int, int]]
     assert program.get_madc_samples().size == n_madc
     program.clear_from_fpga_messages()
     assert program.get_spikes().size == 0 and not program.ran
+
+
+def test_extra_responses_invalidate_tickets() -> None:
+    b = PlaybackProgramBuilder()
+    t = b.read(halco.OmnibusAddress(1))
+    program = b.done()
+    extra = [msg("omnibus_from_fpga.Data", 0xDEAD), msg("omnibus_from_fpga.Data", 1), HALT_MSG]
+    with pytest.raises(RunError, match=r"more responses than the reads asked for.*omnibus 2/1"):
+        run(Scripted(extra), program)
+    assert not t.valid() and not program.tickets_valid()
+    with pytest.raises(TicketNotReadyError, match=r"0\.\.0 of 1 expected, the run returned 2"):
+        t.get()
+
+
+def test_pushes_continue_the_fpga_time() -> None:
+    b = PlaybackProgramBuilder()
+    tickets = [b.read(halco.OmnibusAddress(a)) for a in (1, 2)]
+    program = b.done()
+    first = [msg("timing_from_fpga.Systime", 1000), msg("omnibus_from_fpga.Data", 5)]
+    program.push_from_fpga_words(Scripted(first).words)
+    program.push_from_fpga_words(Scripted([msg("omnibus_from_fpga.Data", 6), HALT_MSG]).words)
+    assert [t.fpga_time().value() for t in tickets] == [1001, 1002]
+    program.check()
+
+
+def test_timeout_on_the_halt_names_it() -> None:
+    b = PlaybackProgramBuilder()
+    b.write(halco.WaitUntilOnFPGA(), fisch.WaitUntil(1))
+    program = b.done()
+    conn = Scripted([msg("from_fpga_system.TimeoutNotification", 1), HALT_MSG])
+    with pytest.raises(RunError, match=r"(?s)halt loopback appended.*Instruction\(1\): system"):
+        run(conn, program)
+    conn = Scripted([msg("from_fpga_system.TimeoutNotification", 7), HALT_MSG])
+    with pytest.raises(RunError, match="index is invalid, the program has only 2 instructions"):
+        run(conn, program)
+
+
+def test_empty_bulk_read() -> None:
+    b = PlaybackProgramBuilder()
+    t = b.read_array(Omnibus, np.zeros(0, np.uint32))
+    program = b.done()
+    run(ZeroMockConnection(), program)
+    assert t.get() == [] and t.valid()
+    with pytest.raises(ValueError, match="empty read has no fpga_time"):
+        t.fpga_time()
