@@ -132,20 +132,24 @@ def main() -> int:
     stream, labels, chip_times = _response_stream(rng)
     n_spikes = labels.size
     from_bytes = stream.size * WORD_BYTES
-    program = fisch.PlaybackProgramBuilder().done()
+    m = fisch.decode_from_fpga(stream)
+    reads = fisch.PlaybackProgramBuilder()  # one Omnibus read per Omnibus response in the stream
+    n_reads = int(np.count_nonzero(m.header == OMNIBUS_DATA))
+    ticket = reads.read_array(fisch.Omnibus, np.zeros(n_reads, np.uint32))
+    program = reads.done()
 
     def full_decode() -> npt.NDArray[np.void]:
         program.clear_from_fpga_messages()
         program.push_from_fpga_words(stream)
         return program.get_spikes()
 
-    m = fisch.decode_from_fpga(stream)
     assert m.header.size == N_MESSAGES
     assert np.array_equal(fisch.encode_from_fpga(m.header, m.payload, m.payload_high), stream)
     spikes = full_decode()
     assert np.array_equal(spikes["label"], labels)
     assert np.array_equal(spikes["chip_time"], chip_times)
-    program.check()  # the halt loopback arrived
+    program.check()  # the halt loopback arrived and every response matched a read
+    assert ticket.get_payloads().size == n_reads
     print(f"bulk decode, from FPGA: {N_MESSAGES} messages ({n_spikes} spikes) = {stream.size} "
           f"words = {from_bytes / 1e6:.0f} MB")  # fmt: skip
     ok &= _line("  decode_from_fpga(words) (framing, C)", from_bytes, True,
