@@ -263,7 +263,7 @@ class PlaybackProgramBuilder:
                 f"read() takes a coordinate or a list of coordinates, got {type(coord).__name__}; "
                 "for numpy arrays use read_array()"
             )
-        if not coord:
+        if not coord:  # decision: the C++ template knows the type of an empty vector; we do not
             raise ValueError(
                 "read() of an empty list: the container type is unknown; use "
                 "read_array(container_type, [])"

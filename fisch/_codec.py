@@ -5,7 +5,8 @@ From the FPGA, messages of 64 or 80 bits are packed MSB-first into 64-bit words 
 the last word with a comma: the bit right after the last message is set, and the receiver drops
 the rest of that word (reference §6.1, hxcomm ``encoder.tcc`` / ``decoder.tcc``). Framing of the
 from-FPGA stream is a sequential state machine and runs in C (``csrc/ut_codec.c``); everything
-else is vectorised numpy.
+else is vectorised numpy. Decision: where hxcomm silently drops set bits between a message's
+header and its payload, both directions here raise, so that garbage never passes as data.
 
 >>> import numpy as np
 >>> hex(int(encode_to_fpga(np.array([5]), np.array([1250]))[0]))
