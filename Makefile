@@ -30,7 +30,7 @@ install-test: $(VPY)
 # no tests; that is a failure here, not a pass.
 test: install-test
 	cd tests && ../$(VPY) -P -m pytest -c ../pyproject.toml --rootdir .. -p no:cacheprovider \
-	  . --doctest-modules --pyargs halco fisch; \
+	  . --doctest-modules --pyargs halco fisch haldls; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy

@@ -1,10 +1,31 @@
 """Register containers of the BrainScaleS-2 SDK (HX v3, bit-exact).
 
-It will hold one container per chip register or memory: each with a ``halco`` coordinate type,
-typed and validated fields, and pure ``addresses(coord)`` / ``encode()`` / ``decode(words)``
-functions onto ``fisch`` word types, driven by one declarative field table per container.
-``haldls.lola`` will hold the aggregates (``AtomicNeuron``, ``SynapseMatrix``, ``Chip`` …), defined
-by one ordered visitor serving write, read and diff alike, with vectorised (numpy) encoding.
+One container per chip register or memory: a ``halco`` coordinate type, typed and validated
+fields, and ``addresses(coord)`` / ``encode()`` / ``decode(words)`` onto ``fisch`` word types,
+driven by one declarative field table per container (``haldls._field``). ``encode_write`` shows
+exactly which registers and bits a write touches. The catalogue is being filled in (issue 4): so
+far the crossbar node, PPU control register and memory word, synapse quad and CapMem cell.
+
+>>> import halco, haldls
+>>> node = haldls.CrossbarNode(mask=0x3FFF, target=5)
+>>> pairs = haldls.encode_write(halco.CrossbarNodeOnDLS(3), node)
+>>> [(hex(int(address)), hex(word.get().word)) for address, word in pairs]
+[('0x13001c', '0x53fff')]
 """
 
-__all__: list[str] = []
+from haldls._blocks import CapMemCell, CrossbarNode, PPUControlRegister, PPUMemoryWord, SynapseQuad
+from haldls._container import Backend, Container, containers, encode_write, from_json, to_json
+
+__all__ = [
+    "Backend",
+    "CapMemCell",
+    "Container",
+    "CrossbarNode",
+    "PPUControlRegister",
+    "PPUMemoryWord",
+    "SynapseQuad",
+    "containers",
+    "encode_write",
+    "from_json",
+    "to_json",
+]
