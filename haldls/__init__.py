@@ -4,7 +4,8 @@ One container per chip register or memory: a ``halco`` coordinate type, typed an
 fields, and ``addresses(coord)`` / ``encode()`` / ``decode(words)`` onto ``fisch`` word types,
 driven by one declarative field table per container (``haldls._field``). ``encode_write`` shows
 exactly which registers and bits a write touches. The catalogue is being filled in (issue 4): so
-far the crossbar node, PPU control register and memory word, synapse quad and CapMem cell.
+far the neuron config, crossbar node, PPU control register and memory word, synapse quad
+and CapMem cell.
 
 >>> import halco, haldls
 >>> node = haldls.CrossbarNode(mask=0x3FFF, target=5)
@@ -15,12 +16,14 @@ far the crossbar node, PPU control register and memory word, synapse quad and Ca
 
 from haldls._blocks import CapMemCell, CrossbarNode, PPUControlRegister, PPUMemoryWord, SynapseQuad
 from haldls._container import Backend, Container, containers, encode_write, from_json, to_json
+from haldls._neuron import NeuronConfig
 
 __all__ = [
     "Backend",
     "CapMemCell",
     "Container",
     "CrossbarNode",
+    "NeuronConfig",
     "PPUControlRegister",
     "PPUMemoryWord",
     "SynapseQuad",

@@ -257,4 +257,3 @@ class ArrayField(Field):
 
     def placements(self) -> Iterable[tuple[Seg, ...]]:
         return self.entry_segs
-

@@ -62,6 +62,32 @@ GOLDEN: dict[str, tuple[Any, haldls.Container, list[tuple[int, int]]]] = {
         # weights permuted: 1 -> 16, 2 -> 8, 3 -> 24, 63 -> 63; entry 0 in the top byte
         [(0x02CF_0187, 0x1048_98FF), (0x02CF_01C7, 0xC586_4708)],
     ),
+    "NeuronConfig": (
+        # neuron 5 of block 0: the word-0 address of reference §6.1's worked example
+        halco.NeuronConfigOnDLS(
+            halco.NeuronConfigOnNeuronConfigBlock(5), halco.NeuronConfigBlockOnDLS(0)
+        ),
+        haldls.NeuronConfig(
+            enable_reset_degeneration=True,
+            enable_strong_fire=True,
+            readout_source=haldls.NeuronConfig.ReadoutSource.adaptation,
+            enable_readout=True,
+            invert_adaptation_b=True,
+            membrane_capacitor_size=33,
+            enable_fire=True,
+            enable_bypass_excitatory=True,
+            connect_soma_right=True,
+            enable_pause=True,
+        ),
+        [
+            (0x0016_002A, 0x41),
+            (0x0016_002B, 0xE0),
+            (0x0016_002C, 0x01),
+            (0x0016_002D, 33 << 2),
+            (0x0016_002E, 0x84),
+            (0x0016_002F, 0x81),
+        ],
+    ),
     "CapMemCell": (
         capmem_cell(3, 100, 5),
         haldls.CapMemCell(value=haldls.CapMemCell.DisableRefresh(1023)),
