@@ -72,14 +72,19 @@ def _words(words: npt.ArrayLike, what: str) -> npt.NDArray[np.uint64]:
     return np.ascontiguousarray(arr)
 
 
-def _headers(headers: npt.ArrayLike) -> npt.NDArray[np.int64]:
+def _headers(headers: npt.ArrayLike, direction: str, size: int) -> npt.NDArray[np.int64]:
+    """Return the headers as int64, checked against a dictionary of ``size`` instructions."""
     arr = np.asarray(headers)
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(f"headers must be integers, got dtype {arr.dtype}")
-    if arr.size and (int(arr.max()) > 255 or int(arr.min()) < 0):
-        bad = int(arr.max()) if int(arr.max()) > 255 else int(arr.min())
-        raise UnknownInstructionError(f"header {bad} is not a UT header (8 bits)")
-    return arr.astype(np.int64)
+    h = arr.astype(np.int64)
+    bad = np.flatnonzero((arr < 0) | (arr >= size))
+    if bad.size:
+        i = int(bad[0])
+        raise UnknownInstructionError(
+            f"{direction} header of message {i} must be in [0, {size - 1}], got {int(arr[i])}"
+        )
+    return h
 
 
 def encode_to_fpga(headers: npt.ArrayLike, payloads: npt.ArrayLike) -> npt.NDArray[np.uint64]:
@@ -92,17 +97,10 @@ def encode_to_fpga(headers: npt.ArrayLike, payloads: npt.ArrayLike) -> npt.NDArr
     FieldRangeError
         If a payload is wider than its instruction's payload.
     """
-    h = _headers(headers)
+    h = _headers(headers, "to-FPGA", len(TO_FPGA_DICTIONARY))
     p = _words(payloads, "payloads")
     if h.shape != p.shape:
         raise ValueError(f"headers {h.shape} and payloads {p.shape} differ in shape")
-    bad = np.flatnonzero((h < 0) | (h >= len(TO_FPGA_DICTIONARY)))
-    if bad.size:
-        i = int(bad[0])
-        raise UnknownInstructionError(
-            f"to-FPGA header of message {i} must be in [0, {len(TO_FPGA_DICTIONARY) - 1}], "
-            f"got {int(h[i])}"
-        )
     over = np.flatnonzero(p & ~_TO_MASK[h])
     if over.size:
         i = int(over[0])
@@ -159,18 +157,11 @@ def encode_from_fpga(
     FieldRangeError
         If a payload is wider than its instruction's payload.
     """
-    h = _headers(headers)
+    h = _headers(headers, "from-FPGA", len(FROM_FPGA_DICTIONARY))
     p = _words(payloads, "payloads")
     hi = np.zeros(h.shape, np.uint64) if payloads_high is None else _words(payloads_high, "hi")
     if not h.shape == p.shape == hi.shape:
         raise ValueError(f"headers {h.shape}, payloads {p.shape}, high {hi.shape} differ in shape")
-    bad = np.flatnonzero((h < 0) | (h >= len(FROM_FPGA_DICTIONARY)))
-    if bad.size:
-        i = int(bad[0])
-        raise UnknownInstructionError(
-            f"from-FPGA header of message {i} must be in [0, {len(FROM_FPGA_DICTIONARY) - 1}], "
-            f"got {int(h[i])}"
-        )
     if hi.size and int(hi.max()) > 0xFF:
         i = int(np.flatnonzero(hi > 0xFF)[0])
         raise FieldRangeError(f"payload_high of message {i} must fit 8 bits, got {int(hi[i])}")

@@ -227,8 +227,12 @@ class Container:
         raise NotImplementedError
 
     @classmethod
-    def _decode(cls, payloads: Sequence[int]) -> Self:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _decode(cls, payloads: Sequence[int]) -> Self:
+        """Return the container of a 32-bit value in the response's low bits.
+
+        JTAG data has 33 bits; the real fisch keeps the low 32, and so does this default.
+        """
+        return cls(int(payloads[0]) & 0xFFFF_FFFF)
 
 
 def container_for(coord: object) -> type[Container]:

@@ -11,7 +11,6 @@ from typing import Any
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
 from halco import PhyStatusOnFPGA, SpikeLabel
 from halco.common import Ranged
@@ -25,7 +24,6 @@ __all__ = [
     "MADCSampleFromChip",
     "SpikeFromChip",
     "TimeoutNotification",
-    "chip_time_from_timestamps",
 ]
 
 #: Bits of the system time (FPGATime, ChipTime) and its mask.
@@ -52,26 +50,6 @@ class ChipTime(Ranged, max=SYSTIME_MASK):
     """Chip system time of an event, in FPGA clock cycles (125 MHz, 43 bit)."""
 
     __slots__ = ()
-
-
-def chip_time_from_timestamps(
-    fpga_time: npt.NDArray[np.uint64], timestamp: npt.NDArray[Any]
-) -> npt.NDArray[np.uint64]:
-    """Reconstruct 43-bit chip times from 8-bit event timestamps (250 MHz, i.e. 2 per cycle).
-
-    The timestamp halved gives the low 7 bits in FPGA cycles; the upper bits come from the
-    message's FPGA time, one 128-cycle period earlier if that would lie in the future.
-
-    >>> import numpy as np
-    >>> t = np.array([1000, 1000], np.uint64)  # 1000 = 7 * 128 + 104
-    >>> chip_time_from_timestamps(t, np.array([2 * 100, 2 * 110])).tolist()
-    [996, 878]
-    """
-    t = fpga_time.astype(np.uint64)
-    ct = (t & ~np.uint64(0x7F)) | (timestamp.astype(np.uint64) >> np.uint64(1))
-    late = ct > t
-    ct[late] = (ct[late] - np.uint64(128)) & np.uint64(SYSTIME_MASK)
-    return ct
 
 
 @attrs.frozen

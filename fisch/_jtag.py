@@ -7,9 +7,6 @@ JTAG accesses are sequences of ``to_fpga_jtag.Ins`` (select an instruction regis
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Self
-
 from fisch._container import Container
 from fisch._instructions import instruction
 from fisch._words import NoValue
@@ -93,10 +90,6 @@ class JTAGIdCode(Container):
     def _read(cls, coord: Coordinate) -> list[int]:
         return [_ins(_IR["IDCODE"]), _data(32, 0, keep_response=True)]
 
-    @classmethod
-    def _decode(cls, payloads: Sequence[int]) -> Self:
-        return cls(int(payloads[0]) & 0xFFFF_FFFF)
-
 
 class JTAGPLLRegister(Container):
     """A 32-bit PLL configuration register written over JTAG (write-only)."""
@@ -168,7 +161,3 @@ class OmnibusChipOverJTAG(Container):
             _ins(_IR["OMNIBUS_DATA"]),
             _data(32, 0, keep_response=True),
         ]
-
-    @classmethod
-    def _decode(cls, payloads: Sequence[int]) -> Self:
-        return cls(int(payloads[0]) & 0xFFFF_FFFF)

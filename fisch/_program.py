@@ -163,12 +163,13 @@ class PlaybackProgram:
                     raw & 0xFFFF_FFFF, raw >> 32 & 0x7F, raw >> 39 & 0x3F, int(t[i])
                 )
             )
-        new, counts = _unpack_events(m, t, madc=False)
+        per_header = np.bincount(h, minlength=len(FROM_FPGA_DICTIONARY))
+        new, counts = _unpack_events(m, t, per_header, madc=False)
         if new.size:
             self._spikes = np.concatenate([self._spikes, new]) if self._spikes.size else new
         for n, c in zip((1, 2, 3), counts, strict=True):
             self._spike_packs[SpikePackFromFPGAOnDLS(n)] += c
-        new, counts = _unpack_events(m, t, madc=True)
+        new, counts = _unpack_events(m, t, per_header, madc=True)
         if new.size:
             self._madc = np.concatenate([self._madc, new]) if self._madc.size else new
         for n, c in zip((1, 2, 3), counts, strict=True):
@@ -313,12 +314,14 @@ def _fpga_times(
 
 
 def _unpack_events(
-    m: FromFPGAMessages, t: npt.NDArray[np.uint64], madc: bool
+    m: FromFPGAMessages, t: npt.NDArray[np.uint64], counts: npt.NDArray[np.intp], madc: bool
 ) -> tuple[npt.NDArray[Any], list[int]]:
-    """Unpack spike (or MADC sample) packs into a structured array, in stream order (in C)."""
+    """Unpack spike (or MADC sample) packs into a structured array, in stream order (in C).
+
+    ``counts`` are the message counts per from-FPGA header.
+    """
     first = _H["event_from_fpga.MADCSamplePack1" if madc else "event_from_fpga.SpikePack1"]
-    counts = np.bincount(m.header, minlength=len(FROM_FPGA_DICTIONARY))[first : first + 3]
-    per_size = [int(c) for c in counts]
+    per_size = [int(c) for c in counts[first : first + 3]]
     total = per_size[0] + 2 * per_size[1] + 3 * per_size[2]
     out = np.empty(total, MADC_SAMPLE_DTYPE if madc else SPIKE_DTYPE)
     if total:

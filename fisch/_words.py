@@ -51,6 +51,12 @@ def _header(name: str) -> int:
 
 _ADDRESS = _header("omnibus_to_fpga.Address")
 _DATA = _header("omnibus_to_fpga.Data")
+_SETUP = _header("timing.Setup")
+_BARRIER = _header("timing.Barrier")
+_POLLING = _header("timing.PollingOmnibusBlock")
+_SYSTIME_INIT = _header("timing.SystimeInit")
+_RESET = _header("system.Reset")
+_TICK = _header("system.Loopback") | instruction("system.Loopback").constants["tick"]
 _IS_READ = 1 << 36
 _ALL_BYTES = 0xF << 32
 #: Omnibus address of the FPGA timer's value (reference §4.1, ``timer_readout``).
@@ -198,10 +204,6 @@ class Omnibus(Container):
         return [_ADDRESS | _IS_READ | _ALL_BYTES | coord._e]
 
     @classmethod
-    def _decode(cls, payloads: Sequence[int]) -> Self:
-        return cls(cls.Value(int(payloads[0]) & 0xFFFF_FFFF))
-
-    @classmethod
     def encode_write_array(
         cls, coords: ArrayOrSequence, values: ArrayOrSequence, byte_enables: int = 0xF
     ) -> npt.NDArray[Any]:
@@ -286,15 +288,11 @@ class Timer(Container):
                 f"Timer can only be written with value 0 (a write resets the timer), "
                 f"got {self._value._e}"
             )
-        return [_header("timing.Setup")]
+        return [_SETUP]
 
     @classmethod
     def _read(cls, coord: Coordinate) -> list[int]:
         return [_ADDRESS | _IS_READ | _ALL_BYTES | TIMER_READOUT_ADDRESS]
-
-    @classmethod
-    def _decode(cls, payloads: Sequence[int]) -> Self:
-        return cls(int(payloads[0]) & 0xFFFF_FFFF)
 
 
 class WaitUntil(Container):
@@ -346,7 +344,7 @@ class Barrier(Container):
     systime_correction: ClassVar[Barrier]
 
     def _write(self, coord: Coordinate) -> list[int]:
-        return [_header("timing.Barrier") | self._value._e]
+        return [_BARRIER | self._value._e]
 
 
 for _n in instruction("timing.Barrier").constants:
@@ -364,7 +362,7 @@ class PollingOmnibusBlock(FlagValue):
     default = True  # as the real fisch: block until equal
 
     def _write(self, coord: Coordinate) -> list[int]:
-        return [_header("timing.PollingOmnibusBlock") | int(self._value)]
+        return [_POLLING | int(self._value)]
 
 
 class SystimeSync(FlagValue):
@@ -374,7 +372,7 @@ class SystimeSync(FlagValue):
     coordinate_type = SystimeSyncOnFPGA
 
     def _write(self, coord: Coordinate) -> list[int]:
-        return [_header("timing.SystimeInit") | int(self._value)]
+        return [_SYSTIME_INIT | int(self._value)]
 
 
 class ResetChip(FlagValue):
@@ -384,7 +382,7 @@ class ResetChip(FlagValue):
     coordinate_type = ResetChipOnDLS
 
     def _write(self, coord: Coordinate) -> list[int]:
-        return [_header("system.Reset") | int(self._value)]
+        return [_RESET | int(self._value)]
 
 
 class NullPayloadReadable(NoValue):
@@ -399,7 +397,7 @@ class NullPayloadReadable(NoValue):
 
     @classmethod
     def _read(cls, coord: Coordinate) -> list[int]:
-        return [_header("system.Loopback") | instruction("system.Loopback").constants["tick"]]
+        return [_TICK]
 
     @classmethod
     def _decode(cls, payloads: Sequence[int]) -> Self:
@@ -410,8 +408,13 @@ class _SpikePack(Container, register=False):
     """N spike labels sent to the chip in one instruction (first label most significant)."""
 
     __slots__ = ()
+    Value = tuple
     N: ClassVar[int]
     _H: ClassVar[int]
+
+    def __init_subclass__(cls, n: int = 0, **kwargs: Any) -> None:
+        cls.N, cls._H = n, _header(f"event_to_fpga.SpikePack{n}")
+        super().__init_subclass__(**kwargs)
 
     @classmethod
     def _coerce_value(cls, value: Any) -> tuple[SpikeLabel, ...]:
@@ -429,31 +432,22 @@ class _SpikePack(Container, register=False):
         return [word]
 
 
-class SpikePack1ToChip(_SpikePack):
+class SpikePack1ToChip(_SpikePack, n=1):
     """One spike label to the chip (``event_to_fpga.SpikePack1``)."""
 
     __slots__ = ()
     coordinate_type = SpikePack1ToChipOnDLS
-    Value = tuple
-    N = 1
-    _H = _header("event_to_fpga.SpikePack1")
 
 
-class SpikePack2ToChip(_SpikePack):
+class SpikePack2ToChip(_SpikePack, n=2):
     """Two spike labels to the chip in one instruction."""
 
     __slots__ = ()
     coordinate_type = SpikePack2ToChipOnDLS
-    Value = tuple
-    N = 2
-    _H = _header("event_to_fpga.SpikePack2")
 
 
-class SpikePack3ToChip(_SpikePack):
+class SpikePack3ToChip(_SpikePack, n=3):
     """Three spike labels to the chip in one instruction."""
 
     __slots__ = ()
     coordinate_type = SpikePack3ToChipOnDLS
-    Value = tuple
-    N = 3
-    _H = _header("event_to_fpga.SpikePack3")

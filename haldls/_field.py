@@ -68,9 +68,10 @@ def _unpermute(value: int, perm: Sequence[int]) -> int:
 class _Kind:
     """How a field's Python value converts to and from its integer bits."""
 
-    def __init__(self, typ: Any, owner: str) -> None:
+    def __init__(self, typ: Any, container: str, field: str) -> None:
         self.typ = typ
-        self.owner = owner
+        self.container, self.field = container, field
+        self.owner = f"{container}.{field}"
         if typ is bool:
             self.lo, self.hi = 0, 1
         elif isinstance(typ, tuple):  # a variant of ranged types with disjoint ranges
@@ -81,7 +82,7 @@ class _Kind:
         elif isinstance(typ, type) and issubclass(typ, Coordinate):
             self.lo, self.hi = typ.min, typ.max
         else:  # pragma: no cover - programming error in a field table
-            raise TypeError(f"{owner}: unsupported field type {typ!r}")
+            raise TypeError(f"{self.owner}: unsupported field type {typ!r}")
 
     def coerce(self, value: Any) -> Any:
         """Return ``value`` as the field's type.
@@ -119,7 +120,7 @@ class _Kind:
                     f"{self.owner} must be one of {[f'{m.name}={int(m)}' for m in typ]}, "
                     f"got {value}"
                 ) from None
-        return typ._coerce(value, self.owner.rpartition(".")[0], self.owner.rpartition(".")[2])
+        return typ._coerce(value, self.container, self.field)
 
     def to_int(self, value: Any) -> int:
         return int(value)
@@ -176,7 +177,7 @@ class Field:
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
-        self.kind = _Kind(self.typ, f"{owner.__name__}.{name}")
+        self.kind = _Kind(self.typ, owner.__name__, name)
         self.default_value = (
             self.kind.default() if self._default is None else self.kind.coerce(self._default)
         )

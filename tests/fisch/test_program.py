@@ -131,6 +131,16 @@ def test_chip_time_wraps_back_one_period() -> None:
     assert program.get_spikes().tolist() == [(7, 1000, 878)]
     ev = fisch.SpikeFromChip.from_numpy(program.get_spikes()[0])
     assert ev == fisch.SpikeFromChip(halco.SpikeLabel(7), 1000, 878)
+    # timestamp 2*100 -> 100 <= 104: the same period, 896 + 100
+    conn = Scripted(
+        [
+            msg("timing_from_fpga.Systime", 999),
+            msg("event_from_fpga.SpikePack1", (200 << 16) | 7),
+            HALT_MSG,
+        ]
+    )
+    run(conn, program)
+    assert program.get_spikes()["chip_time"].tolist() == [996]
 
 
 def test_notifications() -> None:
