@@ -3,9 +3,8 @@
 One container per chip register or memory: a ``halco`` coordinate type, typed and validated
 fields, and ``addresses(coord)`` / ``encode()`` / ``decode(words)`` onto ``fisch`` word types,
 driven by one declarative field table per container (``haldls._field``). ``encode_write`` shows
-exactly which registers and bits a write touches. The catalogue is being filled in (issue 4): so
-far the neuron config, crossbar node, PPU control register and memory word, synapse quad
-and CapMem cell.
+exactly which registers and bits a write touches; ``encode_columns``/``decode_columns`` do the
+same for many containers of one type at once, as numpy arrays.
 
 >>> import halco, haldls
 >>> node = haldls.CrossbarNode(mask=0x3FFF, target=5)
@@ -14,21 +13,28 @@ and CapMem cell.
 [('0x13001c', '0x53fff')]
 """
 
-from haldls._blocks import CapMemCell, CrossbarNode, PPUControlRegister, PPUMemoryWord, SynapseQuad
+from haldls import _blocks, _fpga, _neuron, _readout, _synapse, _system
+from haldls._blocks import *  # noqa: F403
 from haldls._container import Backend, Container, containers, encode_write, from_json, to_json
-from haldls._neuron import NeuronConfig
+from haldls._fpga import *  # noqa: F403
+from haldls._neuron import *  # noqa: F403
+from haldls._readout import *  # noqa: F403
+from haldls._struct import Struct
+from haldls._synapse import *  # noqa: F403
+from haldls._system import *  # noqa: F403
 
 __all__ = [
     "Backend",
-    "CapMemCell",
     "Container",
-    "CrossbarNode",
-    "NeuronConfig",
-    "PPUControlRegister",
-    "PPUMemoryWord",
-    "SynapseQuad",
+    "Struct",
     "containers",
     "encode_write",
     "from_json",
     "to_json",
 ]
+__all__ += _blocks.__all__
+__all__ += _fpga.__all__
+__all__ += _neuron.__all__
+__all__ += _readout.__all__
+__all__ += _synapse.__all__
+__all__ += _system.__all__

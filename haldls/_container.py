@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, Self
 
+import numpy as np
+import numpy.typing as npt
+
 import fisch
-from halco.common import Coordinate, TypedArray
-from haldls._field import Field
+from halco.common import Coordinate
+from haldls._struct import Struct
 from haldls.errors import ContainerDecodeError
 
 __all__ = ["Backend", "Container", "containers", "encode_write", "from_json", "to_json"]
@@ -34,38 +37,23 @@ containers = MappingProxyType(_registry)
 _CHIP_BACKENDS = (fisch.Omnibus, fisch.OmnibusChipOverJTAG)
 
 
-def _plain(value: Any) -> Any:
-    """Return a JSON- and repr-friendly form of a field value."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, enum.Enum):
-        return int(value.value)
-    if isinstance(value, TypedArray):
-        return [_plain(v) for v in value]
-    return int(value)
-
-
-class Container:
+class Container(Struct):
     """Base of the register containers; subclasses register themselves.
 
     Construct with keyword arguments for any fields (``CrossbarNode(target=5)``); every field is
     a validated property. Containers are mutable values: equal when all fields are equal.
     """
 
-    __slots__ = ("_values",)
+    __slots__ = ()
     coordinate_type: ClassVar[type[Coordinate]]
     words: ClassVar[int] = 1
     backends: ClassVar[tuple[type[fisch.Container], ...]] = _CHIP_BACKENDS
     is_readable: ClassVar[bool] = True
     is_writable: ClassVar[bool] = True
-    _fields: ClassVar[tuple[Field, ...]] = ()
     _used: ClassVar[tuple[int, ...]] = ()
-    __hash__ = None  # type: ignore[assignment]
 
     def __init_subclass__(cls, register: bool = True, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        own = tuple(v for v in vars(cls).values() if isinstance(v, Field))
-        cls._fields = cls._fields + own
         used = [0] * cls.words
         for f in cls._fields:
             for segs in f.placements():
@@ -78,41 +66,6 @@ class Container:
             if cls.__name__ in _registry:  # pragma: no cover - programming error
                 raise TypeError(f"container {cls.__name__} registered twice")
             _registry[cls.__name__] = cls
-
-    def __init__(self, **fields: Any) -> None:
-        self._values: dict[str, Any] = {f.name: f.fresh_default() for f in self._fields}
-        for name, value in fields.items():
-            if not isinstance(getattr(type(self), name, None), Field):
-                raise TypeError(
-                    f"{type(self).__name__} has no field {name!r}; fields: "
-                    f"{[f.name for f in self._fields]}"
-                )
-            setattr(self, name, value)
-
-    # -- value semantics ------------------------------------------------------------------------
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._values == self._values
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the fields as plain Python values (ints, bools, lists)."""
-        return {f.name: _plain(self._values[f.name]) for f in self._fields}
-
-    def __repr__(self) -> str:
-        parts = []
-        for f in self._fields:
-            v = self._values[f.name]
-            if isinstance(v, enum.Enum):
-                parts.append(f"{f.name}={type(self).__name__}.{type(v).__name__}.{v.name}")
-            else:
-                parts.append(f"{f.name}={_plain(v)!r}")
-        return f"{type(self).__name__}({', '.join(parts)})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self).__name__, self.to_dict()))
-
-    def copy(self) -> Self:
-        """Return an independent copy."""
-        return _rebuild(type(self).__name__, self.to_dict())  # type: ignore[return-value]
 
     # -- encoding -------------------------------------------------------------------------------
     @classmethod
@@ -154,15 +107,128 @@ class Container:
         return words
 
     def encode(self, backend: Any = None) -> list[fisch.Container]:
-        """Return the fisch words (default backend first in ``backends``).
+        """Return the fisch words a write sends (default backend first in ``backends``).
+
+        Raises
+        ------
+        NotWritableError
+            If the container is read-only.
+        ValueError
+            If the container does not support ``backend``.
+        """
+        if not self.is_writable:
+            raise fisch.errors.NotWritableError(f"{type(self).__name__} is read-only")
+        word = self._backend(backend)
+        return [word(w) for w in self.encode_words()]
+
+    # -- columns: many containers of one type as numpy arrays of raw field values ---------------
+    @classmethod
+    def encode_columns(
+        cls, columns: Mapping[str, npt.ArrayLike], n: int | None = None
+    ) -> npt.NDArray[np.uint32]:
+        """Return the register words (N x ``words``) of N containers given as raw field values.
+
+        ``columns`` maps field names to arrays of N raw values (N x entries for array fields;
+        bools as 0/1, enums and ranged types as their integers); absent fields take their
+        default. ``n`` is needed only when no column is given.
+
+        Raises
+        ------
+        TypeError
+            If a name is not a field.
+        CoordinateRangeError
+            If a value lies outside its field's range.
+        ValueError
+            If a column has the wrong shape.
+        """
+        unknown = set(columns) - set(cls.field_names())
+        if unknown:
+            raise TypeError(f"{cls.__name__} has no fields {sorted(unknown)}")
+        if n is None:
+            if not columns:
+                raise ValueError(f"{cls.__name__}.encode_columns needs columns or n")
+            n = len(np.asarray(next(iter(columns.values()))))
+        out = np.zeros((n, cls.words), np.int64)
+        for f in cls._fields:
+            raw = columns[f.name] if f.name in columns else f.raw(f.default_value)
+            f.encode_array(raw, out)
+        return out.astype(np.uint32)
+
+    @classmethod
+    def decode_columns(cls, words: npt.ArrayLike) -> dict[str, npt.NDArray[np.int64]]:
+        """Return the raw field values of N containers read back as words (N x ``words``).
+
+        Raises
+        ------
+        ContainerDecodeError
+            If the array has the wrong shape, or a word sets bits outside the fields or a value
+            no field type has (the first offending container is named).
+        """
+        w = np.asarray(words)
+        if w.ndim != 2 or w.shape[1] != cls.words:
+            raise ContainerDecodeError(
+                f"{cls.__name__} decodes N x {cls.words} words, got shape {w.shape}"
+            )
+        w = w.astype(np.int64)
+        if w.size and (w.min() < 0 or w.max() > 0xFFFF_FFFF):
+            raise ContainerDecodeError(f"{cls.__name__}: register words are 32 bit")
+        stray = w & ~np.array(cls._used, np.int64)
+        if stray.any():
+            i, j = (int(k) for k in np.argwhere(stray)[0])
+            raise ContainerDecodeError(
+                f"{cls.__name__} #{i} word {j} = {int(w[i, j]):#010x} sets bits "
+                f"{int(stray[i, j]):#x} outside its fields (used bits {cls._used[j]:#010x})"
+            )
+        out = {}
+        for f in cls._fields:
+            raw = f.decode_array(w)
+            bad = f.invalid(raw)
+            if bad.any():
+                index = tuple(int(k) for k in np.argwhere(bad)[0])
+                raise ContainerDecodeError(
+                    f"{cls.__name__} #{index[0]}: field {f.name} decodes to the invalid value "
+                    f"{int(raw[index])} (at {index[1:] or 'its only entry'})"
+                )
+            out[f.name] = raw
+        return out
+
+    @classmethod
+    def to_columns(cls, containers: Sequence[Container]) -> dict[str, npt.NDArray[np.int64]]:
+        """Return the raw field values of ``containers`` (all of this type) as columns.
+
+        Raises
+        ------
+        TypeError
+            If an element is not of this type.
+        """
+        for c in containers:
+            if type(c) is not cls:
+                raise TypeError(f"expected {cls.__name__} elements, got {type(c).__name__}")
+        return {
+            f.name: np.array([f.raw(c._values[f.name]) for c in containers], np.int64).reshape(
+                len(containers), *f.shape
+            )
+            for f in cls._fields
+        }
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, npt.NDArray[Any]]) -> list[Self]:
+        """Return containers from raw field columns (as ``decode_columns`` gives them).
 
         Raises
         ------
         ValueError
-            If the container does not support ``backend``.
+            If a value lies outside its field's range.
         """
-        word = self._backend(backend)
-        return [word(w) for w in self.encode_words()]
+        names = cls.field_names()
+        n = len(columns[names[0]]) if names else 0
+        lists = {name: np.asarray(columns[name]).tolist() for name in names}
+        out = []
+        for i in range(n):
+            self = cls.__new__(cls)
+            self._values = {f.name: f.from_raw(lists[f.name][i]) for f in cls._fields}
+            out.append(self)
+        return out
 
     @classmethod
     def decode(cls, words: Sequence[Any]) -> Self:
@@ -190,10 +256,6 @@ class Container:
             raise ContainerDecodeError(f"{cls.__name__}: {exc}") from None
         return self
 
-    def fields(self) -> Iterator[tuple[str, Any]]:
-        """Iterate (name, value) over the fields in table order."""
-        return ((f.name, self._values[f.name]) for f in self._fields)
-
 
 def _word_int(w: Any) -> int:
     if isinstance(w, fisch.Omnibus):
@@ -206,10 +268,6 @@ def _word_int(w: Any) -> int:
             raise ContainerDecodeError(f"register words are 32 bit, got {v}")
         return v
     raise TypeError(f"register words must be fisch words or ints, got {type(w).__name__}")
-
-
-def _rebuild(name: str, values: dict[str, Any]) -> Container:
-    return _registry[name](**values)
 
 
 def encode_write(

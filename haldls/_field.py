@@ -14,8 +14,11 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
 from halco.common import Coordinate, TypedArray
+from halco.errors import CoordinateRangeError
 
 __all__ = ["ArrayField", "Field", "Seg", "at"]
 
@@ -57,6 +60,22 @@ def _gather(words: Sequence[int], segs: Sequence[Seg]) -> int:
     return value
 
 
+def _scatter_array(raw: npt.NDArray[np.int64], segs: Sequence[Seg], out: npt.NDArray[Any]) -> None:
+    shift = 0
+    for s in segs:
+        out[:, s.word] |= ((raw >> shift) & ((1 << s.width) - 1)) << s.lsb
+        shift += s.width
+
+
+def _gather_array(words: npt.NDArray[np.int64], segs: Sequence[Seg]) -> npt.NDArray[np.int64]:
+    value = np.zeros(len(words), np.int64)
+    shift = 0
+    for s in segs:
+        value |= ((words[:, s.word] >> s.lsb) & ((1 << s.width) - 1)) << shift
+        shift += s.width
+    return value
+
+
 def _permute(value: int, perm: Sequence[int]) -> int:
     return sum(((value >> i) & 1) << p for i, p in enumerate(perm))
 
@@ -67,6 +86,8 @@ def _unpermute(value: int, perm: Sequence[int]) -> int:
 
 class _Kind:
     """How a field's Python value converts to and from its integer bits."""
+
+    allowed: npt.NDArray[np.int64] | None = None  # the valid raw values where not lo..hi
 
     def __init__(self, typ: Any, container: str, field: str) -> None:
         self.typ = typ
@@ -79,6 +100,8 @@ class _Kind:
         elif isinstance(typ, type) and issubclass(typ, enum.IntEnum):
             values = [int(m) for m in typ]
             self.lo, self.hi = min(values), max(values)
+            if len(values) != self.hi - self.lo + 1:
+                self.allowed = np.array(sorted(values), np.int64)
         elif isinstance(typ, type) and issubclass(typ, Coordinate):
             self.lo, self.hi = typ.min, typ.max
         else:  # pragma: no cover - programming error in a field table
@@ -125,6 +148,29 @@ class _Kind:
     def to_int(self, value: Any) -> int:
         return int(value)
 
+    def invalid(self, raw: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Return where ``raw`` holds no value of the field's type."""
+        bad = (raw < self.lo) | (raw > self.hi)
+        if self.allowed is not None:
+            bad |= ~np.isin(raw, self.allowed)
+        return bad
+
+    def check_raw(self, raw: npt.NDArray[np.int64]) -> None:
+        """Check an array of raw field values.
+
+        Raises
+        ------
+        CoordinateRangeError
+            If an element lies outside the field's range (the first one is named).
+        """
+        bad = self.invalid(raw)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise CoordinateRangeError(
+                f"{self.owner} must be in [{self.lo}, {self.hi}], got {int(raw[index])} "
+                f"at index {index if len(index) > 1 else index[0]}"
+            )
+
     def from_int(self, raw: int) -> Any:
         """Return the field value of raw bits (``ValueError`` if no value has them)."""
         typ = self.typ
@@ -162,13 +208,13 @@ class Field:
     def __init__(
         self,
         typ: Any,
-        placement: tuple[Seg, ...],
+        placement: tuple[Seg, ...] = (),
         default: Any = None,
         perm: Sequence[int] | None = None,
         doc: str = "",
     ) -> None:
         self.typ = typ
-        self.segs = placement
+        self.segs = placement  # empty in a Struct body: placed by the StructArrayField
         self._default = default
         self.perm = tuple(perm) if perm else None
         self.__doc__ = doc
@@ -177,12 +223,22 @@ class Field:
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
-        self.kind = _Kind(self.typ, owner.__name__, name)
+        self.kind = _Kind(self.typ, owner.__qualname__, name)
         self.default_value = (
             self.kind.default() if self._default is None else self.kind.coerce(self._default)
         )
-        if self.kind.hi >> _width(self.segs):  # pragma: no cover - table error
-            raise TypeError(f"{owner.__name__}.{name}: placement narrower than the value range")
+        width = _width(self.segs) or (self.kind.hi - min(self.kind.lo, 0)).bit_length() + 1
+        self.signed = self.kind.lo < 0  # two's complement in the placement's width
+        self.bits_mask = (1 << width) - 1
+        self.sign_bit = 1 << (width - 1)
+        if self.kind.hi >> width or (self.signed and -self.kind.lo > self.sign_bit):
+            raise TypeError(  # pragma: no cover - table error
+                f"{owner.__name__}.{name}: placement narrower than the value range"
+            )
+        if self.perm:  # lookup tables of the bit permutation, both ways
+            codes = range(1 << len(self.perm))
+            self.lut = np.array([_permute(v, self.perm) for v in codes], np.int64)
+            self.inverse_lut = np.array([_unpermute(v, self.perm) for v in codes], np.int64)
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:
@@ -196,19 +252,81 @@ class Field:
         """Return the default value (a new object where values are mutable)."""
         return self.default_value
 
+    def _bits(self, value: Any) -> int:
+        raw = self.kind.to_int(value) & self.bits_mask
+        return _permute(raw, self.perm) if self.perm else raw
+
+    def _value(self, bits: int) -> Any:
+        raw = _unpermute(bits, self.perm) if self.perm else bits
+        if self.signed and raw & self.sign_bit:
+            raw -= self.sign_bit << 1
+        return self.kind.from_int(raw)
+
     def encode_into(self, value: Any, words: list[int]) -> None:
         """OR the field's bits into ``words``."""
-        raw = self.kind.to_int(value)
-        _scatter(_permute(raw, self.perm) if self.perm else raw, self.segs, words)
+        _scatter(self._bits(value), self.segs, words)
 
     def decode_from(self, words: Sequence[int]) -> Any:
         """Return the field's value read from ``words``."""
-        raw = _gather(words, self.segs)
-        return self.kind.from_int(_unpermute(raw, self.perm) if self.perm else raw)
+        return self._value(_gather(words, self.segs))
 
-    def placements(self) -> Iterable[tuple[Seg, ...]]:
+    def placements(self) -> Sequence[tuple[Seg, ...]]:
         """Every placement of the field (one for a scalar)."""
         return (self.segs,)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape of one container's raw value (``()`` for a scalar, ``(n,)`` for an array)."""
+        return ()
+
+    def raw(self, value: Any) -> Any:
+        """Return the raw integer(s) of a field value (a list for arrays)."""
+        return self.kind.to_int(value)
+
+    def from_raw(self, raw: Any) -> Any:
+        """Return the field value of raw integer(s) (``ValueError`` if out of range)."""
+        return self.kind.from_int(raw)
+
+    def encode_array(self, raw: npt.ArrayLike, out: npt.NDArray[np.int64]) -> None:
+        """OR the bits of raw values of ``len(out)`` containers into ``out`` (N x words).
+
+        Raises
+        ------
+        CoordinateRangeError
+            If a value lies outside the field's range.
+        ValueError
+            If ``raw`` has the wrong shape.
+        """
+        values = np.asarray(raw)
+        shape = (len(out), *self.shape)
+        if values.shape != shape:
+            if values.ndim == 0 or values.shape == self.shape:
+                values = np.broadcast_to(values, shape)
+            else:
+                raise ValueError(f"{self.kind.owner}: expected shape {shape}, got {values.shape}")
+        values = values.astype(np.int64, copy=False)
+        self.kind.check_raw(values)
+        values = values & self.bits_mask
+        if self.perm:
+            values = self.lut[values]
+        if not self.array:
+            values = values[:, None]
+        for j, segs in enumerate(self.placements()):
+            _scatter_array(values[:, j], segs, out)
+
+    def invalid(self, raw: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Return where raw values (as ``decode_array`` gives them) are invalid."""
+        return self.kind.invalid(raw)
+
+    def decode_array(self, words: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Return the raw values of N containers' words (N x words), unchecked."""
+        cols = [_gather_array(words, segs) for segs in self.placements()]
+        values = np.stack(cols, axis=1) if self.array else cols[0]
+        if self.perm:
+            values = self.inverse_lut[values]
+        if self.signed:
+            values = np.where(values & self.sign_bit, values - (self.sign_bit << 1), values)
+        return values
 
 
 class ArrayField(Field):
@@ -233,28 +351,33 @@ class ArrayField(Field):
         self.entry_segs = [placement(i) for i in range(key.size)]
         super().__init__(typ, self.entry_segs[0], default, perm, doc)
 
-    def _array(self, values: Iterable[Any]) -> TypedArray[Any]:
+    def make_array(self, values: Iterable[Any]) -> TypedArray[Any]:
         return TypedArray(self.key, values, value_type=self.kind.coerce)
 
     def fresh_default(self) -> TypedArray[Any]:
-        return self._array([self.default_value] * self.key.size)
+        return self.make_array([self.default_value] * self.key.size)
 
     def __set__(self, obj: Any, value: Any) -> None:
         if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
             raise TypeError(f"{self.kind.owner} must be an iterable of {self.key.size} values")
-        obj._values[self.name] = self._array(value)
+        obj._values[self.name] = self.make_array(value)
 
     def encode_into(self, value: Any, words: list[int]) -> None:
         for segs, v in zip(self.entry_segs, value, strict=True):
-            raw = self.kind.to_int(v)
-            _scatter(_permute(raw, self.perm) if self.perm else raw, segs, words)
+            _scatter(self._bits(v), segs, words)
 
     def decode_from(self, words: Sequence[int]) -> TypedArray[Any]:
-        out = []
-        for segs in self.entry_segs:
-            raw = _gather(words, segs)
-            out.append(self.kind.from_int(_unpermute(raw, self.perm) if self.perm else raw))
-        return self._array(out)
+        return self.make_array([self._value(_gather(words, segs)) for segs in self.entry_segs])
 
-    def placements(self) -> Iterable[tuple[Seg, ...]]:
+    def placements(self) -> Sequence[tuple[Seg, ...]]:
         return self.entry_segs
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (self.key.size,)
+
+    def raw(self, value: Any) -> Any:
+        return [self.kind.to_int(v) for v in value]
+
+    def from_raw(self, raw: Any) -> TypedArray[Any]:
+        return self.make_array([self.kind.from_int(v) for v in raw])
