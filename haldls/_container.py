@@ -47,10 +47,14 @@ class Container(Struct):
     __slots__ = ()
     coordinate_type: ClassVar[type[Coordinate]]
     words: ClassVar[int] = 1
+    #: Width of a register word (wider only for spike packs, whose fisch word holds 3 labels).
+    word_bits: ClassVar[int] = 32
     backends: ClassVar[tuple[type[fisch.Container], ...]] = _CHIP_BACKENDS
     is_readable: ClassVar[bool] = True
     is_writable: ClassVar[bool] = True
     _used: ClassVar[tuple[int, ...]] = ()
+    #: Bits that are always set in each word (a marker the hardware returns); checked on decode.
+    _fixed: ClassVar[tuple[int, ...]] = ()
 
     def __init_subclass__(cls, register: bool = True, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -62,6 +66,8 @@ class Container(Struct):
                         raise TypeError(f"{cls.__name__}.{f.name} overlaps another field")
                     used[s.word] |= s.mask
         cls._used = tuple(used)
+        if not cls._fixed or len(cls._fixed) != cls.words:
+            cls._fixed = (0,) * cls.words
         if register:
             if cls.__name__ in _registry:  # pragma: no cover - programming error
                 raise TypeError(f"container {cls.__name__} registered twice")
@@ -101,7 +107,7 @@ class Container(Struct):
 
     def encode_words(self) -> list[int]:
         """Return the register words as integers."""
-        words = [0] * self.words
+        words = list(self._fixed)
         for f in self._fields:
             f.encode_into(self._values[f.name], words)
         return words
@@ -118,15 +124,24 @@ class Container(Struct):
         """
         if not self.is_writable:
             raise fisch.errors.NotWritableError(f"{type(self).__name__} is read-only")
-        word = self._backend(backend)
-        return [word(w) for w in self.encode_words()]
+        return self._to_fisch(self._backend(backend), self.encode_words())
+
+    @classmethod
+    def _to_fisch(cls, word: type[fisch.Container], ints: list[int]) -> list[fisch.Container]:
+        """Return the fisch words of register words (override where the value is no int)."""
+        return [word(w) for w in ints]
+
+    @classmethod
+    def _from_fisch(cls, w: Any) -> int:
+        """Return the register word of a fisch word or int."""
+        return _word_int(w, cls.word_bits)
 
     # -- columns: many containers of one type as numpy arrays of raw field values ---------------
     @classmethod
     def encode_columns(
         cls, columns: Mapping[str, npt.ArrayLike], n: int | None = None
-    ) -> npt.NDArray[np.uint32]:
-        """Return the register words (N x ``words``) of N containers given as raw field values.
+    ) -> npt.NDArray[Any]:
+        """Return the register words (N x ``words``, uint32) of N containers' raw field values.
 
         ``columns`` maps field names to arrays of N raw values (N x entries for array fields;
         bools as 0/1, enums and ranged types as their integers); absent fields take their
@@ -148,11 +163,11 @@ class Container(Struct):
             if not columns:
                 raise ValueError(f"{cls.__name__}.encode_columns needs columns or n")
             n = len(np.asarray(next(iter(columns.values()))))
-        out = np.zeros((n, cls.words), np.int64)
+        out = np.tile(np.array(cls._fixed, np.int64), (n, 1))
         for f in cls._fields:
             raw = columns[f.name] if f.name in columns else f.raw(f.default_value)
             f.encode_array(raw, out)
-        return out.astype(np.uint32)
+        return out.astype(np.uint32 if cls.word_bits <= 32 else np.uint64)
 
     @classmethod
     def decode_columns(cls, words: npt.ArrayLike) -> dict[str, npt.NDArray[np.int64]]:
@@ -170,8 +185,17 @@ class Container(Struct):
                 f"{cls.__name__} decodes N x {cls.words} words, got shape {w.shape}"
             )
         w = w.astype(np.int64)
-        if w.size and (w.min() < 0 or w.max() > 0xFFFF_FFFF):
-            raise ContainerDecodeError(f"{cls.__name__}: register words are 32 bit")
+        if w.size and (w.min() < 0 or w.max() >> cls.word_bits):
+            raise ContainerDecodeError(f"{cls.__name__}: register words are {cls.word_bits} bit")
+        fixed = np.array(cls._fixed, np.int64)
+        missing = fixed & ~w
+        if missing.any():
+            i, j = (int(k) for k in np.argwhere(missing)[0])
+            raise ContainerDecodeError(
+                f"{cls.__name__} #{i} word {j} = {int(w[i, j]):#010x} lacks the fixed bits "
+                f"{cls._fixed[j]:#x}"
+            )
+        w = w & ~fixed
         stray = w & ~np.array(cls._used, np.int64)
         if stray.any():
             i, j = (int(k) for k in np.argwhere(stray)[0])
@@ -212,8 +236,12 @@ class Container(Struct):
         }
 
     @classmethod
-    def from_columns(cls, columns: Mapping[str, npt.NDArray[Any]]) -> list[Self]:
+    def from_columns(
+        cls, columns: Mapping[str, npt.NDArray[Any]], n: int | None = None
+    ) -> list[Self]:
         """Return containers from raw field columns (as ``decode_columns`` gives them).
+
+        ``n`` is needed only for a container without fields.
 
         Raises
         ------
@@ -221,7 +249,8 @@ class Container(Struct):
             If a value lies outside its field's range.
         """
         names = cls.field_names()
-        n = len(columns[names[0]]) if names else 0
+        if n is None:
+            n = len(columns[names[0]]) if names else 0
         lists = {name: np.asarray(columns[name]).tolist() for name in names}
         out = []
         for i in range(n):
@@ -240,9 +269,15 @@ class Container(Struct):
             If the number of words is wrong, or a word sets bits that belong to no field or a
             value no field type has.
         """
-        raw = [_word_int(w) for w in words]
+        raw = [cls._from_fisch(w) for w in words]
         if len(raw) != cls.words:
             raise ContainerDecodeError(f"{cls.__name__} has {cls.words} words, got {len(raw)}")
+        for i, (w, fixed) in enumerate(zip(raw, cls._fixed, strict=True)):
+            if w & fixed != fixed:
+                raise ContainerDecodeError(
+                    f"{cls.__name__} word {i} = {w:#010x} lacks the fixed bits {fixed:#x}"
+                )
+        raw = [w & ~fixed for w, fixed in zip(raw, cls._fixed, strict=True)]
         for i, (w, used) in enumerate(zip(raw, cls._used, strict=True)):
             if w & ~used:
                 raise ContainerDecodeError(
@@ -257,15 +292,16 @@ class Container(Struct):
         return self
 
 
-def _word_int(w: Any) -> int:
+def _word_int(w: Any, bits: int = 32) -> int:
     if isinstance(w, fisch.Omnibus):
         return w.get().word
     if isinstance(w, fisch.Container):
-        return int(w.get())
+        v = w.get()
+        return 0 if v is None else int(v)  # payload-free instructions carry no value
     if type(w) is int or hasattr(w, "__index__"):
         v = int(w)
-        if not 0 <= v <= 0xFFFF_FFFF:
-            raise ContainerDecodeError(f"register words are 32 bit, got {v}")
+        if not 0 <= v < 1 << bits:
+            raise ContainerDecodeError(f"register words are {bits} bit, got {v}")
         return v
     raise TypeError(f"register words must be fisch words or ints, got {type(w).__name__}")
 

@@ -1,5 +1,360 @@
-"""Placeholder: containers of this area are being added (issue 4)."""
+"""Playback-executor containers and block-until conditions (timer, barrier, polling, resets).
+
+Also systime sync, spike packs and the JTAG controls. These travel as dedicated fisch
+instructions rather than Omnibus words (reference §2.4, §4.1), except
+``PollingOmnibusBlockConfig`` (three FPGA executor registers). A ``BlockUntil`` is no container
+but a condition that stalls the playback executor: ``Timer.Value``, ``Barrier`` and
+``PollingOmnibusBlock``.
+
+>>> [type(w).__name__ for _, w in Timer.Value(125).encode_block_until()]
+['WaitUntil']
+>>> Barrier.omnibus.encode_block_until()[0][1] == fisch.Barrier.omnibus
+True
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import fisch
+from halco import (
+    BarrierOnFPGA,
+    JTAGClockScalerOnDLS,
+    JTAGIdCodeOnDLS,
+    PollingOmnibusBlockConfigOnFPGA,
+    PollingOmnibusBlockOnFPGA,
+    ResetChipOnDLS,
+    ResetJTAGTapOnDLS,
+    SpikeLabel,
+    SpikePack1ToChipOnDLS,
+    SpikePack2ToChipOnDLS,
+    SpikePack3ToChipOnDLS,
+    SystimeSyncOnFPGA,
+    TimerOnDLS,
+    WaitUntilOnFPGA,
+)
+from halco.common import BaseType, Coordinate, Ranged
+from haldls._container import Container
+from haldls._field import ArrayField, Field, at
+from haldls._struct import Struct
+
+__all__ = [
+    "Barrier",
+    "BlockUntil",
+    "JTAGClockScaler",
+    "JTAGIdCode",
+    "PollingOmnibusBlock",
+    "PollingOmnibusBlockConfig",
+    "ResetChip",
+    "ResetJTAGTap",
+    "SpikePack1ToChip",
+    "SpikePack2ToChip",
+    "SpikePack3ToChip",
+    "SystimeSync",
+    "Timer",
+    "block_untils",
+]
+
+_block_untils: dict[str, type[Any]] = {}
+#: Registry of the block-until condition types, by name.
+block_untils = MappingProxyType(_block_untils)
+
+#: FPGA playback executor register file (reference §2.2).
+EXECUTOR_BASE = 0x8800_0000
+
+
+class BlockUntil:
+    """A condition the playback executor waits for; ``encode_block_until`` gives its words.
+
+    Subclasses set ``coordinate_type`` (where the condition is evaluated) and register
+    themselves in ``block_untils``.
+    """
+
+    __slots__ = ()
+    coordinate_type: ClassVar[type[Coordinate]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _block_untils[cls.__qualname__] = cls
+
+    def _words(self) -> list[fisch.Container]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def encode_block_until(self, coord: Any = None) -> list[tuple[Coordinate, fisch.Container]]:
+        """Return the (fisch coordinate, fisch word) pairs that block until the condition holds.
+
+        Raises
+        ------
+        CoordinateTypeError
+            If ``coord`` is given and is not a ``coordinate_type``.
+        """
+        if coord is not None:
+            self.coordinate_type._coerce(coord, type(self).__qualname__, "coordinate")
+        return [(type(w).coordinate_type(), w) for w in self._words()]
+
+
+class _TimerValue(BaseType, BlockUntil, bits=32):
+    """FPGA clock cycles (125 MHz); as a block-until: wait until the timer reaches it."""
+
+    __slots__ = ()
+    coordinate_type = WaitUntilOnFPGA
+    #: Clock cycles per microsecond.
+    fpga_clock_cycles_per_us: ClassVar[_TimerValue]
+
+    def _words(self) -> list[fisch.Container]:
+        return [fisch.WaitUntil(self._e)]
+
+
+_TimerValue.__name__, _TimerValue.__qualname__ = "Value", "Timer.Value"
+_block_untils["Timer.Value"] = _block_untils.pop("_TimerValue")
+_TimerValue.fpga_clock_cycles_per_us = _TimerValue(fisch.FPGA_CLOCK_CYCLES_PER_US)
+
+
+class Timer(Container):
+    """The FPGA timer ``Timer.Value`` conditions compare with.
+
+    Writing resets it: the hardware takes no value but 0, and fisch refuses any other when the
+    write is encoded. Reading returns the current count.
+    """
+
+    coordinate_type = TimerOnDLS
+    backends = (fisch.Timer,)
+    Value = _TimerValue
+    value = Field(_TimerValue, at(0, 0, 32))
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [0]
+
+
+class Barrier(Struct, BlockUntil):
+    """Wait until the selected kinds of outstanding responses have arrived.
+
+    Statics ``Barrier.omnibus``, ``.jtag``, ``.systime``, ``.multi_fpga``,
+    ``.systime_correction`` select one kind each.
+    """
+
+    coordinate_type = BarrierOnFPGA
+    enable_omnibus = Field(bool)
+    enable_jtag = Field(bool)
+    enable_systime = Field(bool)
+    enable_multi_fpga = Field(bool)
+    enable_systime_correction = Field(bool)
+    omnibus: ClassVar[Barrier]
+    jtag: ClassVar[Barrier]
+    systime: ClassVar[Barrier]
+    multi_fpga: ClassVar[Barrier]
+    systime_correction: ClassVar[Barrier]
+
+    def _words(self) -> list[fisch.Container]:
+        mask = sum(1 << i for i, (_, on) in enumerate(self.fields()) if on)
+        return [fisch.Barrier(mask)]
+
+
+for _bit, _kind in enumerate(("omnibus", "jtag", "systime", "multi_fpga", "systime_correction")):
+    assert int(getattr(fisch.Barrier.Value, _kind)) == 1 << _bit  # same bit order as fisch
+    setattr(Barrier, _kind, Barrier(**{f"enable_{_kind}": True}))
+
+
+class PollingOmnibusBlock(Struct, BlockUntil):
+    """Wait until ``(*address & mask) == target`` (or ``!=`` when not expecting equality).
+
+    Address, mask and target are set by ``PollingOmnibusBlockConfig``.
+    """
+
+    coordinate_type = PollingOmnibusBlockOnFPGA
+    enable_expects_equality = Field(bool, default=True)
+
+    def _words(self) -> list[fisch.Container]:
+        return [fisch.PollingOmnibusBlock(self.enable_expects_equality)]
+
+
+class PollingOmnibusBlockConfig(Container):
+    """Address, mask and target a ``PollingOmnibusBlock`` compares (FPGA executor registers).
+
+    Words are address, target, mask at executor registers 6, 7, 8.
+    """
+
+    class Address(BaseType, bits=32):
+        """Omnibus address polled."""
+
+        __slots__ = ()
+
+    class Value(BaseType, bits=32):
+        """A 32-bit data word."""
+
+        __slots__ = ()
+
+    coordinate_type = PollingOmnibusBlockConfigOnFPGA
+    words = 3
+    backends = (fisch.Omnibus,)
+    address = Field(Address, at(0, 0, 32))
+    target = Field(Value, at(1, 0, 32))
+    mask = Field(Value, at(2, 0, 32))
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [EXECUTOR_BASE + 6, EXECUTOR_BASE + 7, EXECUTOR_BASE + 8]
+
+
+class _Flag(Container, register=False):
+    """A one-bit instruction payload (systime sync, chip reset)."""
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [0]
+
+    @classmethod
+    def _to_fisch(cls, word: type[fisch.Container], ints: list[int]) -> list[fisch.Container]:
+        return [word(bool(w)) for w in ints]
+
+
+class SystimeSync(_Flag):
+    """Synchronise FPGA and chip system time (``do_sync=True``); write only."""
+
+    coordinate_type = SystimeSyncOnFPGA
+    backends = (fisch.SystimeSync,)
+    is_readable = False
+    do_sync = Field(bool, at(0, 0), default=True)
+
+
+class ResetChip(_Flag):
+    """The chip's reset line (``value=True`` holds the chip in reset); write only."""
+
+    coordinate_type = ResetChipOnDLS
+    backends = (fisch.ResetChip,)
+    is_readable = False
+    value = Field(bool, at(0, 0))
+
+
+class _SpikePack(Container, register=False):
+    """N spike labels injected into the chip in one instruction; write only.
+
+    The register word packs the labels 16 bit each, the first label most significant, as the
+    fisch instruction does.
+    """
+
+    is_readable = False
+    N: ClassVar[int]
+
+    def __init_subclass__(cls, n: int = 0, **kwargs: Any) -> None:
+        if n:
+            cls.N, cls.word_bits = n, 16 * n
+
+            class Entry(Ranged, max=n - 1):
+                __slots__ = ()
+
+            Entry.__qualname__ = f"{cls.__name__}.Entry"
+            Entry.__doc__ = f"Index of a label in the pack, 0..{n - 1}."
+            cls.Entry = Entry  # type: ignore[attr-defined]
+            labels = ArrayField(Entry, SpikeLabel, lambda i: at(0, 16 * (n - 1 - i), 16))
+            labels.__set_name__(cls, "labels")
+            cls.labels = labels  # type: ignore[attr-defined]
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [0]
+
+    @classmethod
+    def _to_fisch(cls, word: type[fisch.Container], ints: list[int]) -> list[fisch.Container]:
+        n = cls.N
+        return [word(tuple((w >> (16 * (n - 1 - i))) & 0xFFFF for i in range(n))) for w in ints]
+
+    @classmethod
+    def _from_fisch(cls, w: Any) -> int:
+        if isinstance(w, cls.backends[0]):
+            labels = w.get()
+            return sum(int(v) << (16 * (cls.N - 1 - i)) for i, v in enumerate(labels))
+        return super()._from_fisch(w)
+
+
+class SpikePack1ToChip(_SpikePack, n=1):
+    """One spike label to the chip."""
+
+    coordinate_type = SpikePack1ToChipOnDLS
+    backends = (fisch.SpikePack1ToChip,)
+
+
+class SpikePack2ToChip(_SpikePack, n=2):
+    """Two spike labels to the chip in one instruction."""
+
+    coordinate_type = SpikePack2ToChipOnDLS
+    backends = (fisch.SpikePack2ToChip,)
+
+
+class SpikePack3ToChip(_SpikePack, n=3):
+    """Three spike labels to the chip in one instruction."""
+
+    coordinate_type = SpikePack3ToChipOnDLS
+    backends = (fisch.SpikePack3ToChip,)
+
+
+class JTAGClockScaler(Container):
+    """Divider of the JTAG clock (default 6, as the real stack); write only."""
+
+    class Value(Ranged, max=0xFF):
+        """Clock divider."""
+
+        __slots__ = ()
+
+    coordinate_type = JTAGClockScalerOnDLS
+    backends = (fisch.JTAGClockScaler,)
+    is_readable = False
+    value = Field(Value, at(0, 0, 8), default=6)
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [0]
+
+
+class ResetJTAGTap(Container):
+    """Reset the chip's JTAG TAP controller; write only, no fields."""
+
+    coordinate_type = ResetJTAGTapOnDLS
+    backends = (fisch.ResetJTAGTap,)
+    is_readable = False
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [0]
+
+    @classmethod
+    def _to_fisch(cls, word: type[fisch.Container], ints: list[int]) -> list[fisch.Container]:
+        return [word() for _ in ints]
+
+
+class JTAGIdCode(Container):
+    """The chip's JTAG identification word; read only.
+
+    Bit 0 is a marker the chip always returns as 1; a 0 there is a broken JTAG chain and
+    decoding fails.
+    """
+
+    class Version(Ranged, max=0xF):
+        """Chip version."""
+
+        __slots__ = ()
+
+    class PartNumber(Ranged, max=0xFFFF):
+        """Part number."""
+
+        __slots__ = ()
+
+    class ManufacturerId(Ranged, max=0x7FF):
+        """JEDEC manufacturer id."""
+
+        __slots__ = ()
+
+    coordinate_type = JTAGIdCodeOnDLS
+    backends = (fisch.JTAGIdCode,)
+    is_writable = False
+    _fixed = (1,)
+    manufacturer_id = Field(ManufacturerId, at(0, 1, 11))
+    part_number = Field(PartNumber, at(0, 12, 16))
+    version = Field(Version, at(0, 28, 4))
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [0]
