@@ -212,9 +212,11 @@ class Field:
         default: Any = None,
         perm: Sequence[int] | None = None,
         doc: str = "",
+        invert: bool = False,
     ) -> None:
         self.typ = typ
         self.segs = placement  # empty in a Struct body: placed by the StructArrayField
+        self.invert = invert  # the hardware stores the complement of the value
         self._default = default
         self.perm = tuple(perm) if perm else None
         self.__doc__ = doc
@@ -254,10 +256,14 @@ class Field:
 
     def _bits(self, value: Any) -> int:
         raw = self.kind.to_int(value) & self.bits_mask
+        if self.invert:
+            raw ^= self.bits_mask
         return _permute(raw, self.perm) if self.perm else raw
 
     def _value(self, bits: int) -> Any:
         raw = _unpermute(bits, self.perm) if self.perm else bits
+        if self.invert:
+            raw ^= self.bits_mask
         if self.signed and raw & self.sign_bit:
             raw -= self.sign_bit << 1
         return self.kind.from_int(raw)
@@ -307,6 +313,8 @@ class Field:
         values = values.astype(np.int64, copy=False)
         self.kind.check_raw(values)
         values = values & self.bits_mask
+        if self.invert:
+            values = values ^ self.bits_mask
         if self.perm:
             values = self.lut[values]
         if not self.array:
@@ -324,6 +332,8 @@ class Field:
         values = np.stack(cols, axis=1) if self.array else cols[0]
         if self.perm:
             values = self.inverse_lut[values]
+        if self.invert:
+            values = values ^ self.bits_mask
         if self.signed:
             values = np.where(values & self.sign_bit, values - (self.sign_bit << 1), values)
         return values
