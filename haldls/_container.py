@@ -165,7 +165,7 @@ class Container(Struct):
             n = len(np.asarray(next(iter(columns.values()))))
         out = np.tile(np.array(cls._fixed, np.int64), (n, 1))
         for f in cls._fields:
-            raw = columns[f.name] if f.name in columns else f.raw(f.default_value)
+            raw = columns[f.name] if f.name in columns else f.raw(f.fresh_default())
             f.encode_array(raw, out)
         return out.astype(np.uint32 if cls.word_bits <= 32 else np.uint64)
 

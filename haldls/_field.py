@@ -254,6 +254,10 @@ class Field:
         """Return the default value (a new object where values are mutable)."""
         return self.default_value
 
+    def equal(self, a: Any, b: Any) -> bool:
+        """Return whether two values of the field are equal."""
+        return bool(a == b)
+
     def _bits(self, value: Any) -> int:
         raw = self.kind.to_int(value) & self.bits_mask
         if self.invert:

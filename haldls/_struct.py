@@ -17,7 +17,7 @@ import numpy.typing as npt
 from halco.common import Coordinate, TypedArray
 from haldls._field import ArrayField, Field, Seg
 
-__all__ = ["Struct", "StructArrayField"]
+__all__ = ["Struct", "StructArrayField", "StructField"]
 
 
 def plain(value: Any) -> Any:
@@ -30,6 +30,8 @@ def plain(value: Any) -> Any:
         return value.to_dict()
     if isinstance(value, TypedArray):
         return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
     return int(value)
 
 
@@ -59,7 +61,10 @@ class Struct:
             setattr(self, name, value)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._values == self._values
+        if type(other) is not type(self):
+            return False
+        mine, theirs = self._values, other._values
+        return all(f.equal(mine[f.name], theirs[f.name]) for f in self._fields)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as plain Python values (ints, bools, lists, dicts)."""
@@ -94,6 +99,41 @@ class Struct:
 
 def _rebuild(cls: type[Struct], values: dict[str, Any]) -> Struct:
     return cls(**values)
+
+
+class StructField(Field):
+    """A nested struct (``neuron.leak``), mutable in place.
+
+    Assigning a struct or a dict of its fields copies it. Not placed in register words: used by
+    the lola aggregates.
+    """
+
+    def __init__(self, struct: type[Struct], doc: str = "") -> None:
+        self.typ = struct
+        self.__doc__ = doc
+        self.name = ""
+        self.segs = ()
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.owner = f"{owner.__qualname__}.{name}"
+
+    def fresh_default(self) -> Struct:
+        return self.typ()
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        if isinstance(value, self.typ):
+            obj._values[self.name] = value.copy()
+        elif isinstance(value, dict):
+            obj._values[self.name] = self.typ(**value)
+        else:
+            raise TypeError(
+                f"{self.owner} must be {self.typ.__qualname__} or a dict of its fields, "
+                f"got {type(value).__name__}"
+            )
+
+    def placements(self) -> Sequence[tuple[Seg, ...]]:
+        return ()
 
 
 class StructArrayField(Field):
