@@ -1,0 +1,16 @@
+"""Logical aggregates of the BrainScaleS-2 SDK (``lola``): neurons, synapse matrices, the chip.
+
+Each aggregate is a typed value with named parameters and one ordered visitor over the haldls
+leaf containers it stands for; that visitor serves writes (``encode_write_arrays``, also
+differential against a reference), reads (``decode_array``) and addresses (``address_array``).
+Large aggregates encode as numpy columns.
+"""
+
+from haldls.lola import _neuron, _synapse
+from haldls.lola._base import Aggregate, containers
+from haldls.lola._neuron import *  # noqa: F403
+from haldls.lola._synapse import *  # noqa: F403
+
+__all__ = ["Aggregate", "containers"]
+__all__ += _neuron.__all__
+__all__ += _synapse.__all__
