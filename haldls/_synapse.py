@@ -3,7 +3,7 @@
 Addresses follow reference §2.2 (PPU subtrees at 0x0200_0000 / 0x0300_0000 with the synapse
 access window at +0x00C0_0000). Bit positions, defaults and the hardware's inverted bits follow
 the upstream haldls sources. The synapse-driver and PADI containers live in
-``haldls._synapse_driver`` and are re-exported here.
+``haldls._synapse_driver``.
 """
 
 from __future__ import annotations
@@ -35,27 +35,15 @@ from haldls._blocks import SYNAPSE_QUAD_BASE, SynapseQuad
 from haldls._container import Container
 from haldls._field import ArrayField, Field, at
 from haldls._struct import Struct, StructArrayField
-from haldls._synapse_driver import (
-    CommonPADIBusConfig,
-    CommonSTPConfig,
-    PADIEvent,
-    SynapseDriverConfig,
-    SynapseDriverSRAMTimingConfig,
-)
 
 __all__ = [
     "ColumnCorrelationQuad",
     "ColumnCurrentQuad",
     "CommonCorrelationConfig",
-    "CommonPADIBusConfig",
-    "CommonSTPConfig",
     "CommonSynramConfig",
     "CorrelationReset",
-    "PADIEvent",
     "SynapseBiasSelection",
     "SynapseCorrelationCalibQuad",
-    "SynapseDriverConfig",
-    "SynapseDriverSRAMTimingConfig",
     "SynapseLabelQuad",
     "SynapseWeightQuad",
 ]
