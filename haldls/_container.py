@@ -184,6 +184,8 @@ class Container(Struct):
             raise ContainerDecodeError(
                 f"{cls.__name__} decodes N x {cls.words} words, got shape {w.shape}"
             )
+        if w.dtype.kind not in "iu":
+            raise ContainerDecodeError(f"{cls.__name__} decodes integer words, got {w.dtype}")
         w = w.astype(np.int64)
         if w.size and (w.min() < 0 or w.max() >> cls.word_bits):
             raise ContainerDecodeError(f"{cls.__name__}: register words are {cls.word_bits} bit")
@@ -228,12 +230,8 @@ class Container(Struct):
         for c in containers:
             if type(c) is not cls:
                 raise TypeError(f"expected {cls.__name__} elements, got {type(c).__name__}")
-        return {
-            f.name: np.array([f.raw(c._values[f.name]) for c in containers], np.int64).reshape(
-                len(containers), *f.shape
-            )
-            for f in cls._fields
-        }
+        values = [c._values for c in containers]
+        return {f.name: f.raw_column(values) for f in cls._fields}
 
     @classmethod
     def from_columns(

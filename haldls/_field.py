@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import attrs
@@ -180,7 +181,7 @@ class _Kind:
             for t in typ:
                 if t.min <= raw <= t.max:
                     return t._from_enum(raw)
-            raise ValueError(f"{self.owner} must be in [{self.lo}, {self.hi}], got {raw}")
+            raise CoordinateRangeError(f"{self.owner} must be in [{self.lo}, {self.hi}], got {raw}")
         if issubclass(typ, enum.IntEnum):
             return typ(raw)
         if not typ.min <= raw <= typ.max:
@@ -296,6 +297,16 @@ class Field:
     def from_raw(self, raw: Any) -> Any:
         """Return the field value of raw integer(s) (``ValueError`` if out of range)."""
         return self.kind.from_int(raw)
+
+    def raw_column(self, values: Sequence[dict[str, Any]]) -> npt.NDArray[np.int64]:
+        """Return the raw values of this field in the value dicts of N structs (N x shape)."""
+        items = map(itemgetter(self.name), values)
+        if not self.shape and (self.typ is bool or isinstance(self.typ, enum.EnumMeta)):
+            return np.fromiter(items, np.int64, len(values))  # ints already
+        if not self.shape:  # ranged values keep their integer in _e
+            return np.fromiter(map(attrgetter("_e"), items), np.int64, len(values))
+        raw = [self.raw(v) for v in items]
+        return np.array(raw, np.int64).reshape(len(values), *self.shape)
 
     def encode_array(self, raw: npt.ArrayLike, out: npt.NDArray[np.int64]) -> None:
         """OR the bits of raw values of ``len(out)`` containers into ``out`` (N x words).

@@ -165,3 +165,22 @@ def test_drop_all_and_defaults() -> None:
     assert haldls.CrossbarNode.drop_all.encode_words() == [0x0001_0000]
     assert haldls.CapMemCell().value == haldls.CapMemCell.Value(0)
     assert haldls.SynapseQuad().encode_words() == [0, 0]
+
+
+@given(data=st.data())
+def test_synapse_quad_fast_path_equals_generic(data: st.DataObject) -> None:
+    """SynapseQuad's byte-wise column encoder must agree with the generic field-table one."""
+    n = data.draw(st.integers(0, 20))
+    cols = {
+        name: np.array(
+            data.draw(st.lists(st.integers(0, hi), min_size=4 * n, max_size=4 * n))
+        ).reshape(n, 4)
+        for name, hi in [("weights", 63), ("labels", 63), ("time_calibs", 3), ("amp_calibs", 3)]
+    }
+    fast = haldls.SynapseQuad.encode_columns(cols, n=n)
+    generic = haldls.Container.encode_columns.__func__(haldls.SynapseQuad, cols, n)  # type: ignore[attr-defined]
+    assert fast.dtype == generic.dtype and fast.tolist() == generic.tolist()
+    cols["weights"][0:1, 0] = 64
+    if n:
+        with pytest.raises(CoordinateRangeError, match="weights"):
+            haldls.SynapseQuad.encode_columns(cols, n=n)
