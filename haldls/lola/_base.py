@@ -46,6 +46,14 @@ class Slot:
     coords: Callable[[], Sequence[Coordinate]]
     get: Callable[[], Columns]
     set: Callable[[dict[str, npt.NDArray[np.int64]]], None]
+    #: The leaf objects, where the aggregate holds them (a few encode faster one by one).
+    objects: Callable[[], Sequence[Container]] | None = None
+
+    def encode(self) -> npt.NDArray[Any]:
+        """Return the leaves' register words, flattened in visit order."""
+        if self.objects is not None and self.n <= _FEW:
+            return np.array([w for c in self.objects() for w in c.encode_words()], np.uint32)
+        return self.container_type.encode_columns(self.get(), n=self.n).reshape(-1)
 
     def addresses(self) -> npt.NDArray[np.int64]:
         """Return the leaves' register addresses (N x words)."""
@@ -62,9 +70,17 @@ def object_slot(
         items[:] = container_type.from_columns(columns, n=len(items))
 
     return Slot(
-        container_type, len(items), lambda: coords, lambda: container_type.to_columns(items), set_
+        container_type,
+        len(items),
+        lambda: coords,
+        lambda: container_type.to_columns(items),
+        set_,
+        lambda: items,
     )
 
+
+#: Up to this many leaf objects are encoded one by one rather than as numpy columns.
+_FEW = 8
 
 _address_cache: dict[tuple[type[Aggregate], Coordinate], npt.NDArray[np.uint32]] = {}
 
@@ -117,10 +133,7 @@ class Aggregate(Struct):
         CoordinateRangeError
             If a value lies outside its field's range (the field is named).
         """
-        parts = [
-            s.container_type.encode_columns(s.get(), n=s.n).reshape(-1)
-            for s in self._visit(self._coord(coord))
-        ]
+        parts = [s.encode() for s in self._visit(self._coord(coord))]
         return np.concatenate(parts).astype(np.uint32) if parts else np.zeros(0, np.uint32)
 
     @classmethod

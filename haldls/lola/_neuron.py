@@ -17,7 +17,9 @@ columns).
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterator, Sequence
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -177,7 +179,7 @@ class AtomicNeuron(Aggregate):
         """Refractory period and reset timing of the backend."""
 
         input_clock = Field(NeuronBackendConfig.InputClock)
-        reset_holdoff = Field(NeuronBackendConfig.ResetHoldoff)
+        reset_holdoff = Field(NeuronBackendConfig.ResetHoldoff, default=15)  # as upstream
         refractory_time = Field(NeuronBackendConfig.RefractoryTime)
         enable_pause = Field(bool)
 
@@ -326,6 +328,9 @@ for _p in [
 Raw = dict[str, npt.NDArray[np.int64]]
 
 
+_raw_e = attrgetter("_e")
+
+
 def _is_ranged(f: Field) -> bool:
     return f.typ is not bool and not isinstance(f.typ, enum.EnumMeta)
 
@@ -340,14 +345,15 @@ _RANGED = {
 def _gather(neurons: Sequence[AtomicNeuron]) -> Raw:
     """Return the raw value of every AtomicNeuron path over ``neurons``, as int64 columns."""
     out: Raw = {}
+    n = len(neurons)
     for sub, names in _PATHS.items():
         structs = [a._values[sub]._values for a in neurons]
         for name in names:
+            values = map(itemgetter(name), structs)
             if name in _RANGED[sub]:
-                values = [s[name]._e for s in structs]
+                out[f"{sub}.{name}"] = np.fromiter(map(_raw_e, values), np.int64, n)
             else:  # bools and IntEnums are ints already
-                values = [s[name] for s in structs]
-            out[f"{sub}.{name}"] = np.array(values, np.int64).reshape(len(neurons))
+                out[f"{sub}.{name}"] = np.fromiter(values, np.int64, n)
     return out
 
 
@@ -462,6 +468,11 @@ def _neuron_slots(
     )
 
 
+@functools.cache
+def _all_neurons() -> tuple[AtomicNeuronOnDLS, ...]:
+    return tuple(AtomicNeuronOnDLS(e) for e in range(AtomicNeuronOnDLS.size))
+
+
 class NeuronBlock(Aggregate):
     """All 512 AtomicNeurons (``atomic_neurons[AtomicNeuronOnDLS]``), encoded as numpy columns.
 
@@ -473,7 +484,7 @@ class NeuronBlock(Aggregate):
     atomic_neurons = ItemArrayField(AtomicNeuronOnDLS, AtomicNeuron)
 
     def _visit(self, coord: Any) -> Iterator[Slot]:
-        coords = [AtomicNeuronOnDLS(e) for e in range(AtomicNeuronOnDLS.size)]
+        coords = _all_neurons()
         values = self._values
 
         def store(ns: list[AtomicNeuron]) -> None:

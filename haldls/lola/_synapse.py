@@ -10,7 +10,7 @@ row by row, quad column 0..63 within a row, as the real stack does.
 >>> m.weights[0, 2] = 63
 >>> words = m.encode_array(halco.SynramOnDLS(0))
 >>> int(words[0]), len(words)
-(1056964608, 32768)
+(4128768, 32768)
 """
 
 from __future__ import annotations
