@@ -33,7 +33,7 @@ from halco import (
 )
 from halco.common import BaseType, Coordinate, Ranged, TypedArray
 from haldls._container import Container
-from haldls._field import ArrayField, Field, Seg, _gather, _gather_array, _Kind, _scatter_array, at
+from haldls._field import ArrayField, CodedField, Field, Seg, at
 from haldls._struct import Struct, StructArrayField
 
 __all__ = [
@@ -48,7 +48,6 @@ __all__ = [
     "PhyStatus",
 ]
 
-Codec = Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]]
 
 #: Chip Omnibus base of the PLL registers (reference §2.2).
 PLL_BASE = 0x0008_0000
@@ -58,63 +57,6 @@ PHY_ON_CHIP_BASE = 0x0004_0000
 UT_BASE = 0x8800_4000
 PHY_FPGA_BASE = 0x8800_6000
 L2_BASE = 0x8800_C000
-
-
-class CodedField(Field):
-    """A scalar field whose bits hold ``to_code(value)`` instead of the value itself.
-
-    ``to_code`` and ``from_code`` map numpy arrays of raw values to codes and back;
-    ``from_code`` must return a value outside the field's range for codes no value has (the
-    decoder then rejects the word). Used for offset (``value - 1``) and one-hot encodings.
-    """
-
-    def __init__(
-        self,
-        typ: Any,
-        placement: tuple[Seg, ...],
-        to_code: Codec,
-        from_code: Codec,
-        default: Any = None,
-        doc: str = "",
-    ) -> None:
-        super().__init__(typ, placement, default, doc=doc)
-        self.to_code, self.from_code = to_code, from_code
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        # Field's width check compares the value range with the placement, which a code need
-        # not respect (a 2-bit code holds 2..4); the codec maps instead.
-        self.name = name
-        self.kind = _Kind(self.typ, owner.__qualname__, name)
-        self.default_value = (
-            self.kind.default() if self._default is None else self.kind.coerce(self._default)
-        )
-        self.signed = False
-        self.bits_mask = (1 << sum(s.width for s in self.segs)) - 1
-
-    def _bits(self, value: Any) -> int:
-        return int(self.to_code(np.array([self.kind.to_int(value)], np.int64))[0])
-
-    def _value(self, bits: int) -> Any:
-        raw = int(self.from_code(np.array([bits], np.int64))[0])
-        if self.kind.invalid(np.array([raw], np.int64))[0]:
-            raise ValueError(f"{self.kind.owner}: bits {bits:#x} encode no value")
-        return self.kind.from_int(raw)
-
-    def decode_from(self, words: Sequence[int]) -> Any:
-        return self._value(_gather(words, self.segs))
-
-    def encode_array(self, raw: npt.ArrayLike, out: npt.NDArray[np.int64]) -> None:
-        values = np.asarray(raw)
-        if values.shape != (len(out),):
-            if values.ndim:
-                raise ValueError(f"{self.kind.owner}: expected shape {(len(out),)}")
-            values = np.broadcast_to(values, (len(out),))
-        values = values.astype(np.int64)
-        self.kind.check_raw(values)
-        _scatter_array(self.to_code(values), self.segs, out)
-
-    def decode_array(self, words: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return self.from_code(_gather_array(words, self.segs))
 
 
 def _minus_one(raw: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

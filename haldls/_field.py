@@ -21,7 +21,7 @@ import numpy.typing as npt
 from halco.common import Coordinate, TypedArray
 from halco.errors import CoordinateRangeError
 
-__all__ = ["ArrayField", "Field", "Seg", "at"]
+__all__ = ["ArrayField", "CodedField", "Field", "Seg", "at"]
 
 
 @attrs.frozen
@@ -406,3 +406,64 @@ class ArrayField(Field):
 
     def from_raw(self, raw: Any) -> TypedArray[Any]:
         return self.make_array([self.kind.from_int(v) for v in raw])
+
+
+#: A vectorised map between raw values and the codes stored in the words.
+Codec = Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]]
+
+
+class CodedField(Field):
+    """A scalar field whose bits hold ``to_code(value)`` instead of the value itself.
+
+    ``to_code`` and ``from_code`` map numpy arrays of raw values to codes and back;
+    ``from_code`` must return a value outside the field's range for codes no value has (the
+    decoder then rejects the word). Used for offset (``value - 1``) and one-hot encodings.
+    """
+
+    def __init__(
+        self,
+        typ: Any,
+        placement: tuple[Seg, ...],
+        to_code: Codec,
+        from_code: Codec,
+        default: Any = None,
+        doc: str = "",
+    ) -> None:
+        super().__init__(typ, placement, default, doc=doc)
+        self.to_code, self.from_code = to_code, from_code
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        # Field's width check compares the value range with the placement, which a code need
+        # not respect (a 2-bit code holds 2..4); the codec maps instead.
+        self.name = name
+        self.kind = _Kind(self.typ, owner.__qualname__, name)
+        self.default_value = (
+            self.kind.default() if self._default is None else self.kind.coerce(self._default)
+        )
+        self.signed = False
+        self.bits_mask = (1 << sum(s.width for s in self.segs)) - 1
+
+    def _bits(self, value: Any) -> int:
+        return int(self.to_code(np.array([self.kind.to_int(value)], np.int64))[0])
+
+    def _value(self, bits: int) -> Any:
+        raw = int(self.from_code(np.array([bits], np.int64))[0])
+        if self.kind.invalid(np.array([raw], np.int64))[0]:
+            raise ValueError(f"{self.kind.owner}: bits {bits:#x} encode no value")
+        return self.kind.from_int(raw)
+
+    def decode_from(self, words: Sequence[int]) -> Any:
+        return self._value(_gather(words, self.segs))
+
+    def encode_array(self, raw: npt.ArrayLike, out: npt.NDArray[np.int64]) -> None:
+        values = np.asarray(raw)
+        if values.shape != (len(out),):
+            if values.ndim:
+                raise ValueError(f"{self.kind.owner}: expected shape {(len(out),)}")
+            values = np.broadcast_to(values, (len(out),))
+        values = values.astype(np.int64)
+        self.kind.check_raw(values)
+        _scatter_array(self.to_code(values), self.segs, out)
+
+    def decode_array(self, words: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        return self.from_code(_gather_array(words, self.segs))

@@ -35,7 +35,13 @@ from halco import (
 )
 from halco.common import Ranged, TypedArray
 from haldls._container import Container
-from haldls._field import ArrayField, Field, Seg, _gather_array, _scatter_array, _width, at
+from haldls._field import (
+    ArrayField,
+    CodedField,
+    Field,
+    Seg,
+    at,
+)
 from haldls._neuron import _SRAMTimingConfig
 from haldls._struct import Struct, StructArrayField
 
@@ -66,53 +72,6 @@ MADC_BASE = 0x000C_0000
 
 
 # -- field kinds for the storage quirks ---------------------------------------------------------
-class _CodedField(Field):
-    """A scalar field stored as ``code(value)`` over its placement instead of the plain bits.
-
-    Decoding accepts only the codes of valid values (others raise ``ContainerDecodeError``).
-    """
-
-    def __init__(
-        self,
-        typ: Any,
-        placement: tuple[Seg, ...],
-        code: Callable[[int], int],
-        default: Any = None,
-        doc: str = "",
-    ) -> None:
-        super().__init__(typ, placement, default, doc=doc)
-        self._code = code
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        super().__set_name__(owner, name)
-        lo, hi = self.kind.lo, self.kind.hi
-        self.codes = np.array([self._code(v) for v in range(lo, hi + 1)], np.int64)
-        self.values = np.full(1 << _width(self.segs), lo - 1, np.int64)  # lo - 1: no value
-        self.values[self.codes] = np.arange(lo, hi + 1)
-
-    def _bits(self, value: Any) -> int:
-        return int(self.codes[self.kind.to_int(value) - self.kind.lo])
-
-    def _value(self, bits: int) -> Any:
-        value = int(self.values[bits])
-        if value < self.kind.lo:
-            raise ValueError(f"{self.kind.owner}: the stored code {bits:#x} encodes no value")
-        return self.kind.from_int(value)
-
-    def encode_array(self, raw: npt.ArrayLike, out: npt.NDArray[np.int64]) -> None:
-        values = np.asarray(raw)
-        if values.shape != (len(out),):
-            if values.ndim:
-                raise ValueError(f"{self.kind.owner}: expected shape {(len(out),)}")
-            values = np.broadcast_to(values, (len(out),))
-        values = values.astype(np.int64)
-        self.kind.check_raw(values)
-        _scatter_array(self.codes[values - self.kind.lo], self.segs, out)
-
-    def decode_array(self, words: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return self.values[_gather_array(words, self.segs)]
-
-
 class _NestedStructArrayField(StructArrayField):
     """A struct array whose struct may hold array members (one column per member entry).
 
@@ -208,8 +167,12 @@ class CADCConfig(Container):
         return [CADC_BASE[coord._e] + CADC_BUSREG]
 
 
-def _offset_binary(value: int) -> int:
-    return value + 128
+def _to_offset_binary(raw: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    return raw + 128
+
+
+def _from_offset_binary(code: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    return code - 128
 
 
 class CADCChannelConfig(Container):
@@ -231,7 +194,7 @@ class CADCChannelConfig(Container):
 
         __slots__ = ()
 
-    offset = _CodedField(Offset, at(0, 0, 8), _offset_binary, default=0)
+    offset = CodedField(Offset, at(0, 0, 8), _to_offset_binary, _from_offset_binary, default=0)
 
     @classmethod
     def _addresses(cls, coord: Any) -> list[int]:
@@ -542,9 +505,18 @@ class PadMultiplexerConfig(Container):
         return [base, base + 1]
 
 
-def _thermometer(value: int) -> int:
-    """Return the current DAC code: 6 binary LSBs, then the 2 MSBs as a 3-bit thermometer."""
-    return (value & 0x3F) | (((1 << (value >> 6)) - 1) << 6)
+def _to_thermometer(raw: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Return current DAC codes: 6 binary LSBs, then the 2 MSBs as a 3-bit thermometer."""
+    return (raw & 0x3F) | (((1 << (raw >> 6)) - 1) << 6)
+
+
+#: Thermometer pattern (0, 1, 3, 7) -> the two MSBs; -1 marks a pattern no current has.
+_THERMOMETER_MSBS = np.array([0, 1, -1, 2, -1, -1, -1, 3], np.int64)
+
+
+def _from_thermometer(code: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    msbs = _THERMOMETER_MSBS[code >> 6]
+    return np.where(msbs < 0, -1, (msbs << 6) | (code & 0x3F))
 
 
 class CurrentDAC(Container):
@@ -572,7 +544,7 @@ class CurrentDAC(Container):
         sink = 1
 
     enable_current = Field(bool, at(0, 7))
-    current = _CodedField(Current, (Seg(0, 0, 6), Seg(0, 8, 3)), _thermometer)
+    current = CodedField(Current, (Seg(0, 0, 6), Seg(0, 8, 3)), _to_thermometer, _from_thermometer)
     sign = Field(Sign, at(0, 6))
     connect_neuron = ArrayField(HemisphereOnDLS, bool, lambda h: at(0, 11 + h))
     # upstream wires entry 0 to the bit it names inhibitory (13), although halco's 0 is excitatory
