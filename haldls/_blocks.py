@@ -141,7 +141,7 @@ class SynapseQuad(Container):
         """
         if set(columns) != set(cls.field_names()):
             return super().encode_columns(columns, n)
-        arrays = {f.name: np.asarray(columns[f.name]).astype(np.int64) for f in cls._fields}
+        arrays = {f.name: _integers(columns[f.name]) for f in cls._fields}
         shape = arrays["weights"].shape
         if len(shape) != 2 or shape[1] != 4 or any(a.shape != shape for a in arrays.values()):
             return super().encode_columns(columns, n)
@@ -161,6 +161,12 @@ class SynapseQuad(Container):
         quad = coord.toSynapseQuadOnSynram()
         a = SYNAPSE_QUAD_BASE[coord.toSynramOnDLS()._e] + quad.y()._e * 128 + quad.x()._e
         return [a, a + 64]
+
+
+def _integers(column: npt.ArrayLike) -> npt.NDArray[Any]:
+    """Return a column as an integer array, keeping an integer dtype (no copy on the hot path)."""
+    a = np.asarray(column)
+    return a if a.dtype.kind in "iu" else a.astype(np.int64)
 
 
 class CapMemCell(Container):
