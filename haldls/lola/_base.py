@@ -18,12 +18,26 @@ import numpy as np
 import numpy.typing as npt
 
 from halco.common import Coordinate, TypedArray
+from haldls._blocks import CapMemCell
 from haldls._container import Container
-from haldls._field import Field, Seg
+from haldls._field import Field, Seg, _Kind
 from haldls._struct import Struct
 from haldls.errors import ContainerDecodeError
 
-__all__ = ["Aggregate", "ItemArrayField", "MatrixField", "Slot", "containers", "object_slot"]
+__all__ = [
+    "Aggregate",
+    "AnalogValueVariant",
+    "ItemArrayField",
+    "MatrixField",
+    "Slot",
+    "ValueArrayField",
+    "analog",
+    "array_slot",
+    "cell_slot",
+    "containers",
+    "object_slot",
+    "single_slot",
+]
 
 _registry: dict[str, type[Aggregate]] = {}
 #: Registry of every lola aggregate type, by name.
@@ -77,6 +91,114 @@ def object_slot(
         set_,
         lambda: items,
     )
+
+
+def array_slot(
+    container_type: type[Container],
+    coords: Callable[[], Sequence[Coordinate]],
+    array: Callable[[], TypedArray[Any]],
+) -> Slot:
+    """Return a slot over a typed array of leaf containers (entries replaced on decode)."""
+    n = len(array())
+
+    def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
+        target = array()
+        for i, c in enumerate(container_type.from_columns(columns, n=n)):
+            target[i] = c
+
+    return Slot(
+        container_type,
+        n,
+        coords,
+        lambda: container_type.to_columns(list(array())),
+        set_,
+        lambda: list(array()),
+    )
+
+
+def single_slot(
+    container_type: type[Container], coord: Coordinate, owner: Aggregate, name: str
+) -> Slot:
+    """Return a slot over one leaf container held in field ``name`` of ``owner``."""
+
+    def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
+        setattr(owner, name, container_type.from_columns(columns, n=1)[0])
+
+    return Slot(
+        container_type,
+        1,
+        lambda: [coord],
+        lambda: container_type.to_columns([getattr(owner, name)]),
+        set_,
+        lambda: [getattr(owner, name)],
+    )
+
+
+#: An analog parameter: a CapMem value 0..1022 or DisableRefresh (1023).
+AnalogValueVariant = (CapMemCell.Value, CapMemCell.DisableRefresh)
+
+
+def analog(default: int | None = None, doc: str = "") -> Field:
+    """Return a scalar analog-value field (``CapMemCell.Value`` or ``DisableRefresh``)."""
+    return Field(AnalogValueVariant, default=default, doc=doc)
+
+
+class ValueArrayField(Field):
+    """A typed array of plain values over a halco key (``block.i_bias_dac[block_on_hemisphere]``).
+
+    Entries are validated on assignment, in place or as a whole iterable of ``key.size``.
+    """
+
+    array = True
+
+    def __init__(self, key: type[Coordinate], typ: Any, default: Any = None, doc: str = "") -> None:
+        super().__init__(typ, (), default, doc=doc)
+        self.key = key
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.kind = _Kind(self.typ, owner.__qualname__, name)
+        self.default_value = (
+            self.kind.default() if self._default is None else self.kind.coerce(self._default)
+        )
+
+    def make_array(self, values: Iterable[Any]) -> TypedArray[Any]:
+        return TypedArray(self.key, values, value_type=self.kind.coerce)
+
+    def fresh_default(self) -> TypedArray[Any]:
+        return self.make_array([self.default_value] * self.key.size)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
+            raise TypeError(f"{self.kind.owner} must be an iterable of {self.key.size} values")
+        obj._values[self.name] = self.make_array(value)
+
+    def placements(self) -> Sequence[tuple[Seg, ...]]:
+        return ()
+
+
+_CELL_KIND = CapMemCell.value.kind
+
+
+def cell_slot(owner: Struct, cells: Sequence[tuple[Coordinate, str, int | None]]) -> Slot:
+    """Return a slot of CapMemCells holding analog fields of ``owner``.
+
+    ``cells`` lists (``CapMemCellOnDLS``, field name, entry index or None for a scalar field).
+    """
+    values = owner._values
+
+    def get() -> Columns:
+        raw = [int(values[name] if i is None else values[name][i]) for _, name, i in cells]
+        return {"value": np.array(raw, np.int64)}
+
+    def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
+        for (_, name, i), v in zip(cells, columns["value"].tolist(), strict=True):
+            if i is None:
+                values[name] = _CELL_KIND.from_int(v)
+            else:
+                values[name][i] = _CELL_KIND.from_int(v)
+
+    return Slot(CapMemCell, len(cells), lambda: [c for c, _, _ in cells], get, set_)
 
 
 #: Up to this many leaf objects are encoded one by one rather than as numpy columns.

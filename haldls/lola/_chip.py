@@ -11,7 +11,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -19,9 +19,6 @@ import numpy.typing as npt
 
 from halco import (
     BackgroundSpikeSourceOnDLS,
-    CADCChannelConfigOnDLS,
-    CADCChannelConfigOnSynram,
-    CADCConfigOnDLS,
     CADCOnDLS,
     CapMemBlockConfigOnDLS,
     CapMemOnDLS,
@@ -42,67 +39,31 @@ from halco import (
     SynapseDriverOnSynapseDriverBlock,
     SynramOnDLS,
 )
-from halco.common import Coordinate, TypedArray
+from halco.common import Coordinate
 from haldls._blocks import CrossbarNode, PPUMemoryWord
-from haldls._container import Container
 from haldls._neuron import CommonNeuronBackendConfig
-from haldls._readout import CADCChannelConfig, CADCConfig
 from haldls._struct import StructField
 from haldls._synapse_driver import CommonPADIBusConfig, CommonSTPConfig, SynapseDriverConfig
 from haldls._system import BackgroundSpikeSource, CapMemBlockConfig, CrossbarOutputConfig
-from haldls.lola._base import Aggregate, ItemArrayField, MatrixField, Slot
+from haldls.lola._base import (
+    Aggregate,
+    ItemArrayField,
+    MatrixField,
+    Slot,
+    array_slot,
+    single_slot,
+)
 from haldls.lola._neuron import NeuronBlock
+from haldls.lola._readout import CADCReadoutChain
 from haldls.lola._synapse import SynapseMatrix
 
 __all__ = [
-    "CADCReadoutChain",
     "CapMem",
     "Chip",
     "Crossbar",
     "PPUMemory",
     "SynapseDriverBlock",
 ]
-
-
-def array_slot(
-    container_type: type[Container],
-    coords: Callable[[], Sequence[Coordinate]],
-    array: Callable[[], TypedArray[Any]],
-) -> Slot:
-    """Return a slot over a typed array of leaf containers (entries replaced on decode)."""
-    n = len(array())
-
-    def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
-        target = array()
-        for i, c in enumerate(container_type.from_columns(columns, n=n)):
-            target[i] = c
-
-    return Slot(
-        container_type,
-        n,
-        coords,
-        lambda: container_type.to_columns(list(array())),
-        set_,
-        lambda: list(array()),
-    )
-
-
-def single_slot(
-    container_type: type[Container], coord: Coordinate, owner: Aggregate, name: str
-) -> Slot:
-    """Return a slot over one leaf container held in field ``name`` of ``owner``."""
-
-    def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
-        setattr(owner, name, container_type.from_columns(columns, n=1)[0])
-
-    return Slot(
-        container_type,
-        1,
-        lambda: [coord],
-        lambda: container_type.to_columns([getattr(owner, name)]),
-        set_,
-        lambda: [getattr(owner, name)],
-    )
 
 
 def _enum(t: Any) -> Callable[[], list[Coordinate]]:
@@ -139,26 +100,6 @@ class SynapseDriverBlock(Aggregate):
         yield array_slot(SynapseDriverConfig, drivers, lambda: self.synapse_drivers)
         yield single_slot(CommonPADIBusConfig, CommonPADIBusConfigOnDLS(coord._e), self, "padi_bus")
         yield single_slot(CommonSTPConfig, CommonSTPConfigOnDLS(coord._e), self, "stp")
-
-
-class CADCReadoutChain(Aggregate):
-    """One CADC: the 512 channel offsets of its synram (causal and acausal) and its config."""
-
-    coordinate_type = CADCOnDLS
-    channels = ItemArrayField(CADCChannelConfigOnSynram, CADCChannelConfig)
-    config = StructField(CADCConfig)
-
-    def _visit(self, coord: Any) -> Iterator[Slot]:
-        synram = SynramOnDLS(coord._e)
-
-        def channels() -> list[Coordinate]:
-            return [
-                CADCChannelConfigOnDLS(CADCChannelConfigOnSynram(i), synram)
-                for i in range(CADCChannelConfigOnSynram.size)
-            ]
-
-        yield array_slot(CADCChannelConfig, channels, lambda: self.channels)
-        yield single_slot(CADCConfig, CADCConfigOnDLS(coord._e), self, "config")
 
 
 class CapMem(Aggregate):

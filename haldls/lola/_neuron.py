@@ -36,16 +36,13 @@ from haldls._blocks import CapMemCell
 from haldls._field import Field
 from haldls._neuron import NeuronBackendConfig, NeuronConfig
 from haldls._struct import Struct, StructField
-from haldls.lola._base import Aggregate, ItemArrayField, Slot
+from haldls.lola._base import Aggregate, AnalogValueVariant, ItemArrayField, Slot, analog
 
 __all__ = ["AtomicNeuron", "NeuronBlock"]
 
-#: An analog parameter: a CapMem value 0..1022 or DisableRefresh (1023).
-AnalogValueVariant = (CapMemCell.Value, CapMemCell.DisableRefresh)
-
 
 def _analog() -> Field:
-    return Field(AnalogValueVariant)
+    return analog()
 
 
 class _SynapticInput(Struct):
