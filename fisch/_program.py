@@ -276,8 +276,13 @@ class PlaybackProgram:
             f"{note.omnibus_reads})"
         )
         if i == n:
-            return head + "; that is the halt loopback appended at execution; context:\n" + (
-                self.describe(i - TIMEOUT_CONTEXT, i) + f"\nInstruction({n}): system.Loopback(halt)"
+            return (
+                head
+                + "; that is the halt loopback appended at execution; context:\n"
+                + (
+                    self.describe(i - TIMEOUT_CONTEXT, i)
+                    + f"\nInstruction({n}): system.Loopback(halt)"
+                )
             )
         if i > n:
             return head + f"; the index is invalid, the program has only {n + 1} instructions"

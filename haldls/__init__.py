@@ -18,6 +18,7 @@ from haldls._blocks import *  # noqa: F403
 from haldls._clock import *  # noqa: F403
 from haldls._container import Backend, Container, containers, encode_write, from_json, to_json
 from haldls._fpga import *  # noqa: F403
+from haldls._listing import ContainerList
 from haldls._neuron import *  # noqa: F403
 from haldls._readout import *  # noqa: F403
 from haldls._struct import Struct
@@ -28,6 +29,7 @@ from haldls._system import *  # noqa: F403
 __all__ = [
     "Backend",
     "Container",
+    "ContainerList",
     "Struct",
     "containers",
     "encode_write",

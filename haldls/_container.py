@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 import fisch
 from halco.common import Coordinate
+from haldls._columns import ColumnEncoder
 from haldls._struct import Struct
 from haldls.errors import ContainerDecodeError
 
@@ -47,6 +48,7 @@ class Container(Struct):
     __slots__ = ()
     coordinate_type: ClassVar[type[Coordinate]]
     words: ClassVar[int] = 1
+    _encoder: ClassVar[ColumnEncoder]
     #: Width of a register word (wider only for spike packs, whose fisch word holds 3 labels).
     word_bits: ClassVar[int] = 32
     backends: ClassVar[tuple[type[fisch.Container], ...]] = _CHIP_BACKENDS
@@ -163,11 +165,12 @@ class Container(Struct):
             if not columns:
                 raise ValueError(f"{cls.__name__}.encode_columns needs columns or n")
             n = len(np.asarray(next(iter(columns.values()))))
-        out = np.tile(np.array(cls._fixed, np.int64), (n, 1))
-        for f in cls._fields:
-            raw = columns[f.name] if f.name in columns else f.raw(f.fresh_default())
-            f.encode_array(raw, out)
-        return out.astype(np.uint32 if cls.word_bits <= 32 else np.uint64)
+        encoder = cls.__dict__.get("_encoder")
+        if encoder is None:
+            encoder = ColumnEncoder(cls)
+            cls._encoder = encoder
+        out = encoder.encode(columns, n)
+        return out.astype(np.uint32 if cls.word_bits <= 32 else np.uint64, order="C")
 
     @classmethod
     def decode_columns(cls, words: npt.ArrayLike) -> dict[str, npt.NDArray[np.int64]]:

@@ -10,7 +10,7 @@ per entry of a halco key type and are ``TypedArray`` values, assignable in place
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -144,7 +144,12 @@ class _Kind:
                     f"{self.owner} must be one of {[f'{m.name}={int(m)}' for m in typ]}, "
                     f"got {value}"
                 ) from None
-        return typ._coerce(value, self.container, self.field)
+        try:
+            return typ._coerce(value, self.container, self.field)
+        except CoordinateRangeError:
+            raise CoordinateRangeError(
+                f"{self.owner} must be in [{self.lo}, {self.hi}], got {value!r}"
+            ) from None
 
     def to_int(self, value: Any) -> int:
         return int(value)
@@ -298,7 +303,7 @@ class Field:
         """Return the field value of raw integer(s) (``ValueError`` if out of range)."""
         return self.kind.from_int(raw)
 
-    def raw_column(self, values: Sequence[dict[str, Any]]) -> npt.NDArray[np.int64]:
+    def raw_column(self, values: Sequence[Mapping[str, Any]]) -> npt.NDArray[np.int64]:
         """Return the raw values of this field in the value dicts of N structs (N x shape)."""
         items = map(itemgetter(self.name), values)
         if not self.shape and (self.typ is bool or isinstance(self.typ, enum.EnumMeta)):

@@ -8,7 +8,7 @@ entry of a halco key type and places each member of each entry in the register w
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -51,7 +51,7 @@ class Struct:
         cls._fields = cls._fields + own
 
     def __init__(self, **fields: Any) -> None:
-        self._values: dict[str, Any] = {f.name: f.fresh_default() for f in self._fields}
+        self._values: MutableMapping[str, Any] = self._fresh_values()
         for name, value in fields.items():
             if not isinstance(getattr(type(self), name, None), Field):
                 raise TypeError(
@@ -59,6 +59,10 @@ class Struct:
                     f"{[f.name for f in self._fields]}"
                 )
             setattr(self, name, value)
+
+    def _fresh_values(self) -> MutableMapping[str, Any]:
+        """Return the storage of a new struct: field name -> default value."""
+        return {f.name: f.fresh_default() for f in self._fields}
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -95,6 +99,13 @@ class Struct:
     def field_names(cls) -> tuple[str, ...]:
         """Return the field names in table order."""
         return tuple(f.name for f in cls._fields)
+
+
+def owned_array(key: type[Coordinate], values: list[Any], value_type: Any) -> TypedArray[Any]:
+    """Return a typed array holding ``values`` themselves (fresh objects: no checking copy)."""
+    array: TypedArray[Any] = TypedArray(key, values)
+    array._value_type = value_type
+    return array
 
 
 def _rebuild(cls: type[Struct], values: dict[str, Any]) -> Struct:
@@ -188,7 +199,7 @@ class StructArrayField(Field):
         return TypedArray(self.key, values, value_type=self._coerce)
 
     def fresh_default(self) -> TypedArray[Any]:
-        return TypedArray(self.key, [self.typ() for _ in range(self.key.size)], self._coerce)
+        return owned_array(self.key, [self.typ() for _ in range(self.key.size)], self._coerce)
 
     def __set__(self, obj: Any, value: Any) -> None:
         if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):

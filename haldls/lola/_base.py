@@ -21,7 +21,8 @@ from halco.common import Coordinate, TypedArray
 from haldls._blocks import CapMemCell
 from haldls._container import Container
 from haldls._field import Field, Seg, _Kind
-from haldls._struct import Struct
+from haldls._listing import ContainerList
+from haldls._struct import Struct, owned_array
 from haldls.errors import ContainerDecodeError
 
 __all__ = [
@@ -69,10 +70,12 @@ class Slot:
             return np.array([w for c in self.objects() for w in c.encode_words()], np.uint32)
         return self.container_type.encode_columns(self.get(), n=self.n).reshape(-1)
 
-    def addresses(self) -> npt.NDArray[np.int64]:
-        """Return the leaves' register addresses (N x words)."""
-        rows = [self.container_type._addresses(c) for c in self.coords()]
-        return np.array(rows, np.int64).reshape(self.n, self.container_type.words)
+    def addresses(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Return the leaves' register addresses (N x words) and coordinate enums (N)."""
+        coords = self.coords()
+        rows = [self.container_type._addresses(c) for c in coords]
+        enums = np.array([int(c.toEnum()) for c in coords], np.int64)
+        return np.array(rows, np.int64).reshape(self.n, self.container_type.words), enums
 
 
 def object_slot(
@@ -204,7 +207,50 @@ def cell_slot(owner: Struct, cells: Sequence[tuple[Coordinate, str, int | None]]
 #: Up to this many leaf objects are encoded one by one rather than as numpy columns.
 _FEW = 8
 
-_address_cache: dict[tuple[type[Aggregate], Coordinate], npt.NDArray[np.uint32]] = {}
+
+class _Layout:
+    """Where an aggregate's leaves lie in its word array (computed once per coordinate)."""
+
+    def __init__(self, slots: list[Slot]) -> None:
+        parts, self.runs, at = [], [], 0
+        enums_of: dict[type[Container], list[tuple[npt.NDArray[np.int64], int]]] = {}
+        for s in slots:
+            addresses, enums = s.addresses()
+            parts.append(addresses.reshape(-1))
+            size = addresses.size
+            self.runs.append((s.container_type, enums, at, at + size))
+            enums_of.setdefault(s.container_type, []).append((enums, at))
+            at += size
+        self.addresses = (
+            np.concatenate(parts).astype(np.uint32) if parts else np.zeros(0, np.uint32)
+        )
+        self.addresses.flags.writeable = False
+        #: per leaf type: coordinate enum -> position of the leaf's first word (-1: absent)
+        self.positions: dict[type[Container], npt.NDArray[np.int64]] = {}
+        for typ, found in enums_of.items():
+            table = np.full(typ.coordinate_type.size, -1, np.int64)
+            for enums, start in found:
+                table[enums] = start + typ.words * np.arange(len(enums))
+            self.positions[typ] = table
+        self._by_address: dict[int, int] | None = None
+
+    def position(self, address: int, typ: type, leaf: Any, cls: type, c: Any) -> int:
+        """Return the position of a register address.
+
+        Raises
+        ------
+        ValueError
+            If the aggregate has no such register.
+        """
+        if self._by_address is None:
+            self._by_address = {a: i for i, a in enumerate(self.addresses.tolist())}
+        i = self._by_address.get(address)
+        if i is None:
+            raise ValueError(f"{typ.__name__} at {leaf!r} is not part of {cls.__name__} at {c!r}")
+        return i
+
+
+_layout_cache: dict[tuple[type[Aggregate], Coordinate], _Layout] = {}
 
 
 class Aggregate(Struct):
@@ -230,6 +276,13 @@ class Aggregate(Struct):
         return cls.coordinate_type._coerce(coord, cls.__name__, "coordinate")
 
     @classmethod
+    def _layout(cls, c: Coordinate) -> _Layout:
+        key = (cls, c)
+        if key not in _layout_cache:
+            _layout_cache[key] = _Layout(list(cls()._visit(c)))
+        return _layout_cache[key]
+
+    @classmethod
     def address_array(cls, coord: Any = None) -> npt.NDArray[np.uint32]:
         """Return the addresses of every register word, in write order (computed once).
 
@@ -238,14 +291,7 @@ class Aggregate(Struct):
         CoordinateTypeError
             If ``coord`` is not a ``coordinate_type``.
         """
-        c = cls._coord(coord)
-        key = (cls, c)
-        if key not in _address_cache:
-            parts = [s.addresses().reshape(-1) for s in cls()._visit(c)]
-            cached = np.concatenate(parts).astype(np.uint32) if parts else np.zeros(0, np.uint32)
-            cached.flags.writeable = False
-            _address_cache[key] = cached
-        return _address_cache[key]
+        return cls._layout(cls._coord(coord)).addresses
 
     def encode_array(self, coord: Any = None) -> npt.NDArray[np.uint32]:
         """Return every register word, in write order (the visitor's), as uint32.
@@ -300,6 +346,60 @@ class Aggregate(Struct):
         changed = words != reference.encode_array(coord)
         return addresses[changed], words[changed]
 
+    def to_container_list(self, coord: Any = None) -> ContainerList:
+        """Return the leaves as a ``haldls.ContainerList`` (storable as JSON or binary).
+
+        Raises
+        ------
+        CoordinateTypeError
+            If ``coord`` is not a ``coordinate_type``.
+        """
+        c = self._coord(coord)
+        layout, words = self._layout(c), self.encode_array(c).astype(np.int64)
+        return ContainerList.from_runs(
+            (typ, enums, words[start:stop].reshape(len(enums), typ.words))
+            for typ, enums, start, stop in layout.runs
+        )
+
+    @classmethod
+    def from_container_list(
+        cls, entries: Iterable[tuple[Coordinate, Container]], coord: Any = None
+    ) -> Self:
+        """Return the default aggregate with the listed leaves written over it.
+
+        ``entries`` is a ``ContainerList`` or any iterable of (coordinate, container) pairs;
+        it may hold any subset of the leaves (e.g. calibrated CapMem cells), applied in order.
+        Leaves of another type than the aggregate's (a ``SynapseWeightQuad`` over a
+        ``SynapseMatrix``) are applied register by register.
+
+        Raises
+        ------
+        ValueError
+            If an entry's registers are not part of the aggregate at ``coord``.
+        ContainerDecodeError
+            If the resulting words do not decode (e.g. half of a split field was written).
+        """
+        c = cls._coord(coord)
+        layout = cls._layout(c)
+        listing = entries if isinstance(entries, ContainerList) else ContainerList(entries)
+        words = cls().encode_array(c).astype(np.int64)
+        for typ, enums, run_words in listing.runs():
+            positions = layout.positions.get(typ)
+            if positions is None:
+                for leaf_coord, leaf in ContainerList.from_runs([(typ, enums, run_words)]):
+                    for a, w in zip(typ._addresses(leaf_coord), leaf.encode_words(), strict=True):
+                        words[layout.position(a, typ, leaf_coord, cls, c)] = w
+                continue
+            start = positions[enums]
+            if (start < 0).any():
+                e = int(enums[np.argmax(start < 0)])
+                raise ValueError(
+                    f"{typ.__name__} at {typ.coordinate_type._coerce(e)!r} is not part of "
+                    f"{cls.__name__} at {c!r}"
+                )
+            words[start[:, None] + np.arange(typ.words)] = run_words
+        return cls.decode_array(words, c)
+
     def leaves(self, coord: Any = None) -> Iterator[tuple[Coordinate, Container]]:
         """Iterate the (leaf coordinate, leaf container) pairs in visit order (for inspection).
 
@@ -339,7 +439,7 @@ class ItemArrayField(Field):
         raise TypeError(f"{self.owner} entries must be {self.typ.__qualname__}")
 
     def fresh_default(self) -> TypedArray[Any]:
-        return TypedArray(self.key, [self.typ() for _ in range(self.key.size)], self._coerce)
+        return owned_array(self.key, [self.typ() for _ in range(self.key.size)], self._coerce)
 
     def __set__(self, obj: Any, value: Any) -> None:
         if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):

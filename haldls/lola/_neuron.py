@@ -17,9 +17,7 @@ columns).
 from __future__ import annotations
 
 import enum
-import functools
-from collections.abc import Iterator, Sequence
-from operator import attrgetter, itemgetter
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,15 +28,14 @@ from halco import (
     CapMemCellOnCapMemBlock,
     CapMemCellOnDLS,
     CapMemRowOnCapMemBlock,
-    NeuronBlockOnDLS,
 )
 from haldls._blocks import CapMemCell
 from haldls._field import Field
 from haldls._neuron import NeuronBackendConfig, NeuronConfig
 from haldls._struct import Struct, StructField
-from haldls.lola._base import Aggregate, AnalogValueVariant, ItemArrayField, Slot, analog
+from haldls.lola._base import Aggregate, AnalogValueVariant, Slot, analog
 
-__all__ = ["AtomicNeuron", "NeuronBlock"]
+__all__ = ["AtomicNeuron"]
 
 
 def _analog() -> Field:
@@ -214,16 +211,37 @@ class AtomicNeuron(Aggregate):
     refractory_period = StructField(RefractoryPeriod)
     bayesian = StructField(Bayesian)
 
+    def _fresh_values(self) -> _NeuronValues:
+        return _NeuronValues(_DEFAULT_ROW.copy()[None, :], 0)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return False
+        assert isinstance(other, AtomicNeuron)
+        return bool(np.array_equal(_row(self), _row(other)))
+
+    def copy(self) -> AtomicNeuron:
+        """Return an independent copy."""
+        new = AtomicNeuron.__new__(AtomicNeuron)
+        new._values = _NeuronValues(_row(self).copy()[None, :], 0)
+        return new
+
     def _visit(self, coord: Any) -> Iterator[Slot]:
-        yield from _neuron_slots([coord], lambda: [self], lambda ns: _assign(self, ns[0]))
+        values = self._values
+        assert isinstance(values, _NeuronValues)
+
+        def store(table: npt.NDArray[np.int64]) -> None:
+            values.table[values.index] = table[0]
+
+        yield from neuron_slots([coord], lambda: _row(self)[None, :], store)
 
     def asNeuronConfig(self) -> NeuronConfig:
         """Return the neuron's ``NeuronConfig``."""
-        return NeuronConfig.from_columns(_nc_columns(_gather([self])))[0]
+        return NeuronConfig.from_columns(_nc_columns(_row(self)[None, :]))[0]
 
     def asNeuronBackendConfig(self) -> NeuronBackendConfig:
         """Return the neuron's ``NeuronBackendConfig``."""
-        return NeuronBackendConfig.from_columns(_nbc_columns(_gather([self])))[0]
+        return NeuronBackendConfig.from_columns(_nbc_columns(_row(self)[None, :]))[0]
 
 
 # -- the mapping table ---------------------------------------------------------------------------
@@ -323,55 +341,137 @@ for _p in [
     _PATHS.setdefault(_sub, []).append(_name)
 
 Raw = dict[str, npt.NDArray[np.int64]]
+Table = npt.NDArray[np.int64]
 
-
-_raw_e = attrgetter("_e")
-
-
-def _is_ranged(f: Field) -> bool:
-    return f.typ is not bool and not isinstance(f.typ, enum.EnumMeta)
-
-
-#: The ranged (not bool or enum) fields of each sub-struct: their raw value is ``._e``.
-_RANGED = {
-    sub: {name for name in names if _is_ranged(getattr(getattr(AtomicNeuron, sub).typ, name))}
+# -- storage: one int64 row per neuron, one column per AtomicNeuron path ------------------------
+#: The table columns: every AtomicNeuron path, sub-struct by sub-struct.
+_COLUMNS = [f"{sub}.{name}" for sub, names in _PATHS.items() for name in names]
+_COL = {path: j for j, path in enumerate(_COLUMNS)}
+#: Sub-struct types of the AtomicNeuron fields (both synaptic inputs share one).
+_SUB_TYPES: dict[str, type[Struct]] = {sub: getattr(AtomicNeuron, sub).typ for sub in _PATHS}
+#: Per sub-struct: field name -> (table column, field kind).
+_SUB_COLS = {
+    sub: {name: (_COL[f"{sub}.{name}"], getattr(_SUB_TYPES[sub], name).kind) for name in names}
     for sub, names in _PATHS.items()
 }
+_DEFAULT_ROW = np.array(
+    [int(_SUB_TYPES[p.split(".")[0]]()._values[p.split(".")[1]]) for p in _COLUMNS], np.int64
+)
+_DEFAULT_ROW.flags.writeable = False
 
 
-def _gather(neurons: Sequence[AtomicNeuron]) -> Raw:
-    """Return the raw value of every AtomicNeuron path over ``neurons``, as int64 columns."""
-    out: Raw = {}
-    n = len(neurons)
-    for sub, names in _PATHS.items():
-        structs = [a._values[sub]._values for a in neurons]
-        for name in names:
-            values = map(itemgetter(name), structs)
-            if name in _RANGED[sub]:
-                out[f"{sub}.{name}"] = np.fromiter(map(_raw_e, values), np.int64, n)
-            else:  # bools and IntEnums are ints already
-                out[f"{sub}.{name}"] = np.fromiter(values, np.int64, n)
-    return out
+class _RowValues(MutableMapping[str, Any]):
+    """The field storage of a sub-struct view (``neuron.leak``): one table row's columns."""
+
+    __slots__ = ("cols", "index", "table")
+
+    def __init__(self, table: Table, index: int, cols: dict[str, tuple[int, Any]]) -> None:
+        self.table, self.index, self.cols = table, index, cols
+
+    def __getitem__(self, name: str) -> Any:
+        j, kind = self.cols[name]
+        return kind.from_int(int(self.table[self.index, j]))
+
+    def __setitem__(self, name: str, value: Any) -> None:  # values arrive coerced
+        self.table[self.index, self.cols[name][0]] = int(value)
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("AtomicNeuron fields cannot be deleted")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.cols)
+
+    def __len__(self) -> int:
+        return len(self.cols)
 
 
-def _nc_columns(raw: Raw) -> Raw:
-    cols = {f: raw[p] for f, p in _NEURON_CONFIG.items()}
-    analog_output = raw["event_routing.analog_output"]
+class _NeuronValues(MutableMapping[str, Any]):
+    """An AtomicNeuron's storage: sub-struct views over row ``index`` of ``table``.
+
+    Standalone neurons own a one-row table; a NeuronBlock's neurons are rows of its table, so
+    editing ``block.atomic_neurons[c].leak.v_leak`` edits the block.
+    """
+
+    __slots__ = ("index", "table")
+
+    def __init__(self, table: Table, index: int) -> None:
+        self.table, self.index = table, index
+
+    def __getitem__(self, sub: str) -> Struct:
+        view = _SUB_TYPES[sub].__new__(_SUB_TYPES[sub])
+        view._values = _RowValues(self.table, self.index, _SUB_COLS[sub])
+        return view
+
+    def __setitem__(self, sub: str, struct: Struct) -> None:
+        values, row = struct._values, self.table[self.index]
+        for name, (j, _) in _SUB_COLS[sub].items():
+            row[j] = int(values[name])
+
+    def __delitem__(self, sub: str) -> None:
+        raise TypeError("AtomicNeuron sub-structs cannot be deleted")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_PATHS)
+
+    def __len__(self) -> int:
+        return len(_PATHS)
+
+
+def _row(neuron: AtomicNeuron) -> Table:
+    values = neuron._values
+    assert isinstance(values, _NeuronValues)
+    return values.table[values.index]
+
+
+def neuron_view(table: Table, index: int) -> AtomicNeuron:
+    """Return the AtomicNeuron stored in row ``index`` of a neuron table (a live view)."""
+    neuron = AtomicNeuron.__new__(AtomicNeuron)
+    neuron._values = _NeuronValues(table, index)
+    return neuron
+
+
+def neuron_row(value: Any, owner: str) -> Table:
+    """Return the table row of an AtomicNeuron or of a dict of its fields.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is neither.
+    """
+    if isinstance(value, AtomicNeuron):
+        return _row(value)
+    if isinstance(value, dict):
+        return _row(AtomicNeuron(**value))
+    raise TypeError(f"{owner} entries must be AtomicNeuron or a dict of its fields")
+
+
+def default_table(n: int) -> Table:
+    """Return the table of ``n`` default neurons."""
+    return np.tile(_DEFAULT_ROW, (n, 1))
+
+
+# -- encoding: table columns <-> NeuronConfig, CapMem cells, NeuronBackendConfig ---------------
+_CAPMEM_COLS = np.array([_COL[p] for _, p in _CAPMEM], np.intp)
+
+
+def _nc_columns(table: Table) -> Raw:
+    cols = {f: table[:, _COL[p]] for f, p in _NEURON_CONFIG.items()}
+    analog_output = table[:, _COL["event_routing.analog_output"]]
     cols["enable_fire"] = (analog_output != 0).astype(np.int64)
     cols["enable_strong_fire"] = (analog_output == 2).astype(np.int64)
     return cols
 
 
-def _nbc_columns(raw: Raw) -> Raw:
-    cols = {f: raw[p] for f, p in _BACKEND_CONFIG.items()}
-    operation = raw["bayesian.operation"]
+def _nbc_columns(table: Table) -> Raw:
+    cols = {f: table[:, _COL[p]] for f, p in _BACKEND_CONFIG.items()}
+    operation = table[:, _COL["bayesian.operation"]]
     cols["enable_bayesian_0"] = operation & 1
     cols["enable_bayesian_1"] = operation >> 1
     return cols
 
 
-def _scatter(nc: Raw, cells: npt.NDArray[np.int64], nbc: Raw) -> list[AtomicNeuron]:
-    """Return AtomicNeurons from decoded NeuronConfig, CapMem (N x 24) and backend columns.
+def _table(nc: Raw, cells: Table, nbc: Raw) -> Table:
+    """Return the neuron table of decoded NeuronConfig, CapMem (N x 24) and backend columns.
 
     Raises
     ------
@@ -380,39 +480,29 @@ def _scatter(nc: Raw, cells: npt.NDArray[np.int64], nbc: Raw) -> list[AtomicNeur
     """
     from haldls.errors import ContainerDecodeError
 
-    raw: Raw = {p: nc[f] for f, p in _NEURON_CONFIG.items()}
-    raw.update({p: nbc[f] for f, p in _BACKEND_CONFIG.items()})
-    raw.update({p: cells[:, i] for i, (_, p) in enumerate(_CAPMEM)})
     if (nc["enable_strong_fire"] & ~nc["enable_fire"]).any():
         raise ContainerDecodeError("NeuronConfig sets enable_strong_fire without enable_fire")
-    raw["event_routing.analog_output"] = nc["enable_fire"] + nc["enable_strong_fire"]
-    raw["bayesian.operation"] = nbc["enable_bayesian_0"] | (nbc["enable_bayesian_1"] << 1)
-    lists = {p: v.tolist() for p, v in raw.items()}
-    kinds = {
-        sub: [(name, getattr(type(AtomicNeuron()._values[sub]), name).kind) for name in names]
-        for sub, names in _PATHS.items()
-    }
-    out = []
-    for i in range(len(cells)):
-        a = AtomicNeuron()
-        for sub, fields in kinds.items():
-            values = a._values[sub]._values
-            for name, kind in fields:
-                values[name] = kind.from_int(lists[f"{sub}.{name}"][i])
-        out.append(a)
-    return out
+    table = np.empty((len(cells), len(_COLUMNS)), np.int64)
+    for f, p in _NEURON_CONFIG.items():
+        table[:, _COL[p]] = nc[f]
+    for f, p in _BACKEND_CONFIG.items():
+        table[:, _COL[p]] = nbc[f]
+    table[:, _CAPMEM_COLS] = cells
+    table[:, _COL["event_routing.analog_output"]] = nc["enable_fire"] + nc["enable_strong_fire"]
+    operation = nbc["enable_bayesian_0"] | (nbc["enable_bayesian_1"] << 1)
+    table[:, _COL["bayesian.operation"]] = operation
+    return table
 
 
-def _assign(target: AtomicNeuron, source: AtomicNeuron) -> None:
-    target._values = source._values
-
-
-def _neuron_slots(
+def neuron_slots(
     coords: Sequence[AtomicNeuronOnDLS],
-    neurons: Any,
-    store: Any,
+    table: Callable[[], Table],
+    store: Callable[[Table], None],
 ) -> Iterator[Slot]:
-    """Yield the three slots of ``neurons()`` at ``coords``; decoding calls ``store(list)``."""
+    """Yield the three slots of the neurons in ``table()`` at ``coords``.
+
+    Decoding calls ``store`` with the decoded table.
+    """
     n = len(coords)
     decoded: dict[str, Any] = {}
 
@@ -426,65 +516,30 @@ def _neuron_slots(
             for row, _ in _CAPMEM
         ]
 
-    cache: dict[str, Raw] = {}
-
-    def raw() -> Raw:
-        if "raw" not in cache:
-            cache["raw"] = _gather(neurons())
-        return cache["raw"]
-
-    def set_nc(cols: Raw) -> None:
-        decoded["nc"] = cols
-
     def set_cells(cols: Raw) -> None:
         decoded["cells"] = cols["value"].reshape(n, len(_CAPMEM))
 
     def set_nbc(cols: Raw) -> None:
-        store(_scatter(decoded["nc"], decoded["cells"], cols))
+        store(_table(decoded["nc"], decoded["cells"], cols))
 
     yield Slot(
         NeuronConfig,
         n,
         lambda: [c.toNeuronConfigOnDLS() for c in coords],
-        lambda: _nc_columns(raw()),
-        set_nc,
+        lambda: _nc_columns(table()),
+        lambda cols: decoded.__setitem__("nc", cols),
     )
     yield Slot(
         CapMemCell,
         n * len(_CAPMEM),
         cells,
-        lambda: {"value": np.stack([raw()[p] for _, p in _CAPMEM], axis=1).reshape(-1)},
+        lambda: {"value": table()[:, _CAPMEM_COLS].reshape(-1)},
         set_cells,
     )
     yield Slot(
         NeuronBackendConfig,
         n,
         lambda: [c.toNeuronBackendConfigOnDLS() for c in coords],
-        lambda: _nbc_columns(raw()),
+        lambda: _nbc_columns(table()),
         set_nbc,
     )
-
-
-@functools.cache
-def _all_neurons() -> tuple[AtomicNeuronOnDLS, ...]:
-    return tuple(AtomicNeuronOnDLS(e) for e in range(AtomicNeuronOnDLS.size))
-
-
-class NeuronBlock(Aggregate):
-    """All 512 AtomicNeurons (``atomic_neurons[AtomicNeuronOnDLS]``), encoded as numpy columns.
-
-    The real stack's block also holds the backend block configs, current rows and global analog
-    biases; here those follow with their containers (see the issue notes).
-    """
-
-    coordinate_type = NeuronBlockOnDLS
-    atomic_neurons = ItemArrayField(AtomicNeuronOnDLS, AtomicNeuron)
-
-    def _visit(self, coord: Any) -> Iterator[Slot]:
-        coords = _all_neurons()
-        values = self._values
-
-        def store(ns: list[AtomicNeuron]) -> None:
-            self.atomic_neurons = ns
-
-        yield from _neuron_slots(coords, lambda: list(values["atomic_neurons"]), store)

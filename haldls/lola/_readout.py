@@ -1,46 +1,692 @@
-"""Readout aggregates: the CADC readout chains.
+"""Readout aggregates: CADC readout chains and samples, the analog readout chain, SRAM timings.
+
+Members, defaults and visit orders follow upstream lola v3 (``cadc.h``, ``readout_chain.tcc``,
+``memory_timing.tcc``). Leaves the aggregates hold in another shape (a ``CADCConfig`` built from
+``ramp``, an ``MADCConfig`` gathered from seven sub-structs) are built on demand for a write and
+taken apart again after a read, field by field, so one visitor serves both directions.
 
 >>> import halco
 >>> chain = CADCReadoutChain()
->>> len(chain.encode_array(halco.CADCOnDLS(0)))
-513
+>>> chain.ramp.v_offset[1] = 400
+>>> len(chain.encode_array(halco.CADCOnDLS(0))), len(ReadoutChain().encode_array())
+(789, 31)
+>>> CADCSampleRow.address_array(halco.CADCSampleRowOnDLS(0)).shape
+(128,)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any, cast
 
-from halco import (
-    CADCChannelConfigOnDLS,
-    CADCChannelConfigOnSynram,
-    CADCConfigOnDLS,
-    CADCOnDLS,
-    SynramOnDLS,
-)
+import numpy as np
+import numpy.typing as npt
+
+import fisch
+import halco
 from halco.common import Coordinate
-from haldls._readout import CADCChannelConfig, CADCConfig
-from haldls._struct import StructField
-from haldls.lola._base import Aggregate, ItemArrayField, Slot, array_slot, single_slot
+from haldls._blocks import CapMemCell
+from haldls._container import Container
+from haldls._field import Field
+from haldls._neuron import NeuronBackendSRAMTimingConfig, NeuronSRAMTimingConfig
+from haldls._readout import (
+    CADCChannelConfig,
+    CADCConfig,
+    CADCOffsetSRAMTimingConfig,
+    CADCSampleQuad,
+    MADCConfig,
+    PadMultiplexerConfig,
+    ReadoutSourceSelection,
+)
+from haldls._readout import CurrentDAC as _CurrentDACConfig
+from haldls._struct import Struct, StructField
+from haldls._synapse import ColumnCorrelationQuad, CommonCorrelationConfig, CommonSynramConfig
+from haldls._synapse_driver import SynapseDriverSRAMTimingConfig
+from haldls._system import CapMemSRAMTimingConfig
+from haldls.lola._base import (
+    Aggregate,
+    AnalogValueVariant,
+    ItemArrayField,
+    MatrixField,
+    Slot,
+    ValueArrayField,
+    analog,
+    array_slot,
+    cell_slot,
+)
 
-__all__ = ["CADCReadoutChain"]
+__all__ = ["CADCReadoutChain", "CADCSampleRow", "CADCSamples", "MemoryTiming", "ReadoutChain"]
+
+COLUMNS, QUAD_COLUMNS = halco.SynapseOnSynapseRow.size, halco.SynapseQuadColumnOnDLS.size
+#: _COLUMN_OF_QUAD[q, e]: the synapse (and CADC channel) column of entry e of quad column q.
+_COLUMN_OF_QUAD = np.array(
+    [[int(halco.SynapseOnSynapseRow(e, q)) for e in range(4)] for q in range(QUAD_COLUMNS)], np.intp
+)
+
+
+def _enum(t: Any) -> Callable[[], list[Coordinate]]:
+    return lambda: [t(e) for e in range(t.size)]
+
+
+def _leaf_slot(
+    container_type: type[Container],
+    coord: Coordinate,
+    build: Callable[[], Container],
+    store: Callable[[Container], None],
+) -> Slot:
+    """Return a slot over one leaf built from the aggregate on demand; ``store`` takes it back."""
+
+    def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
+        store(container_type.from_columns(columns, n=1)[0])
+
+    return Slot(
+        container_type,
+        1,
+        lambda: [coord],
+        lambda: container_type.to_columns([build()]),
+        set_,
+        lambda: [build()],
+    )
+
+
+def _gather(owner: Struct, table: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """Return leaf field -> value, read from ``owner``'s sub-structs as ``table`` maps them."""
+    return {leaf: getattr(getattr(owner, sub), member) for leaf, (sub, member) in table.items()}
+
+
+def _scatter(leaf: Container, owner: Struct, table: dict[str, tuple[str, str]]) -> None:
+    """Set ``owner``'s sub-struct members from the leaf's fields as ``table`` maps them."""
+    for name, (sub, member) in table.items():
+        setattr(getattr(owner, sub), member, getattr(leaf, name))
+
+
+# -- CADCReadoutChain ---------------------------------------------------------------------------
+class _IdentityArrayField(ValueArrayField):
+    """A typed array whose entry ``i`` defaults to ``i`` (the ramp offset assignment)."""
+
+    def fresh_default(self) -> Any:
+        return self.make_array(range(self.key.size))
+
+
+def _analog_values() -> ValueArrayField:
+    """Return one analog value per CapMem block of the hemisphere (upstream ``AnalogValues``)."""
+    return ValueArrayField(halco.CapMemBlockOnHemisphere, AnalogValueVariant)
+
+
+#: (CapMemCellOnCapMemBlock static, Ramp member), in upstream's per-block visit order.
+_RAMP_CELLS = (
+    ("cadc_v_ramp_offset", "v_offset"),
+    ("cadc_i_ramp_slope", "i_slope"),
+    ("cadc_i_bias_comp", "i_bias_comparator"),
+    ("cadc_i_bias_vreset_buf", "i_bias_vreset_buffer"),
+    ("cadc_v_bias_ramp_buf", "v_bias_buffer"),
+)
+#: (CapMemCellOnCapMemBlock static, Correlation member), visited after each block's ramp cells.
+_CORRELATION_CELLS = (
+    ("syn_i_bias_ramp", "i_bias_ramp"),
+    ("syn_i_bias_store", "i_bias_store"),
+    ("syn_i_bias_corout", "i_bias_corout"),
+)
+#: ColumnCorrelationSwitch member -> (channel array, Channel member).
+_SWITCHES = {
+    "enable_internal_causal": ("channels_causal", "enable_connect_correlation"),
+    "enable_internal_acausal": ("channels_acausal", "enable_connect_correlation"),
+    "enable_debug_causal": ("channels_causal", "enable_connect_debug"),
+    "enable_debug_acausal": ("channels_acausal", "enable_connect_debug"),
+    "enable_cadc_neuron_readout_causal": ("channels_causal", "enable_connect_neuron"),
+    "enable_cadc_neuron_readout_acausal": ("channels_acausal", "enable_connect_neuron"),
+}
+_SWITCH_MEMBERS = ColumnCorrelationQuad.ColumnCorrelationSwitch.field_names()
 
 
 class CADCReadoutChain(Aggregate):
-    """One CADC: the 512 channel offsets of its synram (causal and acausal) and its config."""
+    """One CADC: ramp (``CADCConfig`` and ramp CapMem cells), channels, correlation settings.
 
-    coordinate_type = CADCOnDLS
-    channels = ItemArrayField(CADCChannelConfigOnSynram, CADCChannelConfig)
-    config = StructField(CADCConfig)
+    Writes, as upstream: ``CADCConfig``; per CapMem block of the hemisphere the ramp cells then
+    the correlation bias cells; 256 causal and 256 acausal channel offsets; 64
+    ``ColumnCorrelationQuad``s (the channels' connections); ``CommonCorrelationConfig``.
+    """
+
+    coordinate_type = halco.CADCOnDLS
+    AnalogValueVariant = AnalogValueVariant
+
+    class Channel(Struct):
+        """One CADC channel: digital offset and the column's connections."""
+
+        Offset = CADCChannelConfig.Offset
+        offset = Field(CADCChannelConfig.Offset, default=0)
+        enable_connect_correlation = Field(bool, doc="Channel to the synapses' correlation line.")
+        enable_connect_debug = Field(bool, doc="Channel to the common debug line.")
+        enable_connect_neuron = Field(bool, doc="Column line to the neuron readout.")
+
+    class Ramp(Struct):
+        """Ramp generation: enable and timing (``CADCConfig``), analog values per CapMem block."""
+
+        ResetWait = CADCConfig.ResetWait
+        DeadTime = CADCConfig.DeadTime
+        AnalogValue = CapMemCell.Value
+        AnalogDisableRefresh = CapMemCell.DisableRefresh
+        enable = Field(bool)
+        # upstream's ResetWait/DeadTime construct as 100/20 (haldls' bare CADCConfig gives 0/0)
+        reset_wait = Field(CADCConfig.ResetWait, default=100)
+        dead_time = Field(CADCConfig.DeadTime, default=20)
+        v_offset_assignment = _IdentityArrayField(
+            halco.CapMemBlockOnHemisphere, halco.CapMemBlockOnHemisphere
+        )
+        v_offset = _analog_values()
+        i_slope = _analog_values()
+        i_bias_comparator = _analog_values()
+        i_bias_vreset_buffer = _analog_values()
+        v_bias_buffer = _analog_values()
+
+    class Correlation(Struct):
+        """Correlation timing (``CommonCorrelationConfig``) and biases per CapMem block."""
+
+        SenseDelay = CommonCorrelationConfig.SenseDelay
+        ResetDuration = CommonCorrelationConfig.ResetDuration
+        ResetFallTime = CommonCorrelationConfig.ResetFallTime
+        ResetMode = CommonCorrelationConfig.ResetMode
+        AnalogValue = CapMemCell.Value
+        AnalogDisableRefresh = CapMemCell.DisableRefresh
+        sense_delay = Field(CommonCorrelationConfig.SenseDelay, default=1)
+        reset_duration = Field(CommonCorrelationConfig.ResetDuration, default=200)
+        reset_fall_time = Field(CommonCorrelationConfig.ResetFallTime, default=5)
+        reset_mode = Field(CommonCorrelationConfig.ResetMode)
+        i_bias_ramp = _analog_values()
+        i_bias_store = _analog_values()
+        i_bias_corout = _analog_values()
+
+    ramp = StructField(Ramp)
+    channels_causal = ItemArrayField(halco.CADCChannelColumnOnSynram, Channel)
+    channels_acausal = ItemArrayField(halco.CADCChannelColumnOnSynram, Channel)
+    correlation = StructField(Correlation)
 
     def _visit(self, coord: Any) -> Iterator[Slot]:
-        synram = SynramOnDLS(coord._e)
+        h, values = coord._e, self._values
+        ramp, correlation = values["ramp"], values["correlation"]
+        synram = halco.SynramOnDLS(h)
 
-        def channels() -> list[Coordinate]:
-            return [
-                CADCChannelConfigOnDLS(CADCChannelConfigOnSynram(i), synram)
-                for i in range(CADCChannelConfigOnSynram.size)
-            ]
+        def store_config(c: Any) -> None:
+            ramp.enable, ramp.reset_wait, ramp.dead_time = c.enable, c.reset_wait, c.dead_time
 
-        yield array_slot(CADCChannelConfig, channels, lambda: self.channels)
-        yield single_slot(CADCConfig, CADCConfigOnDLS(coord._e), self, "config")
+        yield _leaf_slot(
+            CADCConfig,
+            halco.CADCConfigOnDLS(h),
+            lambda: CADCConfig(
+                enable=ramp.enable, reset_wait=ramp.reset_wait, dead_time=ramp.dead_time
+            ),
+            store_config,
+        )
+        for b in range(halco.CapMemBlockOnHemisphere.size):
+            block = halco.CapMemBlockOnDLS(halco.CapMemBlockOnHemisphere.size * h + b)
+            for owner, cells in ((ramp, _RAMP_CELLS), (correlation, _CORRELATION_CELLS)):
+                yield cell_slot(
+                    owner,
+                    [
+                        (
+                            halco.CapMemCellOnDLS(getattr(halco.CapMemCellOnCapMemBlock, c), block),
+                            m,
+                            b,
+                        )
+                        for c, m in cells
+                    ],
+                )
+        for name, kind in (("channels_causal", 0), ("channels_acausal", 1)):
+            yield _channel_slot(values[name], synram, halco.CADCChannelType(kind))
+        yield _switch_slot(values, synram)
+
+        def store_correlation(c: Any) -> None:
+            correlation.sense_delay, correlation.reset_duration = c.sense_delay, c.reset_duration
+            correlation.reset_fall_time, correlation.reset_mode = c.reset_fall_time, c.reset_mode
+            ramp.v_offset_assignment = c.cadc_v_offset_assignment
+
+        yield _leaf_slot(
+            CommonCorrelationConfig,
+            halco.CommonCorrelationConfigOnDLS(h),
+            lambda: CommonCorrelationConfig(
+                sense_delay=correlation.sense_delay,
+                reset_duration=correlation.reset_duration,
+                reset_fall_time=correlation.reset_fall_time,
+                reset_mode=correlation.reset_mode,
+                cadc_v_offset_assignment=ramp.v_offset_assignment,
+            ),
+            store_correlation,
+        )
+
+
+def _channel_slot(channels: Any, synram: halco.SynramOnDLS, kind: halco.CADCChannelType) -> Slot:
+    """Return the slot of one channel type's 256 ``CADCChannelConfig``s (offsets only)."""
+
+    def coords() -> list[Coordinate]:
+        return [
+            halco.CADCChannelConfigOnDLS(
+                halco.CADCChannelConfigOnSynram(halco.CADCChannelColumnOnSynram(c), kind), synram
+            )
+            for c in range(COLUMNS)
+        ]
+
+    def get() -> dict[str, npt.NDArray[np.int64]]:
+        return {"offset": np.fromiter((int(ch.offset) for ch in channels), np.int64, COLUMNS)}
+
+    def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
+        for ch, offset in zip(channels, columns["offset"].tolist(), strict=True):
+            ch.offset = offset
+
+    return Slot(CADCChannelConfig, COLUMNS, coords, get, set_)
+
+
+def _switch_slot(values: Any, synram: halco.SynramOnDLS) -> Slot:
+    """Return the slot of the 64 ``ColumnCorrelationQuad``s built from the channels."""
+
+    def coords() -> list[Coordinate]:
+        return [
+            halco.ColumnCorrelationQuadOnDLS(
+                halco.SynapseQuadColumnOnDLS(q).toColumnCorrelationQuadOnSynram(), synram
+            )
+            for q in range(QUAD_COLUMNS)
+        ]
+
+    def get() -> dict[str, npt.NDArray[np.int64]]:
+        per_member = []
+        for member in _SWITCH_MEMBERS:
+            array, name = _SWITCHES[member]
+            by_column = np.fromiter((getattr(ch, name) for ch in values[array]), np.int64, COLUMNS)
+            per_member.append(by_column[_COLUMN_OF_QUAD])
+        return {"switches": np.stack(per_member, axis=-1)}
+
+    def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
+        raw = columns["switches"]
+        for k, member in enumerate(_SWITCH_MEMBERS):
+            array, name = _SWITCHES[member]
+            by_column = np.empty(COLUMNS, np.int64)
+            by_column[_COLUMN_OF_QUAD] = raw[..., k]
+            for ch, v in zip(values[array], by_column.tolist(), strict=True):
+                setattr(ch, name, bool(v))
+
+    return Slot(ColumnCorrelationQuad, QUAD_COLUMNS, coords, get, set_)
+
+
+# -- CADC samples (read only) -------------------------------------------------------------------
+class _ReadOnlyAggregate(Aggregate, register=False):
+    """Base of aggregates that can only be read: encoding a write raises.
+
+    The base has no writability hook yet; these overrides stand in for one.
+    """
+
+    def encode_array(self, coord: Any = None) -> npt.NDArray[np.uint32]:
+        """Refuse: the aggregate is read-only.
+
+        Raises
+        ------
+        NotWritableError
+            Always.
+        """
+        raise fisch.errors.NotWritableError(f"{type(self).__name__} is read-only")
+
+    def encode_write_arrays(
+        self, coord: Any = None, reference: Aggregate | None = None
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+        """Refuse: the aggregate is read-only.
+
+        Raises
+        ------
+        NotWritableError
+            Always.
+        """
+        raise fisch.errors.NotWritableError(f"{type(self).__name__} is read-only")
+
+
+def _sample_quad(synram: int, row: Any, kind: int, quad: int) -> halco.CADCSampleQuadOnDLS:
+    """Return a sample quad's coordinate: the causal quad 0 triggers, all others read buffered."""
+    readout = halco.CADCReadoutType(int(kind != 0 or quad != 0))
+    local = halco.CADCSampleQuadOnSynram(
+        halco.SynapseQuadOnSynram(halco.SynapseQuadColumnOnDLS(quad), row),
+        halco.CADCChannelType(kind),
+        readout,
+    )
+    return halco.CADCSampleQuadOnDLS(local, halco.SynramOnDLS(synram))
+
+
+def _to_quads(causal: npt.NDArray[Any], acausal: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Return (synram, channel type, quad column, entry) samples of (synram, column) arrays."""
+    return np.stack([causal[:, _COLUMN_OF_QUAD], acausal[:, _COLUMN_OF_QUAD]], axis=1)
+
+
+def _from_quads(quads: npt.NDArray[Any]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    out = np.empty((2, quads.shape[0], COLUMNS), np.uint8)
+    out[:, :, _COLUMN_OF_QUAD] = quads.transpose(1, 0, 2, 3)
+    return out[0], out[1]
+
+
+#: CADCSamples' visit order as (synram, channel type, quad column): both triggers, then buffered
+#: top causal, top acausal, bottom causal, bottom acausal (upstream cadc.h).
+_SAMPLES_ORDER = [(0, 0, 0), (1, 0, 0)] + [
+    (s, t, q) for s in (0, 1) for t in (0, 1) for q in range(QUAD_COLUMNS) if t or q
+]
+_SAMPLES_INDEX = np.array([(2 * s + t) * QUAD_COLUMNS + q for s, t, q in _SAMPLES_ORDER], np.intp)
+
+
+class CADCSampleRow(_ReadOnlyAggregate):
+    """The causal and acausal CADC samples of one synapse row (256 each, uint8), read only.
+
+    A read triggers the conversion with causal quad 0 and reads every other quad buffered:
+    causal quads 0..63, then acausal quads 0..63.
+    """
+
+    coordinate_type = halco.CADCSampleRowOnDLS
+    Value = CADCSampleQuad.Value
+    causal = MatrixField(CADCSampleQuad.Value, (COLUMNS,))
+    acausal = MatrixField(CADCSampleQuad.Value, (COLUMNS,))
+
+    def _visit(self, coord: Any) -> Iterator[Slot]:
+        row, synram, values = coord.toSynapseRowOnSynram(), coord.toSynramOnDLS()._e, self._values
+
+        def coords() -> list[Coordinate]:
+            return [_sample_quad(synram, row, t, q) for t in (0, 1) for q in range(QUAD_COLUMNS)]
+
+        def get() -> dict[str, npt.NDArray[Any]]:
+            quads = _to_quads(values["causal"][None], values["acausal"][None])
+            return {"samples": quads.reshape(-1, 4)}
+
+        def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
+            causal, acausal = _from_quads(columns["samples"].reshape(1, 2, QUAD_COLUMNS, 4))
+            values["causal"], values["acausal"] = causal[0], acausal[0]
+
+        yield Slot(CADCSampleQuad, 2 * QUAD_COLUMNS, coords, get, set_)
+
+
+class CADCSamples(_ReadOnlyAggregate):
+    """The CADC samples of both synrams' row 0, ``causal[synram, column]`` (2 x 256), read only.
+
+    A read triggers both CADCs (causal quad 0, top then bottom) before the buffered reads.
+    """
+
+    coordinate_type = halco.CADCSamplesOnDLS
+    Value = CADCSampleQuad.Value
+    causal = MatrixField(CADCSampleQuad.Value, (halco.SynramOnDLS.size, COLUMNS))
+    acausal = MatrixField(CADCSampleQuad.Value, (halco.SynramOnDLS.size, COLUMNS))
+
+    def _visit(self, coord: Any) -> Iterator[Slot]:
+        row, values, n = halco.SynapseRowOnSynram(0), self._values, len(_SAMPLES_ORDER)
+
+        def coords() -> list[Coordinate]:
+            return [_sample_quad(s, row, t, q) for s, t, q in _SAMPLES_ORDER]
+
+        def get() -> dict[str, npt.NDArray[Any]]:
+            quads = _to_quads(values["causal"], values["acausal"]).reshape(-1, 4)
+            return {"samples": quads[_SAMPLES_INDEX]}
+
+        def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
+            quads = np.empty((n, 4), np.int64)
+            quads[_SAMPLES_INDEX] = columns["samples"]
+            values["causal"], values["acausal"] = _from_quads(quads.reshape(2, 2, QUAD_COLUMNS, 4))
+
+        yield Slot(CADCSampleQuad, n, coords, get, set_)
+
+
+# -- ReadoutChain -------------------------------------------------------------------------------
+#: MADCConfig fields named as their ``ReadoutChain.madc`` members.
+_MADC_SAME_NAMES = (
+    "sample_duration_adjust", "enable_sar_reset_on_fall", "sar_reset_wait", "sar_reset_length",
+    "powerup_wait_value", "conversion_cycles_offset", "enable_calibration",
+    "calibration_wait_value", "number_of_samples", "sample_on_positive_edge", "enable_dummy_data",
+    "enable_madc_clock_scaling",
+)  # fmt: skip
+#: MADCConfig field -> (ReadoutChain sub-struct, member). ``enable_iconv_amplifier`` is not
+#: mapped upstream either: a write leaves it off, a read drops it.
+_MADC_CONFIG = {
+    "enable_active_mux_amplifiers": ("dynamic_mux", "enable_amplifiers"),
+    "active_mux_initially_selected_input": ("dynamic_mux", "initially_selected_input"),
+    "active_mux_input_select_length": ("dynamic_mux", "input_select_length"),
+    "enable_pseudo_differential_reference": ("pseudo_diff_converter", "enable_reference"),
+    "signal_selection_connect_current_meter": (
+        "madc_input_crossbar",
+        "connect_source_measure_unit",
+    ),
+    "signal_selection_connect_active_mux": ("madc_input_crossbar", "connect_dynamic_mux"),
+    "signal_selection_connect_debug": ("madc_input_crossbar", "connect_pad_mux"),
+    "signal_selection_connect_preamp": ("madc_input_crossbar", "connect_madc_preamp"),
+    "preamp_gain_capacitor_size": ("madc_preamp", "gain_cap_size"),
+    "preamp_sampling_window_start": ("madc_preamp", "sampling_window_start"),
+    "preamp_sampling_window_end": ("madc_preamp", "sampling_window_end"),
+    "connect_preamp_to_madc": ("madc_debug_crossbar", "connect_preamp_to_madc"),
+    "connect_pads_to_madc": ("madc_debug_crossbar", "connect_pads_to_madc"),
+    "connect_preamp_to_pads": ("madc_debug_crossbar", "connect_preamp_to_pads"),
+    **{name: ("madc", name) for name in _MADC_SAME_NAMES},
+    "madc_clock_scale_value": ("madc", "clock_scale_value"),
+    "iconv_sampling_window_start": ("source_measure_unit", "sampling_window_start"),
+    "iconv_sampling_window_end": ("source_measure_unit", "sampling_window_end"),
+    "connect_iconv_neuron": ("source_measure_unit", "connect_neuron_stimulus"),
+    "connect_iconv_synapse": ("source_measure_unit", "connect_synapse_debug"),
+}
+#: CurrentDAC (haldls) field -> (ReadoutChain sub-struct, member).
+_CURRENT_DAC = {
+    "enable_current": ("current_dac", "enable_current"),
+    "current": ("current_dac", "current"),
+    "sign": ("current_dac", "sign"),
+    "connect_neuron": ("current_dac", "connect_neuron_stimulus"),
+    "connect_synapse": ("current_dac", "connect_synapse_debug"),
+}
+#: (sub-struct, entry or None, member, CapMemCellOnDLS static) of the analog values written
+#: before the pad multiplexers, and after them (upstream readout_chain.tcc order).
+_CELLS_BEFORE_PADS = (
+    ("buffer_to_pad", 0, "amp_i_bias", "readout_out_amp_i_bias_0"),
+    ("buffer_to_pad", 1, "amp_i_bias", "readout_out_amp_i_bias_1"),
+    ("dynamic_mux", None, "i_bias", "readout_ac_mux_i_bias"),
+    ("pseudo_diff_converter", None, "v_ref", "readout_pseudo_diff_v_ref"),
+    ("pseudo_diff_converter", None, "buffer_bias", "readout_pseudo_diff_buffer_bias"),
+    ("madc_preamp", None, "v_ref", "readout_sc_amp_v_ref"),
+    ("madc_preamp", None, "i_bias", "readout_sc_amp_i_bias"),
+    ("madc", None, "in_500na", "readout_madc_in_500na"),
+)
+_CELLS_AFTER_PADS = (
+    ("source_measure_unit", None, "amp_v_ref", "readout_iconv_sc_amp_v_ref"),
+    ("source_measure_unit", None, "amp_i_bias", "readout_iconv_sc_amp_i_bias"),
+    ("source_measure_unit", None, "test_voltage", "readout_iconv_test_voltage"),
+    ("source_measure_unit", None, "buffer_i_bias", "readout_iconv_i_bias_buffer"),
+    ("current_dac", None, "i_bias", "readout_idac_i_bias"),
+    ("current_dac", None, "i_bias_casc", "readout_idac_i_bias_casc"),
+)
+
+
+def _cells(values: Any, table: tuple[tuple[str, int | None, str, str], ...]) -> Iterator[Slot]:
+    """Yield one CapMemCell slot per ``table`` row (see ``_CELLS_BEFORE_PADS``)."""
+    for sub, entry, member, cell in table:
+        owner = values[sub] if entry is None else values[sub][entry]
+        yield cell_slot(owner, [(getattr(halco.CapMemCellOnDLS, cell), member, None)])
+
+
+_Timing = MADCConfig.SamplingWindowTiming
+
+
+class ReadoutChain(Aggregate):
+    """The analog readout: source muxes, buffers, MADC and its preamplifier, pads, current DAC.
+
+    Analog values sit in chip-global CapMem cells (``CapMemCellOnDLS.readout_*``). Write order,
+    as upstream: ``ReadoutSourceSelection``; cells of the buffers, dynamic mux, pseudo-differential
+    converter, preamp and MADC; both ``PadMultiplexerConfig``s; cells of the source measure unit
+    and current DAC; ``CurrentDAC``; ``MADCConfig``.
+    """
+
+    coordinate_type = halco.ReadoutChainOnDLS
+    AnalogValue = CapMemCell.Value
+    AnalogDisableRefresh = CapMemCell.DisableRefresh
+    AnalogValueVariant = AnalogValueVariant
+    SamplingWindowTiming = _Timing
+
+    class BufferToPadT(Struct):
+        """A readout buffer's connection to its pad and the output amplifier's bias."""
+
+        enable = Field(bool)
+        amp_i_bias = analog()
+
+    class DynamicMux(Struct):
+        """The MADC's active (switching) input multiplexer."""
+
+        InputSelectLength = MADCConfig.ActiveMuxInputSelectLength
+        InputSelect = halco.SourceMultiplexerOnReadoutSourceSelection
+        enable_amplifiers = Field(bool, default=True)
+        initially_selected_input = Field(halco.SourceMultiplexerOnReadoutSourceSelection)
+        input_select_length = Field(MADCConfig.ActiveMuxInputSelectLength)
+        i_bias = analog(500)
+
+    class PseudoDifferentialConverter(Struct):
+        """Reference input of the MADC's pseudo-differential mode."""
+
+        enable_reference = ValueArrayField(halco.HemisphereOnDLS, bool)
+        v_ref = analog(400)
+        buffer_bias = analog(0)
+
+    class MADCInputCrossbar(Struct):
+        """Which signal reaches the MADC input."""
+
+        connect_source_measure_unit = Field(bool)
+        connect_dynamic_mux = Field(bool, default=True)
+        connect_pad_mux = Field(bool)
+        connect_madc_preamp = Field(bool, default=True)
+
+    class MADCPreamp(Struct):
+        """The MADC's switched-capacitor preamplifier."""
+
+        GainCapacitorSize = MADCConfig.PreampGainCapacitorSize
+        gain_cap_size = Field(MADCConfig.PreampGainCapacitorSize, default=31)
+        sampling_window_start = Field(_Timing, default=3)
+        sampling_window_end = Field(_Timing, default=8)
+        v_ref = analog(400)
+        i_bias = analog(500)
+
+    class MADCDebugCrossbar(Struct):
+        """Connections between preamp, MADC and pads."""
+
+        connect_preamp_to_madc = Field(bool, default=True)
+        connect_pads_to_madc = Field(bool)
+        connect_preamp_to_pads = Field(bool)
+
+    class MADC(Struct):
+        """The MADC's timing, sample count, clock and input current bias."""
+
+        SampleDurationAdjust = MADCConfig.SampleDurationAdjust
+        SARResetWait = MADCConfig.SARResetWait
+        SARResetLength = MADCConfig.SARResetLength
+        PowerupWaitValue = MADCConfig.PowerupWaitValue
+        CalibrationWaitValue = MADCConfig.CalibrationWaitValue
+        NumberOfSamples = MADCConfig.NumberOfSamples
+        ClockScaleValue = MADCConfig.MADCClockScaleValue
+        ConversionCyclesOffset = MADCConfig.ConversionCyclesOffset
+        sample_duration_adjust = Field(SampleDurationAdjust, default=5)
+        enable_sar_reset_on_fall = Field(bool)
+        sar_reset_wait = Field(SARResetWait, default=3)
+        sar_reset_length = Field(SARResetLength)
+        powerup_wait_value = Field(PowerupWaitValue, default=96)
+        conversion_cycles_offset = Field(ConversionCyclesOffset, default=12)
+        enable_calibration = Field(bool)
+        calibration_wait_value = Field(CalibrationWaitValue)
+        number_of_samples = Field(NumberOfSamples)
+        sample_on_positive_edge = Field(bool, default=True)
+        enable_dummy_data = Field(bool)
+        enable_madc_clock_scaling = Field(bool)
+        clock_scale_value = Field(ClockScaleValue)
+        in_500na = analog(500)
+
+    class SourceMeasureUnit(Struct):
+        """The current-to-voltage converter (``iconv``) measuring neuron or synapse currents."""
+
+        sampling_window_start = Field(_Timing, default=9)
+        sampling_window_end = Field(_Timing, default=14)
+        connect_neuron_stimulus = ValueArrayField(halco.HemisphereOnDLS, bool)
+        connect_synapse_debug = ValueArrayField(halco.SynapticInputOnNeuron, bool)
+        test_voltage = analog(400)
+        buffer_i_bias = analog()
+        amp_v_ref = analog(400)
+        amp_i_bias = analog()
+
+    class CurrentDAC(Struct):
+        """The current DAC (``haldls.CurrentDAC``) and its biases."""
+
+        Current = _CurrentDACConfig.Current
+        Sign = _CurrentDACConfig.Sign
+        enable_current = Field(bool)
+        current = Field(_CurrentDACConfig.Current)
+        sign = Field(_CurrentDACConfig.Sign)
+        connect_neuron_stimulus = ValueArrayField(halco.HemisphereOnDLS, bool)
+        connect_synapse_debug = ValueArrayField(halco.SynapticInputOnNeuron, bool)
+        i_bias = analog()
+        i_bias_casc = analog()
+
+    input_mux = ItemArrayField(
+        halco.SourceMultiplexerOnReadoutSourceSelection, ReadoutSourceSelection.SourceMultiplexer
+    )
+    buffer_to_pad = ItemArrayField(halco.SourceMultiplexerOnReadoutSourceSelection, BufferToPadT)
+    dynamic_mux = StructField(DynamicMux)
+    pseudo_diff_converter = StructField(PseudoDifferentialConverter)
+    madc_input_crossbar = StructField(MADCInputCrossbar)
+    madc_preamp = StructField(MADCPreamp)
+    madc_debug_crossbar = StructField(MADCDebugCrossbar)
+    madc = StructField(MADC)
+    pad_mux = ItemArrayField(halco.PadMultiplexerConfigOnDLS, PadMultiplexerConfig)
+    source_measure_unit = StructField(SourceMeasureUnit)
+    current_dac = StructField(CurrentDAC)
+
+    def _source_selection(self) -> ReadoutSourceSelection:
+        return ReadoutSourceSelection(
+            buffers=self.input_mux, enable_buffer_to_pad=[b.enable for b in self.buffer_to_pad]
+        )
+
+    def _store_source_selection(self, leaf: Any) -> None:
+        for mux in range(halco.SourceMultiplexerOnReadoutSourceSelection.size):
+            self.input_mux[mux] = leaf.buffers[mux]
+            self.buffer_to_pad[mux].enable = leaf.enable_buffer_to_pad[mux]
+
+    def _visit(self, coord: Any) -> Iterator[Slot]:
+        v = self._values
+        yield _leaf_slot(
+            ReadoutSourceSelection,
+            halco.ReadoutSourceSelectionOnDLS(),
+            self._source_selection,
+            self._store_source_selection,
+        )
+        yield from _cells(v, _CELLS_BEFORE_PADS)
+        yield array_slot(
+            PadMultiplexerConfig, _enum(halco.PadMultiplexerConfigOnDLS), lambda: v["pad_mux"]
+        )
+        yield from _cells(v, _CELLS_AFTER_PADS)
+        yield _leaf_slot(
+            _CurrentDACConfig,
+            halco.CurrentDACOnDLS(),
+            lambda: _CurrentDACConfig(**_gather(self, _CURRENT_DAC)),
+            lambda leaf: _scatter(leaf, self, _CURRENT_DAC),
+        )
+        yield _leaf_slot(
+            MADCConfig,
+            halco.MADCConfigOnDLS(),
+            lambda: MADCConfig(**_gather(self, _MADC_CONFIG)),
+            lambda leaf: _scatter(leaf, self, _MADC_CONFIG),
+        )
+
+
+# -- MemoryTiming -------------------------------------------------------------------------------
+class MemoryTiming(Aggregate):
+    """The SRAM timing of every full-custom memory, visited in field order (as upstream).
+
+    ``synapse_driver`` and ``neuron_backend`` timings are write-only in haldls, so a read of the
+    whole aggregate is not meaningful on hardware.
+    """
+
+    coordinate_type = halco.MemoryTimingOnDLS
+    capmem = ItemArrayField(halco.CapMemSRAMTimingConfigOnDLS, CapMemSRAMTimingConfig)
+    cadc_offset = ItemArrayField(halco.CADCOffsetSRAMTimingConfigOnDLS, CADCOffsetSRAMTimingConfig)
+    synapse_driver = ItemArrayField(
+        halco.SynapseDriverSRAMTimingConfigOnDLS, SynapseDriverSRAMTimingConfig
+    )
+    neuron = ItemArrayField(halco.NeuronSRAMTimingConfigOnDLS, NeuronSRAMTimingConfig)
+    neuron_backend = ItemArrayField(
+        halco.NeuronBackendSRAMTimingConfigOnDLS, NeuronBackendSRAMTimingConfig
+    )
+    synram = ItemArrayField(halco.CommonSynramConfigOnDLS, CommonSynramConfig)
+
+    def _visit(self, coord: Any) -> Iterator[Slot]:
+        values = self._values
+        for f in self._fields:
+            item = cast(ItemArrayField, f)  # every field is an array of leaves
+            yield array_slot(item.typ, _enum(item.key), partial(values.__getitem__, item.name))
