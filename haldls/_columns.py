@@ -118,9 +118,13 @@ class ColumnEncoder:
         return raw
 
     def _check(self, raw: Int64s) -> None:
-        bad = (raw < self.lo) | (raw > self.hi)
+        if not raw.size:
+            return
+        bad = (raw.min(axis=1, keepdims=True) < self.lo) | (
+            raw.max(axis=1, keepdims=True) > self.hi
+        )
         for j, allowed in self.allowed:
-            bad[j] |= ~np.isin(raw[j], allowed)
+            bad[j] |= ~np.isin(raw[j], allowed).all()
         if bad.any():  # let the offending field name itself
             for p in self.parts:
                 if bad[p.lo : p.hi].any():

@@ -49,6 +49,7 @@ class Container(Struct):
     coordinate_type: ClassVar[type[Coordinate]]
     words: ClassVar[int] = 1
     _encoder: ClassVar[ColumnEncoder]
+    _names: ClassVar[frozenset[str]]
     #: Width of a register word (wider only for spike packs, whose fisch word holds 3 labels).
     word_bits: ClassVar[int] = 32
     backends: ClassVar[tuple[type[fisch.Container], ...]] = _CHIP_BACKENDS
@@ -158,7 +159,7 @@ class Container(Struct):
         ValueError
             If a column has the wrong shape.
         """
-        unknown = set(columns) - set(cls.field_names())
+        unknown = columns.keys() - cls._field_set()
         if unknown:
             raise TypeError(f"{cls.__name__} has no fields {sorted(unknown)}")
         if n is None:
@@ -171,6 +172,14 @@ class Container(Struct):
             cls._encoder = encoder
         out = encoder.encode(columns, n)
         return out.astype(np.uint32 if cls.word_bits <= 32 else np.uint64, order="C")
+
+    @classmethod
+    def _field_set(cls) -> frozenset[str]:
+        names = cls.__dict__.get("_names")
+        if names is None:
+            names = frozenset(cls.field_names())
+            cls._names = names
+        return names
 
     @classmethod
     def decode_columns(cls, words: npt.ArrayLike) -> dict[str, npt.NDArray[np.int64]]:

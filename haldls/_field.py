@@ -169,6 +169,10 @@ class _Kind:
         CoordinateRangeError
             If an element lies outside the field's range (the first one is named).
         """
+        if self.allowed is None and raw.size:  # fast path: two reductions
+            unsigned = raw.dtype.kind == "u" and self.lo <= 0
+            if (unsigned or raw.min() >= self.lo) and raw.max() <= self.hi:
+                return
         bad = self.invalid(raw)
         if bad.any():
             index = tuple(int(i) for i in np.argwhere(bad)[0])

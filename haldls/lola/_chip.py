@@ -67,14 +67,17 @@ from haldls.lola._base import (
     ItemArrayField,
     MatrixField,
     Slot,
+    TableArrayField,
     ValueArrayField,
     analog,
     array_slot,
     cell_slot,
     single_slot,
+    table_slot,
 )
 from haldls.lola._neuron_block import NeuronBlock
-from haldls.lola._readout import CADCReadoutChain, ReadoutChain
+from haldls.lola._readout import CADCReadoutChain
+from haldls.lola._readout_chain import ReadoutChain
 from haldls.lola._synapse import SynapseBlock
 
 __all__ = [
@@ -95,11 +98,11 @@ class Crossbar(Aggregate):
     """The routing crossbar: 76 ``nodes`` and the ``outputs`` configuration."""
 
     coordinate_type = CrossbarOnDLS
-    nodes = ItemArrayField(CrossbarNodeOnDLS, CrossbarNode)
+    nodes = TableArrayField(CrossbarNodeOnDLS, CrossbarNode)
     outputs = StructField(CrossbarOutputConfig)
 
     def _visit(self, coord: Any) -> Iterator[Slot]:
-        yield array_slot(CrossbarNode, _enum(CrossbarNodeOnDLS), lambda: self.nodes)
+        yield table_slot(CrossbarNode, _enum(CrossbarNodeOnDLS), lambda: self.nodes)
         yield single_slot(CrossbarOutputConfig, CrossbarOutputConfigOnDLS(), self, "outputs")
 
 
@@ -144,7 +147,7 @@ class SynapseDriverBlock(Aggregate):
     """
 
     coordinate_type = SynapseDriverBlockOnDLS
-    synapse_drivers = ItemArrayField(SynapseDriverOnSynapseDriverBlock, SynapseDriverConfig)
+    synapse_drivers = TableArrayField(SynapseDriverOnSynapseDriverBlock, SynapseDriverConfig)
     padi_bus = StructField(CommonPADIBusConfig)
     stp = StructField(CommonSTPConfig)
     stp_v_charge_0 = _stp_values("STP charge voltage of the synapses' 0 state.")
@@ -164,7 +167,7 @@ class SynapseDriverBlock(Aggregate):
                 for d in range(SynapseDriverOnSynapseDriverBlock.size)
             ]
 
-        yield array_slot(SynapseDriverConfig, drivers, lambda: self.synapse_drivers)
+        yield table_slot(SynapseDriverConfig, drivers, lambda: self.synapse_drivers)
         yield single_slot(CommonPADIBusConfig, CommonPADIBusConfigOnDLS(coord._e), self, "padi_bus")
         yield single_slot(CommonSTPConfig, CommonSTPConfigOnDLS(coord._e), self, "stp")
         yield cell_slot(self, _driver_block_cells(coord._e))
@@ -260,7 +263,7 @@ class Chip(Aggregate):
 
     coordinate_type = ChipOnDLS
     crossbar = StructField(Crossbar)
-    background_spike_sources = ItemArrayField(BackgroundSpikeSourceOnDLS, BackgroundSpikeSource)
+    background_spike_sources = TableArrayField(BackgroundSpikeSourceOnDLS, BackgroundSpikeSource)
     capmem = StructField(CapMem)
     synapse_driver_blocks = ItemArrayField(SynapseDriverBlockOnDLS, SynapseDriverBlock)
     synapse_blocks = ItemArrayField(SynapseBlockOnDLS, SynapseBlock)
@@ -272,7 +275,7 @@ class Chip(Aggregate):
 
     def _visit(self, coord: Any) -> Iterator[Slot]:
         yield from self.crossbar._visit(CrossbarOnDLS())
-        yield array_slot(
+        yield table_slot(
             BackgroundSpikeSource,
             _enum(BackgroundSpikeSourceOnDLS),
             lambda: self.background_spike_sources,

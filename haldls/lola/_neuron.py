@@ -33,7 +33,7 @@ from haldls._blocks import CapMemCell
 from haldls._field import Field
 from haldls._neuron import NeuronBackendConfig, NeuronConfig
 from haldls._struct import Struct, StructField
-from haldls.lola._base import Aggregate, AnalogValueVariant, Slot, analog
+from haldls.lola._base import Aggregate, AnalogValueVariant, RowValues, Slot, analog
 
 __all__ = ["AtomicNeuron"]
 
@@ -360,31 +360,6 @@ _DEFAULT_ROW = np.array(
 _DEFAULT_ROW.flags.writeable = False
 
 
-class _RowValues(MutableMapping[str, Any]):
-    """The field storage of a sub-struct view (``neuron.leak``): one table row's columns."""
-
-    __slots__ = ("cols", "index", "table")
-
-    def __init__(self, table: Table, index: int, cols: dict[str, tuple[int, Any]]) -> None:
-        self.table, self.index, self.cols = table, index, cols
-
-    def __getitem__(self, name: str) -> Any:
-        j, kind = self.cols[name]
-        return kind.from_int(int(self.table[self.index, j]))
-
-    def __setitem__(self, name: str, value: Any) -> None:  # values arrive coerced
-        self.table[self.index, self.cols[name][0]] = int(value)
-
-    def __delitem__(self, name: str) -> None:
-        raise TypeError("AtomicNeuron fields cannot be deleted")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.cols)
-
-    def __len__(self) -> int:
-        return len(self.cols)
-
-
 class _NeuronValues(MutableMapping[str, Any]):
     """An AtomicNeuron's storage: sub-struct views over row ``index`` of ``table``.
 
@@ -399,7 +374,7 @@ class _NeuronValues(MutableMapping[str, Any]):
 
     def __getitem__(self, sub: str) -> Struct:
         view = _SUB_TYPES[sub].__new__(_SUB_TYPES[sub])
-        view._values = _RowValues(self.table, self.index, _SUB_COLS[sub])
+        view._values = RowValues(self.table, self.index, _SUB_COLS[sub])
         return view
 
     def __setitem__(self, sub: str, struct: Struct) -> None:

@@ -71,9 +71,9 @@ from haldls._synapse import (
 from haldls.lola._base import (
     Aggregate,
     AnalogValueVariant,
-    ItemArrayField,
     MatrixField,
     Slot,
+    TableArrayField,
     ValueArrayField,
     cell_slot,
     check_range,
@@ -351,27 +351,16 @@ class _SwitchRow(Aggregate, register=False):
         synram = _synram(coord)
         leaf_coordinate: Any = self._leaf.coordinate_type
         quad: Any = self._quad_on_synram
-        switch = self.Value
-        members = switch._fields
         values = self._values
 
         def coords() -> list[Coordinate]:
             return [leaf_coordinate(quad(q), synram) for q in range(QUAD_COLUMNS)]
 
         def get() -> dict[str, npt.NDArray[Any]]:
-            raw = np.array(
-                [[f.kind.to_int(s._values[f.name]) for f in members] for s in values["values"]],
-                np.int64,
-            )
-            return {"switches": raw[COLUMN_OF_QUAD]}
+            return {"switches": values["values"].table[COLUMN_OF_QUAD]}  # field order
 
         def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
-            raw = np.empty((COLUMNS, len(members)), np.int64)
-            raw[COLUMN_OF_QUAD] = columns["switches"]
-            self.values = [
-                switch(**{f.name: f.kind.from_int(v) for f, v in zip(members, entry, strict=True)})
-                for entry in raw.tolist()
-            ]
+            values["values"].table[COLUMN_OF_QUAD] = columns["switches"]
 
         yield Slot(self._leaf, QUAD_COLUMNS, coords, get, set_)
 
@@ -393,7 +382,7 @@ class ColumnCorrelationRow(_SwitchRow):
     _leaf = ColumnCorrelationQuad
     _quad_on_synram = ColumnCorrelationQuadOnSynram
     Value = ColumnCorrelationQuad.ColumnCorrelationSwitch
-    values = ItemArrayField(SynapseOnSynapseRow, ColumnCorrelationQuad.ColumnCorrelationSwitch)
+    values = TableArrayField(SynapseOnSynapseRow, ColumnCorrelationQuad.ColumnCorrelationSwitch)
 
 
 class ColumnCurrentRow(_SwitchRow):
@@ -407,7 +396,7 @@ class ColumnCurrentRow(_SwitchRow):
     _leaf = ColumnCurrentQuad
     _quad_on_synram = ColumnCurrentQuadOnSynram
     Value = ColumnCurrentQuad.ColumnCurrentSwitch
-    values = ItemArrayField(SynapseOnSynapseRow, ColumnCurrentQuad.ColumnCurrentSwitch)
+    values = TableArrayField(SynapseOnSynapseRow, ColumnCurrentQuad.ColumnCurrentSwitch)
 
 
 # -- synapse block -------------------------------------------------------------------------------
