@@ -1,16 +1,19 @@
 """Demo: the BrainScaleS-2 (HX v3) chip as the coordinate and FPGA word layers see it.
 
 Until the chip model exists this prints the chip's geometry from ``halco``, a few of the
-conversions users rely on when they address neurons, synapses and routing, and one small
-``fisch`` program: its words on the wire and its run on the zero-mock connection.
+conversions users rely on when they address neurons, synapses and routing, the registers a
+neuron's configuration changes in a whole-chip ``haldls.lola.Chip``, and one small ``fisch``
+program: its words on the wire and its run on the zero-mock connection.
 """
 
 from __future__ import annotations
 
 import fisch
 import halco
+import haldls
 from fisch.connection import ZeroMockConnection
 from halco import iter_all
+from haldls import lola
 
 
 def main() -> None:
@@ -48,7 +51,25 @@ def main() -> None:
                if c.toCapMemRowOnCapMemBlock() == halco.CapMemRowOnCapMemBlock.v_leak
                and not c.toCapMemColumnOnCapMemBlock().isShared())  # fmt: skip
     print(f"CapMem cells holding a neuron's v_leak: {leak}")
+    registers()
     wire()
+
+
+def registers() -> None:
+    """Configure one neuron in a whole-chip configuration and show the registers it changes."""
+    chip = lola.Chip()
+    neuron = chip.neuron_block.atomic_neurons[halco.AtomicNeuronOnDLS(5)]  # a live view
+    neuron.leak.v_leak = 700
+    neuron.threshold.enable = True
+    neuron.event_routing.analog_output = lola.AtomicNeuron.EventRouting.AnalogOutputMode.normal
+    addresses, words = chip.encode_write_arrays(reference=lola.Chip())
+    print(f"\nA Chip is {len(lola.Chip.address_array())} register words; configuring neuron 5 "
+          f"changes {len(words)} of them:")  # fmt: skip
+    for address, word in zip(addresses.tolist(), words.tolist(), strict=True):
+        print(f"  [{address:#010x}] = {word:#010x}")
+    blob = chip.to_container_list().to_binary()
+    back = lola.Chip.from_container_list(haldls.ContainerList.from_binary(blob))
+    print(f"stored as a binary container list: {len(blob)} bytes, reads back equal: {back == chip}")
 
 
 def wire() -> None:

@@ -20,6 +20,9 @@ from typing import Any, ClassVar
 import fisch
 from halco import (
     BarrierOnFPGA,
+    EventRecordingConfigOnFPGA,
+    FPGADeviceDNAOnFPGA,
+    InstructionTimeoutConfigOnFPGA,
     JTAGClockScalerOnDLS,
     JTAGIdCodeOnDLS,
     PollingOmnibusBlockConfigOnFPGA,
@@ -30,18 +33,22 @@ from halco import (
     SpikePack1ToChipOnDLS,
     SpikePack2ToChipOnDLS,
     SpikePack3ToChipOnDLS,
+    SystimeCorrectionBarrierConfigOnFPGA,
     SystimeSyncOnFPGA,
     TimerOnDLS,
     WaitUntilOnFPGA,
 )
 from halco.common import BaseType, Coordinate, Ranged
 from haldls._container import Container
-from haldls._field import ArrayField, Field, at
+from haldls._field import ArrayField, Field, Seg, at
 from haldls._struct import Struct
 
 __all__ = [
     "Barrier",
     "BlockUntil",
+    "EventRecordingConfig",
+    "FPGADeviceDNA",
+    "InstructionTimeoutConfig",
     "JTAGClockScaler",
     "JTAGIdCode",
     "PollingOmnibusBlock",
@@ -51,6 +58,7 @@ __all__ = [
     "SpikePack1ToChip",
     "SpikePack2ToChip",
     "SpikePack3ToChip",
+    "SystimeCorrectionBarrierConfig",
     "SystimeSync",
     "Timer",
     "block_untils",
@@ -62,6 +70,7 @@ block_untils = MappingProxyType(_block_untils)
 
 #: FPGA playback executor register file (reference §2.2).
 EXECUTOR_BASE = 0x8800_0000
+_FPGA = (fisch.Omnibus,)
 
 
 class BlockUntil:
@@ -358,3 +367,69 @@ class JTAGIdCode(Container):
     @classmethod
     def _addresses(cls, coord: Any) -> list[int]:
         return [0]
+
+
+# -- FPGA registers ------------------------------------------------------------------------------
+class EventRecordingConfig(Container):
+    """Whether the FPGA forwards recorded events (spikes, MADC samples) to the host."""
+
+    coordinate_type = EventRecordingConfigOnFPGA
+    words = 1
+    backends = _FPGA
+    enable_event_recording = Field(bool, at(0, 0))
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [EXECUTOR_BASE + 0x5]
+
+
+class InstructionTimeoutConfig(Container):
+    """Playback executor's timeout per instruction, in FPGA cycles (default 10 ms)."""
+
+    coordinate_type = InstructionTimeoutConfigOnFPGA
+    words = 1
+    backends = _FPGA
+
+    class Value(BaseType, bits=32):
+        """Timeout in 125 MHz FPGA cycles (upstream: the Timer value type)."""
+
+        __slots__ = ()
+
+    value = Field(Value, at(0, 0, 32), default=1_250_000)
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [EXECUTOR_BASE + 0x9]
+
+
+class SystimeCorrectionBarrierConfig(Container):
+    """Whether the systime correction barrier raises an interrupt."""
+
+    coordinate_type = SystimeCorrectionBarrierConfigOnFPGA
+    words = 1
+    backends = _FPGA
+    enable_interrupt = Field(bool, at(0, 0))
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [EXECUTOR_BASE + 0xB]
+
+
+class FPGADeviceDNA(Container):
+    """Unique 57-bit id of the FPGA (read-only): high 25 bits first, then the low 32 bits."""
+
+    coordinate_type = FPGADeviceDNAOnFPGA
+    words = 2
+    backends = _FPGA
+    is_writable = False
+
+    class Value(Ranged, max=(1 << 57) - 1):
+        """Device DNA."""
+
+        __slots__ = ()
+
+    value = Field(Value, (Seg(1, 0, 32), Seg(0, 0, 25)))
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [EXECUTOR_BASE + 0x3, EXECUTOR_BASE + 0x4]

@@ -42,6 +42,8 @@ def _container_type(name: Any) -> type[Container]:
 
 
 def _coordinate(typ: type[Container], e: Any) -> Coordinate:
+    if type(e) is not int:
+        raise ContainerDecodeError(f"{typ.__name__}: coordinate enum must be an int, got {e!r}")
     try:
         return typ.coordinate_type._coerce(int(e), typ.__name__, "coordinate")
     except (TypeError, ValueError) as err:  # CoordinateRangeError is a ValueError

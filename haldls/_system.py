@@ -29,15 +29,11 @@ from halco import (
     CrossbarOutputConfigOnDLS,
     CrossbarOutputOnDLS,
     EntryOnQuad,
-    EventRecordingConfigOnFPGA,
     ExternalPPUMemoryByteOnFPGA,
     ExternalPPUMemoryQuadOnFPGA,
-    FPGADeviceDNAOnFPGA,
-    InstructionTimeoutConfigOnFPGA,
     NeuronLabel,
     PPUStatusRegisterOnDLS,
     ReferenceGeneratorConfigOnDLS,
-    SystimeCorrectionBarrierConfigOnFPGA,
     SystimeSyncBaseOnDLS,
 )
 from halco.common import BaseType, Ranged
@@ -53,14 +49,10 @@ __all__ = [
     "CrossbarInputDropCounter",
     "CrossbarOutputConfig",
     "CrossbarOutputEventCounter",
-    "EventRecordingConfig",
     "ExternalPPUMemoryByte",
     "ExternalPPUMemoryQuad",
-    "FPGADeviceDNA",
-    "InstructionTimeoutConfig",
     "PPUStatusRegister",
     "ReferenceGeneratorConfig",
-    "SystimeCorrectionBarrierConfig",
     "SystimeSyncBase",
 ]
 
@@ -72,8 +64,7 @@ CROSSBAR_INPUT_DROP_COUNTER_BASE = CROSSBAR_NODE_BASE + 76
 CROSSBAR_OUTPUT_EVENT_COUNTER_BASE = CROSSBAR_INPUT_DROP_COUNTER_BASE + 20
 #: The reference generator's nine words follow the MADC registers.
 REFERENCE_GENERATOR_BASE = 0x000C_0000 + 18
-#: FPGA executor register file and external PPU memory.
-EXECUTOR_BASE = 0x8800_0000
+#: External PPU memory on the FPGA (the executor's registers: ``haldls._fpga``).
 EXTERNAL_PPU_MEMORY_BASE = 0x8000_0000
 
 _FPGA = (fisch.Omnibus,)
@@ -589,72 +580,6 @@ class ExternalPPUMemoryQuad(Container):
     @classmethod
     def _addresses(cls, coord: Any) -> list[int]:
         return [EXTERNAL_PPU_MEMORY_BASE + coord._e]
-
-
-# -- FPGA registers ------------------------------------------------------------------------------
-class EventRecordingConfig(Container):
-    """Whether the FPGA forwards recorded events (spikes, MADC samples) to the host."""
-
-    coordinate_type = EventRecordingConfigOnFPGA
-    words = 1
-    backends = _FPGA
-    enable_event_recording = Field(bool, at(0, 0))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXECUTOR_BASE + 0x5]
-
-
-class InstructionTimeoutConfig(Container):
-    """Playback executor's timeout per instruction, in FPGA cycles (default 10 ms)."""
-
-    coordinate_type = InstructionTimeoutConfigOnFPGA
-    words = 1
-    backends = _FPGA
-
-    class Value(BaseType, bits=32):
-        """Timeout in 125 MHz FPGA cycles (upstream: the Timer value type)."""
-
-        __slots__ = ()
-
-    value = Field(Value, at(0, 0, 32), default=1_250_000)
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXECUTOR_BASE + 0x9]
-
-
-class SystimeCorrectionBarrierConfig(Container):
-    """Whether the systime correction barrier raises an interrupt."""
-
-    coordinate_type = SystimeCorrectionBarrierConfigOnFPGA
-    words = 1
-    backends = _FPGA
-    enable_interrupt = Field(bool, at(0, 0))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXECUTOR_BASE + 0xB]
-
-
-class FPGADeviceDNA(Container):
-    """Unique 57-bit id of the FPGA (read-only): high 25 bits first, then the low 32 bits."""
-
-    coordinate_type = FPGADeviceDNAOnFPGA
-    words = 2
-    backends = _FPGA
-    is_writable = False
-
-    class Value(Ranged, max=(1 << 57) - 1):
-        """Device DNA."""
-
-        __slots__ = ()
-
-    value = Field(Value, (Seg(1, 0, 32), Seg(0, 0, 25)))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXECUTOR_BASE + 0x3, EXECUTOR_BASE + 0x4]
 
 
 class SystimeSyncBase(Container):

@@ -67,18 +67,17 @@ from haldls.lola._base import (
     ItemArrayField,
     MatrixField,
     Slot,
-    TableArrayField,
     ValueArrayField,
     analog,
     array_slot,
     cell_slot,
     single_slot,
-    table_slot,
 )
 from haldls.lola._neuron_block import NeuronBlock
 from haldls.lola._readout import CADCReadoutChain
 from haldls.lola._readout_chain import ReadoutChain
 from haldls.lola._synapse import SynapseBlock
+from haldls.lola._table import TableArrayField, table_slot
 
 __all__ = [
     "CapMem",

@@ -33,7 +33,8 @@ from haldls._blocks import CapMemCell
 from haldls._field import Field
 from haldls._neuron import NeuronBackendConfig, NeuronConfig
 from haldls._struct import Struct, StructField
-from haldls.lola._base import Aggregate, AnalogValueVariant, RowValues, Slot, analog
+from haldls.lola._base import Aggregate, AnalogValueVariant, Slot, analog
+from haldls.lola._table import RowValues
 
 __all__ = ["AtomicNeuron"]
 

@@ -46,11 +46,11 @@ from haldls.lola._base import (
     ItemArrayField,
     MatrixField,
     Slot,
-    TableArrayField,
     ValueArrayField,
     array_slot,
     cell_slot,
 )
+from haldls.lola._table import TableArrayField
 
 __all__ = ["CADCReadoutChain", "CADCSampleRow", "CADCSamples", "MemoryTiming"]
 

@@ -73,11 +73,11 @@ from haldls.lola._base import (
     AnalogValueVariant,
     MatrixField,
     Slot,
-    TableArrayField,
     ValueArrayField,
     cell_slot,
     check_range,
 )
+from haldls.lola._table import TableArrayField
 
 __all__ = [
     "ColumnCorrelationRow",
