@@ -200,8 +200,11 @@ class ContainerList:
             raise ContainerDecodeError("not a JSON container list")
         if data.get("version") != VERSION:
             raise ContainerDecodeError(f"container list version {data.get('version')!r}")
+        entries = data.get("values", [])
+        if not isinstance(entries, list):
+            raise ContainerDecodeError("container list values must be a list")
         out = cls()
-        for i, entry in enumerate(data.get("values", [])):
+        for i, entry in enumerate(entries):
             try:
                 name, e, fields = entry
                 typ = _container_type(name)

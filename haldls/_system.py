@@ -572,7 +572,8 @@ class ExternalPPUMemoryQuad(Container):
         The whole-memory hot path; a test checks it equals the generic encoder.
         """
         quads = np.asarray(columns.get("quad", ()))
-        if set(columns) != {"quad"} or quads.dtype != np.uint8 or quads.shape[1:] != (4,):
+        plain = quads.dtype == np.uint8 and quads.ndim == 2 and quads.shape[1:] == (4,)
+        if set(columns) != {"quad"} or not plain or n not in (None, len(quads)):
             return super().encode_columns(columns, n)
         words = np.ascontiguousarray(quads).view(">u4").astype(np.uint32)
         return words.reshape(len(quads), 1)

@@ -369,8 +369,9 @@ class Aggregate(Struct):
 
         ``entries`` is a ``ContainerList`` or any iterable of (coordinate, container) pairs;
         it may hold any subset of the leaves (e.g. calibrated CapMem cells), applied in order.
-        Leaves of another type than the aggregate's (a ``SynapseWeightQuad`` over a
-        ``SynapseMatrix``) are applied register by register.
+        Leaves of a type the aggregate does not visit are applied register by register where
+        their registers are the aggregate's (none are today: the synapse views such as
+        ``SynapseWeightQuad`` have addresses of their own).
 
         Raises
         ------
