@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import enum
 import pickle
 from typing import Any
 
 import numpy as np
 import pytest
+from container_strategies import container_strategy
 from hypothesis import given
 from hypothesis import strategies as st
 
 import fisch
 import halco
 import haldls
-from halco.common import Coordinate
 from halco.errors import CoordinateRangeError, CoordinateTypeError
 from haldls import containers
-from haldls._field import Field
-from haldls._struct import StructArrayField
 from haldls.errors import ContainerDecodeError
 
 
@@ -55,32 +52,6 @@ def test_golden_words(golden_name: str, golden: dict[str, Any]) -> None:
         jtag = haldls.encode_write(coord, container, haldls.Backend.OmnibusChipOverJTAG)
         assert [(int(a), word_value(w)) for a, w in jtag] == expected
         assert all(type(a) is halco.OmnibusChipOverJTAGAddress for a, _ in jtag)
-
-
-def field_strategy(f: Field) -> st.SearchStrategy[Any]:
-    typ = f.typ
-    if isinstance(f, StructArrayField):
-        entry = st.fixed_dictionaries({m.name: field_strategy(m) for m in typ._fields})
-        return st.lists(entry, min_size=f.key.size, max_size=f.key.size)
-    if typ is bool:
-        one: st.SearchStrategy[Any] = st.booleans()
-    elif isinstance(typ, tuple):
-        one = st.integers(min(t.min for t in typ), max(t.max for t in typ))
-    elif isinstance(typ, type) and issubclass(typ, enum.IntEnum):
-        one = st.sampled_from(list(typ))
-    elif isinstance(typ, type) and issubclass(typ, Coordinate):
-        one = st.integers(typ.min, typ.max)
-    else:
-        raise AssertionError(f"no strategy for field {f.name}: {typ!r}")
-    if f.array:
-        return st.lists(one, min_size=f.key.size, max_size=f.key.size)  # type: ignore[attr-defined]
-    return one
-
-
-def container_strategy(ctype: type[haldls.Container]) -> st.SearchStrategy[haldls.Container]:
-    return st.fixed_dictionaries({f.name: field_strategy(f) for f in ctype._fields}).map(
-        lambda kw: ctype(**kw)
-    )
 
 
 NAMESPACE = {**vars(haldls), **vars(halco)}

@@ -6,7 +6,6 @@ The binary layout is pinned by bytes written out by hand from the format in the
 
 from __future__ import annotations
 
-import enum
 import json
 import struct
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
+from container_strategies import container_strategy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,33 +29,6 @@ from haldls.errors import ContainerDecodeError
 
 Entry = tuple[Coordinate, haldls.Container]
 NAMES = sorted(containers)
-
-
-# -- random containers (as in test_containers.py: test modules cannot import each other) ---------
-def field_strategy(f: Field) -> st.SearchStrategy[Any]:
-    typ = f.typ
-    if isinstance(f, StructArrayField):
-        entry = st.fixed_dictionaries({m.name: field_strategy(m) for m in typ._fields})
-        return st.lists(entry, min_size=f.key.size, max_size=f.key.size)
-    if typ is bool:
-        one: st.SearchStrategy[Any] = st.booleans()
-    elif isinstance(typ, tuple):
-        one = st.integers(min(t.min for t in typ), max(t.max for t in typ))
-    elif isinstance(typ, type) and issubclass(typ, enum.IntEnum):
-        one = st.sampled_from(list(typ))
-    elif isinstance(typ, type) and issubclass(typ, Coordinate):
-        one = st.integers(typ.min, typ.max)
-    else:
-        raise AssertionError(f"no strategy for field {f.name}: {typ!r}")
-    if f.array:
-        return st.lists(one, min_size=f.key.size, max_size=f.key.size)  # type: ignore[attr-defined]
-    return one
-
-
-def container_strategy(ctype: type[haldls.Container]) -> st.SearchStrategy[haldls.Container]:
-    return st.fixed_dictionaries({f.name: field_strategy(f) for f in ctype._fields}).map(
-        lambda kw: ctype(**kw)
-    )
 
 
 @st.composite

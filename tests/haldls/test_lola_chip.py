@@ -7,7 +7,6 @@ from the aggregate under test.
 
 from __future__ import annotations
 
-import enum
 import functools
 import json
 import pickle
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
+from container_strategies import container_strategy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,7 +47,7 @@ from halco import (
 )
 from halco.common import Coordinate
 from haldls import CapMemCell, Container, ContainerList, ExternalPPUMemoryQuad, SynapseQuad
-from haldls._field import ArrayField, Field
+from haldls._field import ArrayField
 from haldls._struct import Struct, StructArrayField, StructField
 from haldls.errors import ContainerDecodeError
 from haldls.lola import (
@@ -71,33 +71,6 @@ ADDRESS_CHECK = 10_000
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def field_strategy(f: Field) -> st.SearchStrategy[Any]:
-    """Random valid values of a leaf container field (as in test_containers.py)."""
-    typ = f.typ
-    if isinstance(f, StructArrayField):
-        entry = st.fixed_dictionaries({m.name: field_strategy(m) for m in typ._fields})
-        return st.lists(entry, min_size=f.key.size, max_size=f.key.size)
-    if typ is bool:
-        one: st.SearchStrategy[Any] = st.booleans()
-    elif isinstance(typ, tuple):
-        one = st.integers(min(t.min for t in typ), max(t.max for t in typ))
-    elif isinstance(typ, type) and issubclass(typ, enum.IntEnum):
-        one = st.sampled_from(list(typ))
-    elif isinstance(typ, type) and issubclass(typ, Coordinate):
-        one = st.integers(typ.min, typ.max)
-    else:
-        raise AssertionError(f"no strategy for field {f.name}: {typ!r}")
-    if f.array:
-        return st.lists(one, min_size=f.key.size, max_size=f.key.size)  # type: ignore[attr-defined]
-    return one
-
-
-def container_strategy(ctype: type[Container]) -> st.SearchStrategy[Container]:
-    return st.fixed_dictionaries({f.name: field_strategy(f) for f in ctype._fields}).map(
-        lambda kw: ctype(**kw)
-    )
-
-
 def coords_of(cls: type[Aggregate]) -> list[Coordinate]:
     """The first and the last coordinate of an aggregate type."""
     t: Any = cls.coordinate_type
