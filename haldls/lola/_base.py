@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+import fisch
 from halco.common import Coordinate, TypedArray
 from haldls._blocks import CapMemCell
 from haldls._container import Container
@@ -258,6 +259,12 @@ class Aggregate(Struct):
 
     __slots__ = ()
     coordinate_type: ClassVar[type[Coordinate]]
+    #: Whether a write can be encoded (read results such as CADC samples cannot).
+    is_writable: ClassVar[bool] = True
+    #: Whether reading it back means anything (triggers such as correlation resets do not).
+    is_readable: ClassVar[bool] = True
+    #: Whether ``encode_write_arrays`` accepts a ``reference`` (triggers have no state).
+    differential_write: ClassVar[bool] = True
 
     def __init_subclass__(cls, register: bool = True, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -298,9 +305,13 @@ class Aggregate(Struct):
 
         Raises
         ------
+        NotWritableError
+            If the aggregate is read-only.
         CoordinateRangeError
             If a value lies outside its field's range (the field is named).
         """
+        if not self.is_writable:
+            raise fisch.errors.NotWritableError(f"{type(self).__name__} is read-only")
         parts = [s.encode() for s in self._visit(self._coord(coord))]
         return np.concatenate(parts).astype(np.uint32) if parts else np.zeros(0, np.uint32)
 
@@ -334,10 +345,16 @@ class Aggregate(Struct):
         Raises
         ------
         TypeError
-            If ``reference`` is not of the same type.
+            If ``reference`` is not of the same type, or the aggregate is a trigger.
+        NotWritableError
+            If the aggregate is read-only.
         CoordinateRangeError
             If a value lies outside its field's range.
         """
+        if reference is not None and not self.differential_write:
+            raise TypeError(
+                f"{type(self).__name__} is a trigger and cannot be written differentially"
+            )
         addresses, words = self.address_array(coord), self.encode_array(coord)
         if reference is None:
             return addresses, words
@@ -351,6 +368,8 @@ class Aggregate(Struct):
 
         Raises
         ------
+        NotWritableError
+            If the aggregate is read-only (read results are no configuration).
         CoordinateTypeError
             If ``coord`` is not a ``coordinate_type``.
         """

@@ -23,7 +23,6 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-import fisch
 import halco
 from halco.common import Coordinate
 from haldls._blocks import CapMemCell
@@ -305,35 +304,6 @@ def _switch_slot(values: Any, synram: halco.SynramOnDLS) -> Slot:
 
 
 # -- CADC samples (read only) -------------------------------------------------------------------
-class _ReadOnlyAggregate(Aggregate, register=False):
-    """Base of aggregates that can only be read: encoding a write raises.
-
-    The base has no writability hook yet; these overrides stand in for one.
-    """
-
-    def encode_array(self, coord: Any = None) -> npt.NDArray[np.uint32]:
-        """Refuse: the aggregate is read-only.
-
-        Raises
-        ------
-        NotWritableError
-            Always.
-        """
-        raise fisch.errors.NotWritableError(f"{type(self).__name__} is read-only")
-
-    def encode_write_arrays(
-        self, coord: Any = None, reference: Aggregate | None = None
-    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-        """Refuse: the aggregate is read-only.
-
-        Raises
-        ------
-        NotWritableError
-            Always.
-        """
-        raise fisch.errors.NotWritableError(f"{type(self).__name__} is read-only")
-
-
 def _sample_quad(synram: int, row: Any, kind: int, quad: int) -> halco.CADCSampleQuadOnDLS:
     """Return a sample quad's coordinate: the causal quad 0 triggers, all others read buffered."""
     readout = halco.CADCReadoutType(int(kind != 0 or quad != 0))
@@ -364,7 +334,7 @@ _SAMPLES_ORDER = [(0, 0, 0), (1, 0, 0)] + [
 _SAMPLES_INDEX = np.array([(2 * s + t) * QUAD_COLUMNS + q for s, t, q in _SAMPLES_ORDER], np.intp)
 
 
-class CADCSampleRow(_ReadOnlyAggregate):
+class CADCSampleRow(Aggregate):
     """The causal and acausal CADC samples of one synapse row (256 each, uint8), read only.
 
     A read triggers the conversion with causal quad 0 and reads every other quad buffered:
@@ -372,6 +342,7 @@ class CADCSampleRow(_ReadOnlyAggregate):
     """
 
     coordinate_type = halco.CADCSampleRowOnDLS
+    is_writable = False  # read results
     Value = CADCSampleQuad.Value
     causal = MatrixField(CADCSampleQuad.Value, (COLUMNS,))
     acausal = MatrixField(CADCSampleQuad.Value, (COLUMNS,))
@@ -393,13 +364,14 @@ class CADCSampleRow(_ReadOnlyAggregate):
         yield Slot(CADCSampleQuad, 2 * QUAD_COLUMNS, coords, get, set_)
 
 
-class CADCSamples(_ReadOnlyAggregate):
+class CADCSamples(Aggregate):
     """The CADC samples of both synrams' row 0, ``causal[synram, column]`` (2 x 256), read only.
 
     A read triggers both CADCs (causal quad 0, top then bottom) before the buffered reads.
     """
 
     coordinate_type = halco.CADCSamplesOnDLS
+    is_writable = False  # read results
     Value = CADCSampleQuad.Value
     causal = MatrixField(CADCSampleQuad.Value, (halco.SynramOnDLS.size, COLUMNS))
     acausal = MatrixField(CADCSampleQuad.Value, (halco.SynramOnDLS.size, COLUMNS))

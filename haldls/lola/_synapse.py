@@ -312,23 +312,10 @@ class CorrelationResetRow(_QuadView):
     coordinate_type = CorrelationResetRowOnDLS
     _leaf = CorrelationReset
     _matrix = False
-    #: Write only, like its leaves (upstream reads zero words of it).
-    is_readable: ClassVar[bool] = False
-
-    def encode_write_arrays(
-        self, coord: Any = None, reference: Aggregate | None = None
-    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-        """Return (addresses, words) of the 64 reset triggers.
-
-        Raises
-        ------
-        TypeError
-            If a ``reference`` is given: a trigger has no state to compare (upstream offers no
-            differential write for it either).
-        """
-        if reference is not None:
-            raise TypeError("CorrelationResetRow is a trigger and cannot be written differentially")
-        return super().encode_write_arrays(coord)
+    #: Write only, like its leaves (upstream reads zero words of it); a trigger has no state
+    #: to compare, so no differential write either (as upstream).
+    is_readable = False
+    differential_write = False
 
 
 # -- column switch rows --------------------------------------------------------------------------
