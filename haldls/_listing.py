@@ -89,8 +89,12 @@ class ContainerList:
             self.append(*entry)
 
     @classmethod
-    def from_runs(cls, runs: Iterable[tuple[type[Container], Any, Any]]) -> ContainerList:
+    def from_runs(
+        cls, runs: Iterable[tuple[type[Container], Any, Any]], validate: bool = True
+    ) -> ContainerList:
         """Return a list from runs of (container type, coordinate enums, N x words words).
+
+        ``validate=False`` skips decoding the words (for words an encoder has just produced).
 
         Raises
         ------
@@ -100,7 +104,8 @@ class ContainerList:
         out = cls()
         for typ, enums, words in runs:
             run = _Run(_container_type(typ.__name__), enums, words)
-            typ.decode_columns(run.words)  # validate
+            if validate:
+                typ.decode_columns(run.words)
             if len(run.enums) and (
                 run.enums.min() < 0 or run.enums.max() >= typ.coordinate_type.size
             ):

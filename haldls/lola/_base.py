@@ -375,10 +375,11 @@ class Aggregate(Struct):
         """
         c = self._coord(coord)
         layout, words = self._layout(c), self.encode_array(c).astype(np.int64)
-        return ContainerList.from_runs(
+        runs = [
             (typ, enums, words[start:stop].reshape(len(enums), typ.words))
             for typ, enums, start, stop in layout.runs
-        )
+        ]
+        return ContainerList.from_runs(runs, validate=False)  # words just encoded
 
     @classmethod
     def from_container_list(
