@@ -13,13 +13,24 @@ same for many containers of one type at once, as numpy arrays.
 [('0x13001c', '0x53fff')]
 """
 
-from haldls import _blocks, _clock, _fpga, _neuron, _readout, _synapse, _synapse_driver, _system
+from haldls import (
+    _blocks,
+    _clock,
+    _fpga,
+    _neuron,
+    _ppu,
+    _readout,
+    _synapse,
+    _synapse_driver,
+    _system,
+)
 from haldls._blocks import *  # noqa: F403
 from haldls._clock import *  # noqa: F403
 from haldls._container import Backend, Container, containers, encode_write, from_json, to_json
 from haldls._fpga import *  # noqa: F403
 from haldls._listing import ContainerList
 from haldls._neuron import *  # noqa: F403
+from haldls._ppu import *  # noqa: F403
 from haldls._readout import *  # noqa: F403
 from haldls._struct import Struct
 from haldls._synapse import *  # noqa: F403
@@ -40,6 +51,7 @@ __all__ += _blocks.__all__
 __all__ += _clock.__all__
 __all__ += _fpga.__all__
 __all__ += _neuron.__all__
+__all__ += _ppu.__all__
 __all__ += _readout.__all__
 __all__ += _synapse.__all__
 __all__ += _synapse_driver.__all__

@@ -1,4 +1,4 @@
-"""First register containers: crossbar node, PPU control and memory, synapse quad, CapMem cell.
+"""First register containers: crossbar node, synapse quad, CapMem cell.
 
 Addresses and word layouts follow reference §2.2-§2.4 and the upstream haldls sources.
 """
@@ -16,20 +16,17 @@ from halco import (
     CrossbarNodeOnDLS,
     EntryOnQuad,
     NeuronLabel,
-    PPUControlRegisterOnDLS,
-    PPUMemoryWordOnDLS,
     SynapseLabel,
     SynapseQuadOnDLS,
 )
-from halco.common import BaseType, Ranged
+from halco.common import Ranged
 from haldls._container import Container
 from haldls._field import ArrayField, Field, at
 
-__all__ = ["CapMemCell", "CrossbarNode", "PPUControlRegister", "PPUMemoryWord", "SynapseQuad"]
+__all__ = ["CapMemCell", "CrossbarNode", "SynapseQuad"]
 
 #: Omnibus bases (reference §2.2).
 CROSSBAR_NODE_BASE = 0x0013_0019
-PPU_BASE = (0x0280_0000, 0x0380_0000)  # top, bottom: PPU memory; control register at | 0x20_0000
 SYNAPSE_QUAD_BASE = (0x02CF_0000, 0x03CF_0000)  # top, bottom synram
 CAPMEM_SRAM_BASE = (0x0014_0000, 0x0014_8000, 0x0015_0000, 0x0015_8000)  # NW, NE, SW, SE
 
@@ -54,40 +51,6 @@ class CrossbarNode(Container):
 
 
 CrossbarNode.drop_all = CrossbarNode(mask=0, target=1)
-
-
-class PPUControlRegister(Container):
-    """Run control of a plasticity processor (``inhibit_reset=True`` lets it run)."""
-
-    coordinate_type = PPUControlRegisterOnDLS
-    words = 1
-    inhibit_reset = Field(bool, at(0, 0))
-    force_clock_on = Field(bool, at(0, 1))
-    force_clock_off = Field(bool, at(0, 2))
-    cache_controller_enable = Field(bool, at(0, 3))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [PPU_BASE[coord._e] | 0x0020_0000]
-
-
-class PPUMemoryWord(Container):
-    """One 32-bit word of a PPU's 16 KiB memory."""
-
-    coordinate_type = PPUMemoryWordOnDLS
-    words = 1
-
-    class Value(BaseType, bits=32):
-        """Word value."""
-
-        __slots__ = ()
-
-    value = Field(Value, at(0, 0, 32))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        ppu = coord.toPPUOnDLS()._e
-        return [PPU_BASE[ppu] + coord.toPPUMemoryWordOnPPU()._e]
 
 
 class SynapseQuad(Container):

@@ -5,6 +5,10 @@ class body's ``Field``/``ArrayField`` descriptors, in order) and ``_addresses(co
 encoder and decoder here do the rest. ``backends`` lists the fisch word types it can travel as; the
 first is the default (chip registers: ``Omnibus`` over the highspeed link, else
 ``OmnibusChipOverJTAG``).
+
+Decision: a container whose writes use Omnibus byte enables (``byte_enabled``) has 36-bit
+register words: bits 0-31 the data, bit 32 + i set when byte i is *not* written. A plain 32-bit
+word therefore means "all bytes", as a read returns it.
 """
 
 from __future__ import annotations
@@ -58,6 +62,10 @@ class Container(Struct):
     _used: ClassVar[tuple[int, ...]] = ()
     #: Bits that are always set in each word (a marker the hardware returns); checked on decode.
     _fixed: ClassVar[tuple[int, ...]] = ()
+    #: Whether bits 32-35 of the words hold disabled Omnibus byte enables (module docstring).
+    byte_enabled: ClassVar[bool] = False
+    #: Whether the wire words depend on the coordinate (``encode_at``/``decode_at`` differ).
+    words_depend_on_coordinate: ClassVar[bool] = False
 
     def __init_subclass__(cls, register: bool = True, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -129,14 +137,47 @@ class Container(Struct):
             raise fisch.errors.NotWritableError(f"{type(self).__name__} is read-only")
         return self._to_fisch(self._backend(backend), self.encode_words())
 
+    def encode_at(self, coord: Any, backend: Any = None) -> list[fisch.Container]:
+        """Return the fisch words a write at ``coord`` sends.
+
+        That is ``encode`` unless the words depend on the coordinate, as a byte's lane does.
+
+        Raises
+        ------
+        NotWritableError, ValueError
+            As ``encode``.
+        """
+        return self.encode(backend)
+
+    @classmethod
+    def decode_at(cls, coord: Any, words: Sequence[Any]) -> Self:
+        """Return the container at ``coord`` read back from its words.
+
+        That is ``decode`` unless the words depend on the coordinate, as a byte's lane does.
+
+        Raises
+        ------
+        ContainerDecodeError
+            As ``decode``.
+        """
+        return cls.decode(words)
+
     @classmethod
     def _to_fisch(cls, word: type[fisch.Container], ints: list[int]) -> list[fisch.Container]:
         """Return the fisch words of register words (override where the value is no int)."""
+        if cls.byte_enabled:
+            return [
+                word(fisch.Omnibus.Value(w & 0xFFFF_FFFF, [not w >> 32 + i & 1 for i in range(4)]))
+                for w in ints
+            ]
         return [word(w) for w in ints]
 
     @classmethod
     def _from_fisch(cls, w: Any) -> int:
         """Return the register word of a fisch word or int."""
+        if cls.byte_enabled and isinstance(w, fisch.Omnibus):
+            v = w.get()
+            return v.word | (~v.byte_enable_mask & 0xF) << 32
         return _word_int(w, cls.word_bits)
 
     # -- columns: many containers of one type as numpy arrays of raw field values ---------------
@@ -332,7 +373,8 @@ def encode_write(
     """
     if not container.is_writable:
         raise fisch.errors.NotWritableError(f"{type(container).__name__} cannot be written")
-    return list(zip(container.addresses(coord, backend), container.encode(backend), strict=True))
+    addresses = container.addresses(coord, backend)
+    return list(zip(addresses, container.encode_at(coord, backend), strict=True))
 
 
 def to_json(container: Container) -> str:

@@ -380,10 +380,11 @@ class ArrayField(Field):
         default: Any = None,
         perm: Sequence[int] | None = None,
         doc: str = "",
+        invert: bool = False,
     ) -> None:
         self.key = key
         self.entry_segs = [placement(i) for i in range(key.size)]
-        super().__init__(typ, self.entry_segs[0], default, perm, doc)
+        super().__init__(typ, self.entry_segs[0], default, perm, doc, invert)
 
     def make_array(self, values: Iterable[Any]) -> TypedArray[Any]:
         return TypedArray(self.key, values, value_type=self.kind.coerce)

@@ -28,16 +28,12 @@ from halco import (
     CrossbarL2OutputOnDLS,
     CrossbarOutputConfigOnDLS,
     CrossbarOutputOnDLS,
-    EntryOnQuad,
-    ExternalPPUMemoryByteOnFPGA,
-    ExternalPPUMemoryQuadOnFPGA,
     NeuronLabel,
-    PPUStatusRegisterOnDLS,
     ReferenceGeneratorConfigOnDLS,
     SystimeSyncBaseOnDLS,
 )
-from halco.common import BaseType, Ranged
-from haldls._blocks import CAPMEM_SRAM_BASE, CROSSBAR_NODE_BASE, PPU_BASE
+from halco.common import Ranged
+from haldls._blocks import CAPMEM_SRAM_BASE, CROSSBAR_NODE_BASE
 from haldls._clock import CodedField
 from haldls._container import Container, _word_int
 from haldls._field import ArrayField, Field, Seg, at
@@ -49,9 +45,6 @@ __all__ = [
     "CrossbarInputDropCounter",
     "CrossbarOutputConfig",
     "CrossbarOutputEventCounter",
-    "ExternalPPUMemoryByte",
-    "ExternalPPUMemoryQuad",
-    "PPUStatusRegister",
     "ReferenceGeneratorConfig",
     "SystimeSyncBase",
 ]
@@ -64,8 +57,6 @@ CROSSBAR_INPUT_DROP_COUNTER_BASE = CROSSBAR_NODE_BASE + 76
 CROSSBAR_OUTPUT_EVENT_COUNTER_BASE = CROSSBAR_INPUT_DROP_COUNTER_BASE + 20
 #: The reference generator's nine words follow the MADC registers.
 REFERENCE_GENERATOR_BASE = 0x000C_0000 + 18
-#: External PPU memory on the FPGA (the executor's registers: ``haldls._fpga``).
-EXTERNAL_PPU_MEMORY_BASE = 0x8000_0000
 
 _FPGA = (fisch.Omnibus,)
 
@@ -479,108 +470,6 @@ class ReferenceGeneratorConfig(Container):
     @classmethod
     def _addresses(cls, coord: Any) -> list[int]:
         return [REFERENCE_GENERATOR_BASE + i for i in range(9)]
-
-
-# -- PPU -----------------------------------------------------------------------------------------
-class PPUStatusRegister(Container):
-    """Run state of a plasticity processor (read-only): ``sleep`` once its program is done.
-
-    At the PPU control register + 1 (top 0x02A0_0001, bottom 0x03A0_0001).
-    """
-
-    coordinate_type = PPUStatusRegisterOnDLS
-    words = 1
-    is_writable = False
-    sleep = Field(bool, at(0, 0))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [PPU_BASE[coord._e] | 0x0020_0001]
-
-
-class ExternalPPUMemoryByte(Container, register=False):
-    """One byte of the 128 KiB PPU memory on the FPGA; byte b is in word 0x8000_0000 + b // 4.
-
-    Bytes are placed big-endian: byte 0 of a word is bits 31-24 and its byte enable 3. The lane
-    depends on the coordinate, which the generic ``encode``/``decode`` do not see: use
-    ``encode_at``/``decode_at``. Not registered (the generic paths would write the wrong lane and
-    four bytes share a word address) until the framework passes coordinates to the codec.
-
-    >>> w = ExternalPPUMemoryByte(value=0xAB).encode_at(ExternalPPUMemoryByteOnFPGA(4))[0]
-    >>> hex(w.get().word), w.get().byte_enables
-    ('0xab000000', (False, False, False, True))
-    """
-
-    coordinate_type = ExternalPPUMemoryByteOnFPGA
-    words = 1
-    backends = _FPGA
-
-    class Value(BaseType, bits=8):
-        """Byte value."""
-
-        __slots__ = ()
-
-    # Decision: the lane-free form (``encode_words``) holds the byte in bits 7-0.
-    value = Field(Value, at(0, 0, 8))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXTERNAL_PPU_MEMORY_BASE + coord._e // 4]
-
-    @staticmethod
-    def lane(coord: Any) -> int:
-        """Return the byte lane (0 = bits 7-0) of byte ``coord`` within its word."""
-        return 3 - ExternalPPUMemoryByteOnFPGA._coerce(coord)._e % 4
-
-    def encode(self, backend: Any = None) -> list[fisch.Container]:
-        """Refuse: the word depends on the coordinate (``encode_at``)."""
-        raise TypeError("ExternalPPUMemoryByte needs its coordinate: use encode_at(coord)")
-
-    def encode_at(self, coord: Any) -> list[fisch.Omnibus]:
-        """Return the Omnibus write of this byte at ``coord``: its lane and one byte enable."""
-        lane = self.lane(coord)
-        enables = tuple(i == lane for i in range(4))
-        return [fisch.Omnibus(fisch.Omnibus.Value(int(self.value) << 8 * lane, enables))]
-
-    @classmethod
-    def decode_at(cls, coord: Any, words: list[Any]) -> ExternalPPUMemoryByte:
-        """Return the byte ``coord`` read back as its full word (fisch word or int)."""
-        (w,) = words
-        word = w.get().word if isinstance(w, fisch.Omnibus) else int(w)
-        return cls(value=(word >> 8 * cls.lane(coord)) & 0xFF)
-
-
-class ExternalPPUMemoryQuad(Container):
-    """Four bytes (one word) of the PPU memory on the FPGA, entry 0 in bits 31-24.
-
-    Writes are full words: upstream's per-byte ``enables`` (byte enables of the Omnibus word,
-    entry k = enable 3 - k) wait for byte-enable support in the framework.
-    """
-
-    coordinate_type = ExternalPPUMemoryQuadOnFPGA
-    words = 1
-    backends = _FPGA
-    Value = ExternalPPUMemoryByte.Value
-    quad = ArrayField(EntryOnQuad, Value, lambda k: at(0, 8 * (3 - k), 8))
-
-    @classmethod
-    def encode_columns(
-        cls, columns: Mapping[str, npt.ArrayLike], n: int | None = None
-    ) -> npt.NDArray[Any]:
-        """As ``Container.encode_columns``; N x 4 bytes (uint8) read as big-endian words.
-
-        The whole-memory hot path; a test checks it equals the generic encoder.
-        """
-        quads = np.asarray(columns.get("quad", ()))
-        plain = quads.dtype == np.uint8 and quads.ndim == 2 and quads.shape[1:] == (4,)
-        if set(columns) != {"quad"} or not plain or n not in (None, len(quads)):
-            return super().encode_columns(columns, n)
-        words = np.ascontiguousarray(quads).view(">u4").astype(np.uint32)
-        return words.reshape(len(quads), 1)
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXTERNAL_PPU_MEMORY_BASE + coord._e]
 
 
 class SystimeSyncBase(Container):

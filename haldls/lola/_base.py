@@ -20,7 +20,7 @@ import numpy.typing as npt
 import fisch
 from halco.common import Coordinate, TypedArray
 from haldls._blocks import CapMemCell
-from haldls._container import Container
+from haldls._container import Container, encode_write
 from haldls._field import Field, Seg, _Kind
 from haldls._listing import ContainerList
 from haldls._struct import Struct, owned_array
@@ -389,9 +389,11 @@ class Aggregate(Struct):
 
         ``entries`` is a ``ContainerList`` or any iterable of (coordinate, container) pairs;
         it may hold any subset of the leaves (e.g. calibrated CapMem cells), applied in order.
-        Leaves of a type the aggregate does not visit are applied register by register where
-        their registers are the aggregate's (none are today: the synapse views such as
-        ``SynapseWeightQuad`` have addresses of their own).
+        Each leaf sets what its write would set: bytes a write's byte enables leave out keep
+        their value (an ``ExternalPPUMemoryQuad`` with some ``enables`` off, an
+        ``ExternalPPUMemoryByte`` in its lane). Leaves of a type the aggregate does not visit are
+        applied register by register where their registers are the aggregate's (the synapse
+        views such as ``SynapseWeightQuad`` have addresses of their own, so are refused).
 
         Raises
         ------
@@ -408,8 +410,9 @@ class Aggregate(Struct):
             positions = layout.positions.get(typ)
             if positions is None:
                 for leaf_coord, leaf in ContainerList.from_runs([(typ, enums, run_words)]):
-                    for a, w in zip(typ._addresses(leaf_coord), leaf.encode_words(), strict=True):
-                        words[layout.position(a, typ, leaf_coord, cls, c)] = w
+                    for a, w, keep in _register_writes(leaf_coord, leaf):
+                        i = layout.position(a, typ, leaf_coord, cls, c)
+                        words[i] = words[i] & keep | w
                 continue
             start = positions[enums]
             if (start < 0).any():
@@ -418,7 +421,13 @@ class Aggregate(Struct):
                     f"{typ.__name__} at {typ.coordinate_type._coerce(e)!r} is not part of "
                     f"{cls.__name__} at {c!r}"
                 )
-            words[start[:, None] + np.arange(typ.words)] = run_words
+            at = start[:, None] + np.arange(typ.words)
+            if typ.byte_enabled:  # bytes a write leaves out keep their value
+                keep = np.zeros_like(run_words)
+                for i in range(4):
+                    keep |= (run_words >> (32 + i) & 1) * (0xFF << 8 * i)
+                run_words = words[at] & keep | run_words & 0xFFFF_FFFF & ~keep
+            words[at] = run_words
         return cls.decode_array(words, c)
 
     def leaves(self, coord: Any = None) -> Iterator[tuple[Coordinate, Container]]:
@@ -432,6 +441,22 @@ class Aggregate(Struct):
         for s in self._visit(self._coord(coord)):
             columns = {k: np.asarray(v) for k, v in s.get().items()}
             yield from zip(s.coords(), s.container_type.from_columns(columns, n=s.n), strict=True)
+
+
+def _register_writes(coord: Coordinate, leaf: Container) -> Iterator[tuple[int, int, int]]:
+    """Yield (address, word, mask of the bits kept) of each register a leaf's write sets.
+
+    Omnibus writes honour their byte enables (a byte's lane); other leaves set whole words.
+    """
+    typ = type(leaf)
+    if not (typ.is_writable and typ.backends[0] is fisch.Omnibus):
+        for a, w in zip(typ._addresses(coord), leaf.encode_words(), strict=True):
+            yield a, w, 0
+        return
+    for a, w in encode_write(coord, leaf):
+        v = w.get()
+        written = sum(0xFF << 8 * i for i in range(4) if v.byte_enables[i])
+        yield int(a), v.word & written, ~written & 0xFFFF_FFFF
 
 
 class ItemArrayField(Field):

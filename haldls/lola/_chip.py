@@ -50,7 +50,8 @@ from halco import (
     UnusedCapMemCellOnDLS,
 )
 from halco.common import Coordinate
-from haldls._blocks import CrossbarNode, PPUMemoryWord
+from haldls._blocks import CrossbarNode
+from haldls._ppu import ExternalPPUMemoryQuad, PPUMemoryWord
 from haldls._struct import StructField
 from haldls._synapse import SynapseBiasSelection
 from haldls._synapse_driver import CommonPADIBusConfig, CommonSTPConfig, SynapseDriverConfig
@@ -58,7 +59,6 @@ from haldls._system import (
     BackgroundSpikeSource,
     CapMemBlockConfig,
     CrossbarOutputConfig,
-    ExternalPPUMemoryQuad,
     ReferenceGeneratorConfig,
 )
 from haldls.lola._base import (

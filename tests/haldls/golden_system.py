@@ -136,8 +136,17 @@ GOLDEN: dict[str, tuple[Any, haldls.Container, list[tuple[int, int]]]] = {
     ),
     "ExternalPPUMemoryQuad": (
         halco.ExternalPPUMemoryQuadOnFPGA(0x7FFF),
-        haldls.ExternalPPUMemoryQuad(quad=[0x12, 0x34, 0x56, 0x78]),
-        [(0x8000_7FFF, 0x1234_5678)],  # entry 0 in bits 31-24
+        haldls.ExternalPPUMemoryQuad(
+            quad=[0x12, 0x34, 0x56, 0x78], enables=[True, False, True, True]
+        ),
+        # entry 0 in bits 31-24; entry 1 not written: byte enable 2 off, i.e. bit 34 set
+        [(0x8000_7FFF, 0x4_1234_5678)],
+    ),
+    "ExternalPPUMemoryByte": (
+        # byte 0x1_2345 is byte 1 of word 0x48D1: bits 23-16, byte enable 2 only
+        halco.ExternalPPUMemoryByteOnFPGA(0x1_2345),
+        haldls.ExternalPPUMemoryByte(value=0xAB),
+        [(0x8000_48D1, 0xB_00AB_0000)],
     ),
     # -- FPGA registers ------------------------------------------------------------------------
     "EventRecordingConfig": (

@@ -107,8 +107,11 @@ def drawable_leaf(leaf: Any) -> Any:
     """``leaf``, made representable by the aggregates (their documented restrictions).
 
     An AtomicNeuron has no strong fire without fire; ReadoutChain does not map
-    ``MADCConfig.enable_iconv_amplifier`` (as upstream: a write leaves it off).
+    ``MADCConfig.enable_iconv_amplifier`` (as upstream: a write leaves it off); memories hold
+    contents, not which bytes a write enables.
     """
+    if isinstance(leaf, haldls.ExternalPPUMemoryQuad):
+        leaf.enables = [True] * 4
     if isinstance(leaf, haldls.NeuronConfig) and leaf.enable_strong_fire:
         leaf.enable_fire = True
     if isinstance(leaf, haldls.MADCConfig):
@@ -761,6 +764,23 @@ def test_external_ppu_memory_bytes_and_words() -> None:
     }
 
 
+def test_container_lists_write_only_enabled_bytes() -> None:
+    """A byte leaf sets its lane; a quad with enables off leaves those bytes as they were."""
+    mem = ExternalPPUMemory()
+    mem.bytes[0:8] = [1, 2, 3, 4, 5, 6, 7, 8]
+    listing = mem.to_container_list()
+    listing.append(halco.ExternalPPUMemoryByteOnFPGA(2), haldls.ExternalPPUMemoryByte(value=0xCC))
+    listing.append(
+        ExternalPPUMemoryQuadOnFPGA(1),
+        ExternalPPUMemoryQuad(quad=[9, 9, 9, 9], enables=[False, True, False, True]),
+    )
+    for stored in (listing, ContainerList.from_binary(listing.to_binary())):
+        back = ExternalPPUMemory.from_container_list(stored)
+        assert back.bytes[0:8].tolist() == [1, 2, 0xCC, 4, 5, 9, 7, 9]
+        assert (back.bytes[8:] == 0).all()
+    assert list(mem.to_container_list().values[1][1].enables) == [True] * 4
+
+
 GENERIC = Container.encode_columns.__func__  # type: ignore[attr-defined]
 
 
@@ -770,7 +790,7 @@ def test_external_quad_fast_path_equals_generic(n: int, seed: int) -> None:
     quads = np.random.default_rng(seed).integers(0, 256, (n, 4), dtype=np.uint8)
     fast = ExternalPPUMemoryQuad.encode_columns({"quad": quads}, n=n)
     generic = GENERIC(ExternalPPUMemoryQuad, {"quad": quads}, n)
-    assert fast.dtype == generic.dtype == np.uint32
+    assert fast.dtype == generic.dtype == np.uint64  # 36-bit words: bits 32-35 byte enables
     assert fast.shape == generic.shape == (n, 1)
     assert fast.tolist() == generic.tolist()
     assert fast.tolist() == [ExternalPPUMemoryQuad(quad=q.tolist()).encode_words() for q in quads]
