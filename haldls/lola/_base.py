@@ -453,10 +453,10 @@ def _register_writes(coord: Coordinate, leaf: Container) -> Iterator[tuple[int, 
         for a, w in zip(typ._addresses(coord), leaf.encode_words(), strict=True):
             yield a, w, 0
         return
-    for a, w in encode_write(coord, leaf):
-        v = w.get()
+    for address, word in encode_write(coord, leaf):
+        v = word.get()
         written = sum(0xFF << 8 * i for i in range(4) if v.byte_enables[i])
-        yield int(a), v.word & written, ~written & 0xFFFF_FFFF
+        yield int(address), v.word & written, ~written & 0xFFFF_FFFF
 
 
 class ItemArrayField(Field):
