@@ -4,7 +4,9 @@ One container per chip register or memory: a ``halco`` coordinate type, typed an
 fields, and ``addresses(coord)`` / ``encode()`` / ``decode(words)`` onto ``fisch`` word types,
 driven by one declarative field table per container (``haldls._field``). ``encode_write`` shows
 exactly which registers and bits a write touches; ``encode_columns``/``decode_columns`` do the
-same for many containers of one type at once, as numpy arrays.
+same for many containers of one type at once, as numpy arrays. The composite containers
+``CapMemBlock``, ``PPUMemoryBlock`` and ``PPUMemory`` are ``haldls.lola`` aggregates, exported
+here under their upstream names (loaded on first use).
 
 >>> import halco, haldls
 >>> node = haldls.CrossbarNode(mask=0x3FFF, target=5)
@@ -12,6 +14,8 @@ same for many containers of one type at once, as numpy arrays.
 >>> [(hex(int(address)), hex(word.get().word)) for address, word in pairs]
 [('0x13001c', '0x53fff')]
 """
+
+from typing import Any
 
 from haldls import (
     _blocks,
@@ -56,3 +60,19 @@ __all__ += _readout.__all__
 __all__ += _synapse.__all__
 __all__ += _synapse_driver.__all__
 __all__ += _system.__all__
+
+#: Composite containers defined in ``haldls.lola`` (upstream keeps them in haldls).
+_COMPOSITES = ("CapMemBlock", "PPUMemory", "PPUMemoryBlock")
+__all__ += _COMPOSITES
+
+
+def __getattr__(name: str) -> Any:
+    if name in _COMPOSITES:
+        from haldls.lola import _composite
+
+        return getattr(_composite, name)
+    raise AttributeError(f"module 'haldls' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_COMPOSITES))

@@ -22,9 +22,12 @@ from halco import (
     BarrierOnFPGA,
     EventRecordingConfigOnFPGA,
     FPGADeviceDNAOnFPGA,
+    HicannARQStatusOnFPGA,
     InstructionTimeoutConfigOnFPGA,
     JTAGClockScalerOnDLS,
     JTAGIdCodeOnDLS,
+    PerfTestOnFPGA,
+    PerfTestStatusOnFPGA,
     PollingOmnibusBlockConfigOnFPGA,
     PollingOmnibusBlockOnFPGA,
     ResetChipOnDLS,
@@ -48,9 +51,12 @@ __all__ = [
     "BlockUntil",
     "EventRecordingConfig",
     "FPGADeviceDNA",
+    "HicannARQStatus",
     "InstructionTimeoutConfig",
     "JTAGClockScaler",
     "JTAGIdCode",
+    "PerfTest",
+    "PerfTestStatus",
     "PollingOmnibusBlock",
     "PollingOmnibusBlockConfig",
     "ResetChip",
@@ -433,3 +439,69 @@ class FPGADeviceDNA(Container):
     @classmethod
     def _addresses(cls, coord: Any) -> list[int]:
         return [EXECUTOR_BASE + 0x3, EXECUTOR_BASE + 0x4]
+
+
+# -- highspeed-link diagnostics (reference §2.2: perftest at 0x8800_8000, L2 at 0x8800_C000) -----
+PERFTEST_BASE = 0x8800_8000
+HICANN_ARQ_STATUS_BASE = 0x8800_C010
+
+
+class _Count(BaseType, bits=32):
+    """A 32-bit event counter."""
+
+    __slots__ = ()
+
+
+class HicannARQStatus(Container):
+    """Word counters of the FPGA's ARQ to the chip (read-only).
+
+    Four words from 0x8800_C010: write, tx, rx, then read count.
+    """
+
+    coordinate_type = HicannARQStatusOnFPGA
+    words = 4
+    backends = _FPGA
+    is_writable = False
+    ReadCount = WriteCount = RxCount = TxCount = _Count
+    read_count = Field(_Count, at(3, 0, 32), doc="Words the ARQ took from the chip.")
+    write_count = Field(_Count, at(0, 0, 32), doc="Words the ARQ took from the FPGA.")
+    rx_count = Field(_Count, at(2, 0, 32), doc="Words sent from the chip to the FPGA.")
+    tx_count = Field(_Count, at(1, 0, 32), doc="Words sent from the FPGA to the chip.")
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [HICANN_ARQ_STATUS_BASE + i for i in range(4)]
+
+
+class PerfTest(Container):
+    """Whether the FPGA's link performance test runs (test words to the chip and back)."""
+
+    coordinate_type = PerfTestOnFPGA
+    words = 1
+    backends = _FPGA
+    enable = Field(bool, at(0, 0))
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [PERFTEST_BASE]
+
+
+class PerfTestStatus(Container):
+    """Result of the link performance test (read-only), from 0x8800_8001 on.
+
+    ``error_word`` is the first payload that did not follow its predecessor.
+    """
+
+    coordinate_type = PerfTestStatusOnFPGA
+    words = 4
+    backends = _FPGA
+    is_writable = False
+    Sent = Received = InOrder = ErrorWord = _Count
+    sent = Field(_Count, at(0, 0, 32), doc="Test words sent.")
+    received = Field(_Count, at(1, 0, 32), doc="Test words received.")
+    in_order = Field(_Count, at(2, 0, 32), doc="Test words received in order.")
+    error_word = Field(_Count, at(3, 0, 32), doc="First out-of-order payload.")
+
+    @classmethod
+    def _addresses(cls, coord: Any) -> list[int]:
+        return [PERFTEST_BASE + 1 + i for i in range(4)]

@@ -6,9 +6,18 @@ differential against a reference), reads (``decode_array``) and addresses (``add
 Large aggregates encode as numpy columns.
 """
 
-from haldls.lola import _chip, _neuron, _neuron_block, _readout, _readout_chain, _synapse
+from haldls.lola import (
+    _chip,
+    _composite,
+    _neuron,
+    _neuron_block,
+    _readout,
+    _readout_chain,
+    _synapse,
+)
 from haldls.lola._base import Aggregate, containers
 from haldls.lola._chip import *  # noqa: F403
+from haldls.lola._composite import *  # noqa: F403
 from haldls.lola._neuron import *  # noqa: F403
 from haldls.lola._neuron_block import *  # noqa: F403
 from haldls.lola._readout import *  # noqa: F403
@@ -17,6 +26,7 @@ from haldls.lola._synapse import *  # noqa: F403
 
 __all__ = ["Aggregate", "containers"]
 __all__ += _chip.__all__
+__all__ += _composite.__all__
 __all__ += _neuron.__all__
 __all__ += _neuron_block.__all__
 __all__ += _readout.__all__

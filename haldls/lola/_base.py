@@ -283,10 +283,22 @@ class Aggregate(Struct):
         return cls.coordinate_type._coerce(coord, cls.__name__, "coordinate")
 
     @classmethod
+    def default_at(cls, coord: Any = None) -> Self:
+        """Return the default aggregate for ``coord`` (sized to it where sizes vary).
+
+        Raises
+        ------
+        CoordinateTypeError
+            If ``coord`` is not a ``coordinate_type``.
+        """
+        cls._coord(coord)
+        return cls()
+
+    @classmethod
     def _layout(cls, c: Coordinate) -> _Layout:
         key = (cls, c)
         if key not in _layout_cache:
-            _layout_cache[key] = _Layout(list(cls()._visit(c)))
+            _layout_cache[key] = _Layout(list(cls.default_at(c)._visit(c)))
         return _layout_cache[key]
 
     @classmethod
@@ -325,7 +337,7 @@ class Aggregate(Struct):
             If the number of words is wrong or a leaf's words do not decode.
         """
         w = np.asarray(words)
-        self = cls()
+        self = cls.default_at(coord)
         slots = list(self._visit(cls._coord(coord)))
         total = sum(s.n * s.container_type.words for s in slots)
         if w.shape != (total,):
@@ -385,7 +397,7 @@ class Aggregate(Struct):
     def from_container_list(
         cls, entries: Iterable[tuple[Coordinate, Container]], coord: Any = None
     ) -> Self:
-        """Return the default aggregate with the listed leaves written over it.
+        """Return the default aggregate (``default_at``) with the listed leaves written over it.
 
         ``entries`` is a ``ContainerList`` or any iterable of (coordinate, container) pairs;
         it may hold any subset of the leaves (e.g. calibrated CapMem cells), applied in order.
@@ -405,7 +417,7 @@ class Aggregate(Struct):
         c = cls._coord(coord)
         layout = cls._layout(c)
         listing = entries if isinstance(entries, ContainerList) else ContainerList(entries)
-        words = cls().encode_array(c).astype(np.int64)
+        words = cls.default_at(c).encode_array(c).astype(np.int64)
         for typ, enums, run_words in listing.runs():
             positions = layout.positions.get(typ)
             if positions is None:

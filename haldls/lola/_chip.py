@@ -1,4 +1,4 @@
-"""The crossbar, synapse driver blocks, CADC readout chains, PPU memories and the whole ``Chip``.
+"""The crossbar, synapse driver blocks, CapMem, external PPU memory and the whole ``Chip``.
 
 Each aggregate lists its leaves in a fixed visit order; ``Chip`` visits its parts in the order
 of its fields. Arrays of leaf containers are encoded as one column batch per array.
@@ -37,9 +37,6 @@ from halco import (
     ExternalPPUMemoryQuadOnFPGA,
     NeuronBlockOnDLS,
     PPUMemoryOnDLS,
-    PPUMemoryWordOnDLS,
-    PPUMemoryWordOnPPU,
-    PPUOnDLS,
     ReadoutChainOnDLS,
     ReferenceGeneratorConfigOnDLS,
     SynapseBiasSelectionOnDLS,
@@ -51,7 +48,7 @@ from halco import (
 )
 from halco.common import Coordinate
 from haldls._blocks import CrossbarNode
-from haldls._ppu import ExternalPPUMemoryQuad, PPUMemoryWord
+from haldls._ppu import ExternalPPUMemoryQuad
 from haldls._struct import StructField
 from haldls._synapse import SynapseBiasSelection
 from haldls._synapse_driver import CommonPADIBusConfig, CommonSTPConfig, SynapseDriverConfig
@@ -73,6 +70,7 @@ from haldls.lola._base import (
     cell_slot,
     single_slot,
 )
+from haldls.lola._composite import PPUMemory
 from haldls.lola._neuron_block import NeuronBlock
 from haldls.lola._readout import CADCReadoutChain
 from haldls.lola._readout_chain import ReadoutChain
@@ -84,7 +82,6 @@ __all__ = [
     "Chip",
     "Crossbar",
     "ExternalPPUMemory",
-    "PPUMemory",
     "SynapseDriverBlock",
 ]
 
@@ -202,30 +199,6 @@ class CapMem(Aggregate):
             ReferenceGeneratorConfig, ReferenceGeneratorConfigOnDLS(), self, "reference_generator"
         )
         yield cell_slot(self, _unused_cells())
-
-
-class PPUMemory(Aggregate):
-    """The 4096 words of one PPU's memory as a numpy array (``words``)."""
-
-    coordinate_type = PPUMemoryOnDLS
-    words = MatrixField(PPUMemoryWord.Value, (PPUMemoryWordOnPPU.size,))
-
-    def _visit(self, coord: Any) -> Iterator[Slot]:
-        ppu = PPUOnDLS(coord._e)
-        values = self._values
-
-        def coords() -> list[Coordinate]:
-            return [
-                PPUMemoryWordOnDLS(PPUMemoryWordOnPPU(w), ppu)
-                for w in range(PPUMemoryWordOnPPU.size)
-            ]
-
-        def set_(columns: dict[str, npt.NDArray[np.int64]]) -> None:
-            values["words"] = columns["value"].astype(np.int64)
-
-        yield Slot(
-            PPUMemoryWord, PPUMemoryWordOnPPU.size, coords, lambda: {"value": values["words"]}, set_
-        )
 
 
 class ExternalPPUMemory(Aggregate):

@@ -149,6 +149,18 @@ GOLDEN: dict[str, tuple[Any, haldls.Container, list[tuple[int, int]]]] = {
         [(0x8000_48D1, 0xB_00AB_0000)],
     ),
     # -- FPGA registers ------------------------------------------------------------------------
+    "HicannARQStatus": (
+        halco.HicannARQStatusOnFPGA(),
+        haldls.HicannARQStatus(read_count=1, write_count=2, rx_count=3, tx_count=4),
+        # words in the order write, tx, rx, read
+        [(0x8800_C010, 2), (0x8800_C011, 4), (0x8800_C012, 3), (0x8800_C013, 1)],
+    ),
+    "PerfTest": (halco.PerfTestOnFPGA(), haldls.PerfTest(enable=True), [(0x8800_8000, 1)]),
+    "PerfTestStatus": (
+        halco.PerfTestStatusOnFPGA(),
+        haldls.PerfTestStatus(sent=100, received=99, in_order=98, error_word=0xDEAD_BEEF),
+        [(0x8800_8001, 100), (0x8800_8002, 99), (0x8800_8003, 98), (0x8800_8004, 0xDEAD_BEEF)],
+    ),
     "EventRecordingConfig": (
         halco.EventRecordingConfigOnFPGA(0),
         haldls.EventRecordingConfig(enable_event_recording=True),
