@@ -1,9 +1,10 @@
 """FPGA word layer of the BrainScaleS-2 SDK, mirroring the real fisch and hxcomm.
 
-Word containers (``Omnibus``, ``Timer``, ``WaitUntil``, ``Barrier``, spike packs, JTAG words)
-encode to the bit-exact UT messages of HX v3; the word-level ``PlaybackProgramBuilder`` collects
-them into a ``PlaybackProgram``; ``run(connection, program)`` executes it on a connection from
-``fisch.connection`` and decodes the answer into tickets, spikes and MADC samples.
+Word containers (``Omnibus``, ``Timer``, ``WaitUntil``, ``Barrier``, spike packs, JTAG, SPI and
+I2C words) encode to the bit-exact UT messages of HX v3; the word-level
+``PlaybackProgramBuilder`` collects them into a ``PlaybackProgram``; ``run(connection, program)``
+executes it on a connection from ``fisch.connection`` and decodes the answer into tickets, spikes
+and MADC samples.
 
 >>> from halco import OmnibusAddress, TimerOnDLS
 >>> from fisch import Omnibus, PlaybackProgramBuilder, Timer, run
@@ -20,6 +21,21 @@ them into a ``PlaybackProgram``; ``run(connection, program)`` executes it on a c
 [Omnibus(Omnibus.Value(0x0))]
 """
 
+from fisch._board import (
+    I2CAckMissingError,
+    I2CAD5252RwRegister,
+    I2CDAC6573RwRegister,
+    I2CIdRegister,
+    I2CINA219RoRegister,
+    I2CINA219RwRegister,
+    I2CTCA9546Register,
+    I2CTCA9554RoRegister,
+    I2CTCA9554RwRegister,
+    I2CTempRegister,
+    SPIDACControlRegister,
+    SPIDACDataRegister,
+    SPIShiftRegister,
+)
 from fisch._builder import ContainerTicket, PlaybackProgramBuilder
 from fisch._chip import chip_model_version
 from fisch._codec import (
@@ -88,6 +104,16 @@ __all__ = [
     "Field",
     "FromFPGAMessages",
     "HighspeedLinkNotification",
+    "I2CAD5252RwRegister",
+    "I2CAckMissingError",
+    "I2CDAC6573RwRegister",
+    "I2CINA219RoRegister",
+    "I2CINA219RwRegister",
+    "I2CIdRegister",
+    "I2CTCA9546Register",
+    "I2CTCA9554RoRegister",
+    "I2CTCA9554RwRegister",
+    "I2CTempRegister",
     "Instruction",
     "JTAGClockScaler",
     "JTAGIdCode",
@@ -103,6 +129,9 @@ __all__ = [
     "ResetChip",
     "ResetJTAGTap",
     "RunTimeInfo",
+    "SPIDACControlRegister",
+    "SPIDACDataRegister",
+    "SPIShiftRegister",
     "SpikeFromChip",
     "SpikePack1ToChip",
     "SpikePack2ToChip",

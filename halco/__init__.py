@@ -17,6 +17,8 @@ from halco import (
     _capmem,
     _chip,
     _fpga,
+    _i2c,
+    _jboa,
     _logical_neuron,
     _neuron,
     _ppu,
@@ -33,6 +35,8 @@ from halco._capmem import *  # noqa: F403
 from halco._chip import *  # noqa: F403
 from halco._fpga import *  # noqa: F403
 from halco._hemisphere import HEMISPHERE_EQUIVALENT
+from halco._i2c import *  # noqa: F403
+from halco._jboa import *  # noqa: F403
 from halco._logical_neuron import *  # noqa: F403
 from halco._neuron import *  # noqa: F403
 from halco._ppu import *  # noqa: F403
@@ -43,8 +47,8 @@ from halco._synapse_driver import *  # noqa: F403
 from halco.common import Enum, iter_all, typed_array
 from halco.errors import CoordinateRangeError, CoordinateTypeError, InvalidGridPositionError
 
-_MODULES = (_board, _cadc, _capmem, _chip, _fpga, _logical_neuron, _neuron, _ppu, _readout,
-            _routing, _synapse, _synapse_driver)  # fmt: skip
+_MODULES = (_board, _cadc, _capmem, _chip, _fpga, _i2c, _jboa, _logical_neuron, _neuron, _ppu,
+            _readout, _routing, _synapse, _synapse_driver)  # fmt: skip
 
 #: Every public coordinate type, by name: the registry the generic tests iterate.
 coordinates: dict[str, type] = {n: getattr(m, n) for m in _MODULES for n in m.__all__}

@@ -151,8 +151,11 @@ class INA219StatusOnBoard(Ranged, max=5):
     __slots__ = ()
 
 
+#: INA219 order as in the real halco; it differs from ``VDDOnBoard`` (1.2 V first).
+_INA219 = ("vdd12_digital", "vdd25_digital", "vdd12_analog", "vdd25_analog", "vdd12_madc",
+           "vdd12_pll")  # fmt: skip
 for _cls in (INA219OnBoard, INA219ConfigOnBoard, INA219StatusOnBoard):
-    _statics(_cls, _VDD)
+    _statics(_cls, _INA219)
     for _other in (INA219OnBoard, INA219ConfigOnBoard, INA219StatusOnBoard):
         if _other is not _cls:
             setattr(_cls, "to" + _other.__name__, lambda self, _t=_other: _t._from_enum(self._e))

@@ -19,6 +19,7 @@ from typing import Any
 
 from haldls import (
     _blocks,
+    _board,
     _clock,
     _fpga,
     _neuron,
@@ -29,6 +30,7 @@ from haldls import (
     _system,
 )
 from haldls._blocks import *  # noqa: F403
+from haldls._board import *  # noqa: F403
 from haldls._clock import *  # noqa: F403
 from haldls._container import Backend, Container, containers, encode_write, from_json, to_json
 from haldls._fpga import *  # noqa: F403
@@ -52,6 +54,7 @@ __all__ = [
     "to_json",
 ]
 __all__ += _blocks.__all__
+__all__ += _board.__all__
 __all__ += _clock.__all__
 __all__ += _fpga.__all__
 __all__ += _neuron.__all__

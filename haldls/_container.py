@@ -62,6 +62,9 @@ class Container(Struct):
     _used: ClassVar[tuple[int, ...]] = ()
     #: Bits that are always set in each word (a marker the hardware returns); checked on decode.
     _fixed: ClassVar[tuple[int, ...]] = ()
+    #: Bits of each word a read ignores: status or mode bits of a device no field describes
+    #: (any ``_fixed`` among them are written but not checked).
+    _ignored: ClassVar[tuple[int, ...]] = ()
     #: Whether bits 32-35 of the words hold disabled Omnibus byte enables (module docstring).
     byte_enabled: ClassVar[bool] = False
     #: Whether the wire words depend on the coordinate (``encode_at``/``decode_at`` differ).
@@ -79,6 +82,8 @@ class Container(Struct):
         cls._used = tuple(used)
         if not cls._fixed or len(cls._fixed) != cls.words:
             cls._fixed = (0,) * cls.words
+        if not cls._ignored or len(cls._ignored) != cls.words:
+            cls._ignored = (0,) * cls.words
         if register:
             if cls.__name__ in _registry:  # pragma: no cover - programming error
                 raise TypeError(f"container {cls.__name__} registered twice")
@@ -242,7 +247,8 @@ class Container(Struct):
         w = w.astype(np.int64)
         if w.size and (w.min() < 0 or w.max() >> cls.word_bits):
             raise ContainerDecodeError(f"{cls.__name__}: register words are {cls.word_bits} bit")
-        fixed = np.array(cls._fixed, np.int64)
+        w = w & ~np.array(cls._ignored, np.int64)
+        fixed = np.array(cls._fixed, np.int64) & ~np.array(cls._ignored, np.int64)
         missing = fixed & ~w
         if missing.any():
             i, j = (int(k) for k in np.argwhere(missing)[0])
@@ -323,7 +329,9 @@ class Container(Struct):
         raw = [cls._from_fisch(w) for w in words]
         if len(raw) != cls.words:
             raise ContainerDecodeError(f"{cls.__name__} has {cls.words} words, got {len(raw)}")
-        for i, (w, fixed) in enumerate(zip(raw, cls._fixed, strict=True)):
+        raw = [w & ~ignored for w, ignored in zip(raw, cls._ignored, strict=True)]
+        checked = [f & ~ignored for f, ignored in zip(cls._fixed, cls._ignored, strict=True)]
+        for i, (w, fixed) in enumerate(zip(raw, checked, strict=True)):
             if w & fixed != fixed:
                 raise ContainerDecodeError(
                     f"{cls.__name__} word {i} = {w:#010x} lacks the fixed bits {fixed:#x}"

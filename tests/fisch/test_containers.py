@@ -75,6 +75,114 @@ GOLDEN: dict[str, tuple[Any, Any, list[int] | None, list[int] | None]] = {
 }
 
 
+def _w(address: int, data: int) -> list[int]:
+    """One Omnibus write (byte enables 0xF): address message, data message."""
+    return [0x0B00000F_00000000 | address, 0x0C000000_00000000 | data]
+
+
+def _r(address: int) -> list[int]:
+    return [0x0B00001F_00000000 | address]
+
+
+# SPI and I2C words (fisch/_board.py), worked examples of the real fisch tests; more cases are in
+# test_board.py.
+GOLDEN |= {
+    "SPIShiftRegister": (
+        0x123456,
+        halco.SPIShiftRegisterOnBoard(),
+        _w(0x8800_7001, 0x12) + _w(0x8800_7001, 0x34) + _w(0x8800_7001, 0x8000_0056),
+        None,
+    ),
+    "SPIDACDataRegister": (
+        0xFC1,
+        halco.SPIDACDataRegisterOnBoard(3),
+        _w(0x8800_7002, 0x3F)
+        + _w(0x8800_7002, 0x8000_00C1)
+        + _w(0x8800_7002, 0xA0)
+        + _w(0x8800_7002, 0x8000_0002),
+        None,
+    ),
+    "SPIDACControlRegister": (
+        12,
+        halco.SPIDACControlRegisterOnBoard(3),
+        _w(0x8800_7002, 0xE0) + _w(0x8800_7002, 0x8000_000C),
+        None,
+    ),
+    "I2CIdRegister": (
+        0,
+        halco.I2CIdRegisterOnBoard(),
+        None,
+        _w(0x8800_7850, 0xFC) + _r(0x8800_7850) * 3 + _r(0x8800_78D0),
+    ),
+    "I2CTempRegister": (
+        0,
+        halco.I2CTempRegisterOnBoard(),
+        None,
+        _w(0x8800_7848, 0x00) + _r(0x8800_7848) + _r(0x8800_78C8),
+    ),
+    "I2CINA219RoRegister": (
+        0,
+        halco.I2CINA219RoRegisterOnBoard(
+            halco.I2CINA219RoRegisterOnINA219.bus, halco.INA219OnBoard.vdd12_analog
+        ),
+        None,
+        _w(0x8800_7842, 0x02) + _r(0x8800_7842) + _r(0x8800_78C2),
+    ),
+    "I2CINA219RwRegister": (
+        0x1234,
+        halco.I2CINA219RwRegisterOnBoard(
+            halco.I2CINA219RwRegisterOnINA219.calibration, halco.INA219OnBoard.vdd12_analog
+        ),
+        _w(0x8800_7842, 0x05) + _w(0x8800_7842, 0x12) + _w(0x8800_78C2, 0x34),
+        _w(0x8800_7842, 0x05) + _r(0x8800_7842) + _r(0x8800_78C2),
+    ),
+    "I2CTCA9554RoRegister": (
+        0,
+        halco.I2CTCA9554RoRegisterOnBoard(),
+        None,
+        _w(0x8800_7838, 0x00) + _r(0x8800_78B8),
+    ),
+    "I2CTCA9554RwRegister": (
+        0x55,
+        halco.I2CTCA9554RwRegisterOnBoard(halco.I2CTCA9554RwRegisterOnTCA9554.polarity),
+        _w(0x8800_7838, 0x02) + _w(0x8800_78B8, 0x55),
+        _w(0x8800_7838, 0x02) + _r(0x8800_78B8),
+    ),
+    "I2CAD5252RwRegister": (
+        0x70,
+        halco.I2CAD5252RwRegisterOnBoard(
+            halco.I2CAD5252RwRegisterOnAD5252Channel.rdac_volatile,
+            halco.AD5252ChannelOnBoard.vdd_12madc,
+        ),
+        _w(0x8800_782D, 0x03) + _w(0x8800_78AD, 0x70),
+        _w(0x8800_782D, 0x03) + _r(0x8800_78AD),
+    ),
+    "I2CDAC6573RwRegister": (
+        0x3FA,
+        halco.I2CDAC6573RwRegisterOnBoard(2),
+        _w(0x8800_784C, 0x14) + _w(0x8800_784C, 0xFE) + _w(0x8800_78CC, 0x80),
+        _w(0x8800_784C, 0x14) + _r(0x8800_784C) + _r(0x8800_78CC),
+    ),
+    "I2CTCA9546Register": (
+        0x07,
+        halco.I2CTCA9546RegisterOnBoard(),
+        _w(0x8800_78F0, 0x07),
+        _w(0x8800_7870, 0x00) + _r(0x8800_78F0),
+    ),
+}
+
+
+def response_payloads(ctype: type[fisch.Container], value: int) -> list[int]:
+    """The response payloads a read of ``value`` yields: one word, or one byte per response
+    (most significant first) for the I2C words, whose value may sit shifted in the register."""
+    n = ctype.decode_ut_message_count
+    if not hasattr(ctype, "register_size_bytes"):
+        assert n == 1
+        return [value]
+    raw = value << ctype.value_shift  # type: ignore[attr-defined]
+    return [(raw >> 8 * (n - 1 - i)) & 0xFF for i in range(n)]
+
+
 def make(ctype: type[fisch.Container], value: Any) -> fisch.Container:
     return ctype() if ctype.Value is type(None) else ctype(value)  # type: ignore[call-arg]
 
@@ -103,7 +211,9 @@ def test_golden_words(name: str) -> None:
     else:
         assert ctype.encode_read(coord) == read
         assert ctype.encode_read_array([coord, coord]).tolist() == read * 2
-        assert ctype.decode_ut_message_count == 1 and ctype.response_queue is not None
+        # one response per read, except the I2C words (one per register byte)
+        assert ctype.decode_ut_message_count == getattr(ctype, "register_size_bytes", 1)
+        assert ctype.response_queue is not None
 
 
 def value_strategy(ctype: type[fisch.Container]) -> st.SearchStrategy[Any]:
@@ -157,7 +267,7 @@ def test_container_properties(name: str, data: st.DataObject) -> None:
         fisch.decode_to_fpga(np.array(words, np.uint64))
         if ctype.Value is not type(None) and ctype.Value is not bool:
             raw = int(c.get())
-            assert ctype.decode([raw]).get() == (
+            assert ctype.decode(response_payloads(ctype, raw)).get() == (
                 fisch.Omnibus.Value(raw) if ctype is fisch.Omnibus else c.get()
             )
 
