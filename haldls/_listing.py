@@ -5,8 +5,10 @@ container type; its coordinate is stored as the coordinate type's enum value. JS
 container fields readable; the binary form keeps the register words, in runs of one type:
 
 - magic ``b"BSS2CL"``, format version (u16), number of runs (u32);
-- per run: type name (u16 length + UTF-8), count (u32), the coordinates' enum values (u32 each),
-  then the words (``count x words``, u32 each or u64 for wider registers), little endian.
+- per run: type name (u16 length + UTF-8), count (u32), word size in bytes (u8: 4, or 8 where a
+  word of the run needs more than 32 bits), the coordinates' enum values (u32 each), then the
+  words (``count x words``), little endian. (Version 1, still read, had no word size: u64 for
+  types with registers wider than 32 bits.)
 
 >>> import halco
 >>> from haldls import CapMemCell
@@ -31,7 +33,9 @@ from haldls.errors import ContainerDecodeError
 __all__ = ["ContainerList"]
 
 MAGIC = b"BSS2CL"
-VERSION = 1
+#: Version of the binary form (2: word size per run) and of the JSON form.
+VERSION = 2
+JSON_VERSION = 1
 Entry = tuple[Coordinate, Container]
 
 
@@ -186,7 +190,9 @@ class ContainerList:
     def to_json(self) -> str:
         """Return the list as JSON: ``[type name, coordinate enum, fields]`` per entry."""
         entries = [[type(c).__name__, int(coord.toEnum()), c.to_dict()] for coord, c in self.values]
-        return json.dumps({"format": "bss2-container-list", "version": VERSION, "values": entries})
+        return json.dumps(
+            {"format": "bss2-container-list", "version": JSON_VERSION, "values": entries}
+        )
 
     @classmethod
     def from_json(cls, text: str) -> ContainerList:
@@ -203,7 +209,7 @@ class ContainerList:
             raise ContainerDecodeError(f"not a JSON container list: {err}") from None
         if not isinstance(data, dict) or data.get("format") != "bss2-container-list":
             raise ContainerDecodeError("not a JSON container list")
-        if data.get("version") != VERSION:
+        if data.get("version") != JSON_VERSION:
             raise ContainerDecodeError(f"container list version {data.get('version')!r}")
         entries = data.get("values", [])
         if not isinstance(entries, list):
@@ -225,9 +231,12 @@ class ContainerList:
         chunks = [MAGIC, struct.pack("<HI", VERSION, len(runs))]
         for typ, enums, words in runs:
             name = typ.__name__.encode()
-            chunks.append(struct.pack("<H", len(name)) + name + struct.pack("<I", len(enums)))
+            size = 4 if typ.word_bits <= 32 or not words.size or words.max() >> 32 == 0 else 8
+            chunks.append(
+                struct.pack("<H", len(name)) + name + struct.pack("<IB", len(enums), size)
+            )
             chunks.append(enums.astype("<u4").tobytes())
-            chunks.append(words.astype(_word_dtype(typ)).tobytes())
+            chunks.append(words.astype(f"<u{size}").tobytes())
         return b"".join(chunks)
 
     @classmethod
@@ -252,15 +261,18 @@ class ContainerList:
             return view[at - size : at]
 
         version, n_runs = struct.unpack("<HI", take(6))
-        if version != VERSION:
+        if version not in (1, VERSION):
             raise ContainerDecodeError(f"container list version {version}")
         runs = []
         for _ in range(n_runs):
             (length,) = struct.unpack("<H", take(2))
             typ = _container_type(bytes(take(length)).decode(errors="replace"))
             (count,) = struct.unpack("<I", take(4))
+            size = struct.unpack("<B", take(1))[0] if version > 1 else _word_size(typ)
+            if size not in (4, 8):
+                raise ContainerDecodeError(f"{typ.__name__}: word size {size} bytes")
             enums = np.frombuffer(take(4 * count), "<u4").astype(np.int64)
-            dtype = np.dtype(_word_dtype(typ))
+            dtype = np.dtype(f"<u{size}")
             words = np.frombuffer(take(dtype.itemsize * count * typ.words), dtype)
             if typ.word_bits > 63 and count and words.max() >> 63:  # pragma: no cover
                 raise ContainerDecodeError(f"{typ.__name__}: word outside 63 bits")
@@ -284,5 +296,5 @@ def _merged(
     return out
 
 
-def _word_dtype(typ: type[Container]) -> str:
-    return "<u4" if typ.word_bits <= 32 else "<u8"
+def _word_size(typ: type[Container]) -> int:
+    return 4 if typ.word_bits <= 32 else 8

@@ -22,7 +22,7 @@ import haldls
 import haldls.lola
 from halco import CapMemCellOnDLS, CrossbarNodeOnDLS
 from halco.common import Coordinate
-from haldls import CapMemCell, ContainerList, CrossbarNode, containers
+from haldls import CapMemCell, ContainerList, CrossbarNode, ExternalPPUMemoryQuad, containers
 from haldls._field import Field
 from haldls._struct import StructArrayField
 from haldls.errors import ContainerDecodeError
@@ -78,11 +78,15 @@ def pairs(entries: ContainerList) -> list[tuple[Any, Any, Any]]:
     return [(type(c), coord, c) for coord, c in entries.values]
 
 
-def binary_list(entries: list[tuple[str, list[int], list[list[int]], str]]) -> bytes:
+def binary_list(
+    entries: list[tuple[str, list[int], list[list[int]], str]], version: int = 2
+) -> bytes:
     """A binary container list written from the documented format (name, enums, words, dtype)."""
-    out = b"BSS2CL" + struct.pack("<HI", 1, len(entries))
+    out = b"BSS2CL" + struct.pack("<HI", version, len(entries))
     for name, enums, words, fmt in entries:
         out += struct.pack("<H", len(name)) + name.encode() + struct.pack("<I", len(enums))
+        if version > 1:
+            out += struct.pack("<B", struct.calcsize(fmt))  # word size
         out += b"".join(struct.pack("<I", e) for e in enums)
         out += b"".join(struct.pack("<" + fmt, w) for row in words for w in row)
     return out
@@ -191,12 +195,17 @@ def test_values_are_fresh_objects() -> None:
 # -- 2. the binary layout, by hand ---------------------------------------------------------------
 GOLDEN_CAPMEM = (
     b"BSS2CL"  # magic
-    b"\x01\x00"  # version 1 (u16)
+    b"\x02\x00"  # version 2 (u16)
     b"\x01\x00\x00\x00"  # one run (u32)
     b"\x0a\x00CapMemCell"  # type name: u16 length + UTF-8
     b"\x01\x00\x00\x00"  # one entry (u32)
+    b"\x04"  # word size: 4 bytes (u8)
     b"\x03\x00\x00\x00"  # CapMemCellOnDLS(3) (u32 enum)
     b"\x90\x01\x00\x00"  # the word: 400 (u32)
+)
+#: The same list in format version 1 (no word size), which is still read.
+GOLDEN_CAPMEM_V1 = GOLDEN_CAPMEM.replace(b"\x02\x00", b"\x01\x00", 1).replace(
+    b"\x01\x00\x00\x00\x04", b"\x01\x00\x00\x00"
 )
 
 
@@ -208,8 +217,30 @@ def test_golden_binary() -> None:
     [(coord, cell)] = back.values
     assert coord == CapMemCellOnDLS(3) and type(coord) is CapMemCellOnDLS
     assert cell == CapMemCell(value=400)
-    assert ContainerList().to_binary() == b"BSS2CL\x01\x00\x00\x00\x00\x00"
-    assert ContainerList.from_binary(b"BSS2CL\x01\x00\x00\x00\x00\x00") == ContainerList()
+    assert ContainerList().to_binary() == b"BSS2CL\x02\x00\x00\x00\x00\x00"
+    assert ContainerList.from_binary(b"BSS2CL\x02\x00\x00\x00\x00\x00") == ContainerList()
+    assert ContainerList.from_binary(GOLDEN_CAPMEM_V1) == entries
+    assert len(GOLDEN_CAPMEM_V1) == len(GOLDEN_CAPMEM) - 1
+
+
+def test_word_size_per_run() -> None:
+    """Byte-enabled words take 8 bytes only where a write leaves bytes out."""
+    full = (halco.ExternalPPUMemoryQuadOnFPGA(1), ExternalPPUMemoryQuad(quad=[1, 2, 3, 4]))
+    part = (halco.ExternalPPUMemoryQuadOnFPGA(2), ExternalPPUMemoryQuad(enables=[False] * 4))
+    assert ContainerList([full]).to_binary() == binary_list(
+        [("ExternalPPUMemoryQuad", [1], [[0x0102_0304]], "I")]
+    )
+    assert ContainerList([full, part]).to_binary() == binary_list(
+        [("ExternalPPUMemoryQuad", [1, 2], [[0x0102_0304], [0xF_0000_0000]], "Q")]
+    )
+    for entries in ([full], [full, part]):
+        listing = ContainerList(entries)
+        assert ContainerList.from_binary(listing.to_binary()) == listing
+    # version 1 stored the wide type with 8 bytes per word
+    v1 = binary_list([("ExternalPPUMemoryQuad", [1], [[0x0102_0304]], "Q")], version=1)
+    assert ContainerList.from_binary(v1) == ContainerList([full])
+    with pytest.raises(ContainerDecodeError, match="word size 2"):
+        ContainerList.from_binary(binary_list([("CapMemCell", [3], [[1]], "H")]))
 
 
 def test_golden_json() -> None:
@@ -243,11 +274,13 @@ def test_wide_words_are_u64() -> None:
     pack = haldls.SpikePack3ToChip
     assert pack.word_bits > 32
     coord = pack.coordinate_type()
-    item = pack.decode([pack().encode_words()[0]])
-    entries = ContainerList([(coord, item)])
-    [word] = item.encode_words()
-    assert entries.to_binary() == binary_list(
-        [("SpikePack3ToChip", [int(coord.toEnum())], [[word]], "Q")]
+    item = pack.decode([0x0001_0002_0003])  # three labels: 48 bits
+    assert ContainerList([(coord, item)]).to_binary() == binary_list(
+        [("SpikePack3ToChip", [int(coord.toEnum())], [[0x0001_0002_0003]], "Q")]
+    )
+    small = pack.decode([0x0003])  # a run whose words fit 32 bits is stored as u32
+    assert ContainerList([(coord, small)]).to_binary() == binary_list(
+        [("SpikePack3ToChip", [int(coord.toEnum())], [[3]], "I")]
     )
 
 
@@ -287,7 +320,7 @@ def test_every_truncation_raises_decode_error(cut: int) -> None:
         (b"BSS2C", "magic"),
         (b"BSS2CX" + GOLDEN_CAPMEM[6:], "magic"),
         (b"bss2cl" + GOLDEN_CAPMEM[6:], "magic"),
-        (b"BSS2CL\x02\x00" + GOLDEN_CAPMEM[8:], "version 2"),
+        (b"BSS2CL\x03\x00" + GOLDEN_CAPMEM[8:], "version 3"),
         (b"BSS2CL\x00\x00" + GOLDEN_CAPMEM[8:], "version 0"),
         (GOLDEN_CAPMEM + b"\x00", "1 bytes after"),
         (GOLDEN_CAPMEM + b"\x00" * 4, "4 bytes after"),
