@@ -39,7 +39,6 @@ from halco import (
     SystimeCorrectionBarrierConfigOnFPGA,
     SystimeSyncOnFPGA,
     TimerOnDLS,
-    WaitUntilOnFPGA,
 )
 from halco.common import BaseType, Coordinate, Ranged
 from haldls._container import Container
@@ -113,7 +112,9 @@ class _TimerValue(BaseType, BlockUntil, bits=32):
     """FPGA clock cycles (125 MHz); as a block-until: wait until the timer reaches it."""
 
     __slots__ = ()
-    coordinate_type = WaitUntilOnFPGA
+    #: Where users wait for it, ``block_until(TimerOnDLS(), Timer.Value(t))``, as upstream;
+    #: the word it becomes is a ``WaitUntil`` at ``WaitUntilOnFPGA``.
+    coordinate_type = TimerOnDLS
     #: Clock cycles per microsecond.
     fpga_clock_cycles_per_us: ClassVar[_TimerValue]
 

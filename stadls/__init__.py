@@ -1,10 +1,22 @@
-"""Experiment control of the BrainScaleS-2 SDK.
+"""Experiment control of the BrainScaleS-2 SDK (``stadls``).
 
-It will hold the user-facing ``PlaybackProgramBuilder`` (``write``, ``read`` returning a ticket,
-``block_until``, ``merge_back``, ``copy_back``, ``done``), the ``PlaybackProgram`` with spikes and
-MADC samples as numpy structured arrays carrying the real field names, ``run(connection,
-program)``, the ``SystemInit`` / ``ChipInit`` generators and the ``Dumper`` of recorded
-coordinate/container pairs.
+``PlaybackProgramBuilder`` writes haldls containers and lola aggregates, reads them back through
+``ContainerTicket`` and blocks until timer, barrier or polling conditions; ``done()`` gives a
+``PlaybackProgram`` that ``run(connection, program)`` executes, after which tickets, ``spikes``
+and ``madc_samples`` hold the results (reference §5).
+
+>>> import halco, haldls
+>>> from fisch.connection import ZeroMockConnection
+>>> builder = PlaybackProgramBuilder()
+>>> ticket = builder.read(halco.CrossbarNodeOnDLS(3))
+>>> program = builder.done()
+>>> with ZeroMockConnection() as connection:
+...     run(connection, program)
+>>> ticket.get()
+CrossbarNode(mask=0, target=0, enable_drop_counter=False)
 """
 
-__all__: list[str] = []
+from stadls._builder import ContainerTicket, PlaybackProgramBuilder
+from stadls._program import EventSequence, PlaybackProgram, run
+
+__all__ = ["ContainerTicket", "EventSequence", "PlaybackProgram", "PlaybackProgramBuilder", "run"]

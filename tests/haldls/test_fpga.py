@@ -18,7 +18,7 @@ def test_block_until_registry() -> None:
 
 
 def test_timer_value_waits_until() -> None:
-    pairs = haldls.Timer.Value(1000).encode_block_until(halco.WaitUntilOnFPGA())
+    pairs = haldls.Timer.Value(1000).encode_block_until(halco.TimerOnDLS())
     assert pairs == [(halco.WaitUntilOnFPGA(), fisch.WaitUntil(1000))]
     assert int(haldls.Timer.Value.fpga_clock_cycles_per_us) == 125
     with pytest.raises(CoordinateTypeError):
