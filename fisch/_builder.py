@@ -15,8 +15,10 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from fisch._codec import decode_to_fpga
 from fisch._container import RESPONSE_QUEUES, Container, ResponseQueue, container_for
 from fisch._event import FPGATime
+from fisch._instructions import instruction
 from fisch._program import PLAYBACK_MEMORY_SIZE_TO_FPGA, PlaybackProgram, describe_to_fpga_word
 from fisch.errors import NotReadableError, PlaybackMemoryWarning, TicketNotReadyError
 from halco.common import Coordinate
@@ -145,6 +147,11 @@ class ContainerTicket(Generic[C]):
         return f"<ContainerTicket {s.count}x{s.container_type.__name__} ({state})>"
 
 
+_OMNIBUS_ADDRESS = instruction("omnibus_to_fpga.Address").index
+_JTAG_DATA = instruction("to_fpga_jtag.Data").index
+_LOOPBACK = instruction("system.Loopback").index
+
+
 def _sequence(x: object) -> bool:
     return isinstance(x, (Sequence, np.ndarray)) and not isinstance(x, (str, bytes))
 
@@ -234,6 +241,32 @@ class PlaybackProgramBuilder:
             If the arrays differ in length.
         """
         self._append(container_type.encode_write_array(coords, values, **kwargs))
+
+    def write_to_fpga_words(self, words: Any) -> None:
+        """Append already encoded to-FPGA words (for bulk paths such as spike trains).
+
+        Only instructions without a response are accepted, since reads need tickets.
+
+        Raises
+        ------
+        UTDecodeError
+            If a word has an unknown header.
+        ValueError
+            If a word requests a response (an Omnibus read, a JTAG data shift keeping its
+            response, a loopback).
+        """
+        w = np.asarray(words, np.uint64).reshape(-1)
+        headers, payloads = decode_to_fpga(w)
+        read = (headers == _OMNIBUS_ADDRESS) & ((payloads >> np.uint64(36)) & np.uint64(1) == 1)
+        read |= (headers == _JTAG_DATA) & ((payloads >> np.uint64(48)) & np.uint64(1) == 1)
+        read |= headers == _LOOPBACK
+        if read.any():
+            i = int(np.argmax(read))
+            raise ValueError(
+                f"word {i} ({describe_to_fpga_word(int(w[i]))}) requests a response: "
+                "use read() for reads"
+            )
+        self._append(w.copy())
 
     # -- reading ----------------------------------------------------------------------------------
     def _ticket(self, ctype: type[Container], count: int) -> ContainerTicket[Any]:

@@ -18,5 +18,13 @@ CrossbarNode(mask=0, target=0, enable_drop_counter=False)
 
 from stadls._builder import ContainerTicket, PlaybackProgramBuilder
 from stadls._program import EventSequence, PlaybackProgram, run
+from stadls._spikes import encode_spike_train
 
-__all__ = ["ContainerTicket", "EventSequence", "PlaybackProgram", "PlaybackProgramBuilder", "run"]
+__all__ = [
+    "ContainerTicket",
+    "EventSequence",
+    "PlaybackProgram",
+    "PlaybackProgramBuilder",
+    "encode_spike_train",
+    "run",
+]

@@ -25,6 +25,7 @@ from halco.common import Coordinate
 from haldls import Backend, BlockUntil, Container
 from haldls.lola import Aggregate
 from stadls._program import PlaybackProgram
+from stadls._spikes import encode_spike_train
 
 __all__ = ["ContainerTicket", "PlaybackProgramBuilder"]
 
@@ -261,6 +262,19 @@ class PlaybackProgramBuilder:
             )
         pairs = condition.encode_block_until(coord)
         self._builder.write_array(type(pairs[0][1]), [c for c, _ in pairs], [w for _, w in pairs])
+
+    def write_spike_train(self, times: Any, labels: Any) -> None:
+        """Send ``labels[i]`` when the timer reaches ``times[i]`` (numpy arrays, vectorised).
+
+        Equivalent to ``block_until(TimerOnDLS(), Timer.Value(t))`` per distinct time followed
+        by ``SpikePack1/2/3ToChip`` writes of its labels, three per instruction at most.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As ``stadls.encode_spike_train``.
+        """
+        self._builder.write_to_fpga_words(encode_spike_train(times, labels))
 
     # -- composition ------------------------------------------------------------------------------
     @staticmethod

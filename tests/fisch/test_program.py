@@ -375,3 +375,22 @@ def test_empty_bulk_read() -> None:
     assert t.get() == [] and t.valid()
     with pytest.raises(ValueError, match="empty read has no fpga_time"):
         t.fpga_time()
+
+
+def test_write_to_fpga_words_appends_writes_only() -> None:
+    b = PlaybackProgramBuilder()
+    words = Omnibus(5).encode_write(halco.OmnibusAddress(3)) + fisch.WaitUntil(9).encode_write(
+        halco.WaitUntilOnFPGA()
+    )
+    b.write_to_fpga_words(np.array(words, np.uint64))
+    assert b.size_to_fpga() == 3 and b.is_write_only()
+    reads = [
+        Omnibus.encode_read(halco.OmnibusAddress(3)),
+        fisch.JTAGIdCode.encode_read(halco.JTAGIdCodeOnDLS()),
+        [HALT],
+    ]
+    for read in reads:
+        with pytest.raises(ValueError, match="requests a response"):
+            b.write_to_fpga_words(words + read)
+    assert b.size_to_fpga() == 3
+    assert [int(w) for w in b.done().to_fpga_words()][:3] == words
