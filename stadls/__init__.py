@@ -16,15 +16,22 @@ and ``madc_samples`` hold the results (reference §5).
 CrossbarNode(mask=0, target=0, enable_drop_counter=False)
 """
 
+from stadls._absolute_time import AbsoluteTimePlaybackProgramBuilder, PlaybackDelayWarning
 from stadls._builder import ContainerTicket, PlaybackProgramBuilder
+from stadls._dumper import DumperDone, PlaybackProgramBuilderDumper, convert_to_builder
 from stadls._program import EventSequence, PlaybackProgram, run
 from stadls._spikes import encode_spike_train
 
 __all__ = [
+    "AbsoluteTimePlaybackProgramBuilder",
     "ContainerTicket",
+    "DumperDone",
     "EventSequence",
+    "PlaybackDelayWarning",
     "PlaybackProgram",
     "PlaybackProgramBuilder",
+    "PlaybackProgramBuilderDumper",
+    "convert_to_builder",
     "encode_spike_train",
     "run",
 ]

@@ -129,6 +129,10 @@ class PlaybackProgramBuilder:
         if args and _is_backend(args[-1]):
             backend = args[-1]
             args = args[:-1]
+        if len(args) > 1:
+            raise TypeError(
+                f"write(): the last argument must be a haldls.Backend, got {args[-1]!r}"
+            )
         if args:
             reference = args[0]
             if type(reference) is not type(container):

@@ -121,6 +121,9 @@ def test_differential_write_sends_only_changed_words() -> None:
     assert builder.empty()
     with pytest.raises(TypeError, match="reference must be a NeuronConfig"):
         builder.write(coord, new, haldls.CrossbarNode())
+    with pytest.raises(TypeError, match=r"must be a haldls\.Backend"):
+        builder.write(coord, new, old, "junk")
+    assert builder.empty()
 
 
 def test_aggregates_write_their_arrays_and_read_back() -> None:
