@@ -508,10 +508,38 @@ class ItemArrayField(Field):
         return ()
 
 
+class MatrixArray(np.ndarray):
+    """The numpy array a ``MatrixField`` holds, with upstream's ``from_numpy``/``to_numpy``."""
+
+    _owner = ""
+    _typ: Any = None
+
+    def from_numpy(self, values: npt.ArrayLike) -> None:
+        """Overwrite every entry from ``values`` (same shape, range-checked).
+
+        Raises
+        ------
+        ValueError
+            If the shape differs.
+        CoordinateRangeError
+            If a value lies outside the entries' range.
+        """
+        a = np.asarray(values)
+        if a.shape != self.shape:
+            raise ValueError(f"{self._owner} must have shape {self.shape}, got {a.shape}")
+        check_range(a, self._typ, self._owner)
+        self[...] = a
+
+    def to_numpy(self) -> npt.NDArray[Any]:
+        """Return a copy as a plain numpy array."""
+        return np.array(self.view(np.ndarray))
+
+
 class MatrixField(Field):
     """A numpy array of a ranged type (``matrix.weights``, 256 x 256).
 
-    Range-checked on assignment and again when encoded (in-place edits are numpy's).
+    Range-checked on assignment and again when encoded (in-place edits are numpy's). Reading
+    the field gives a ``MatrixArray`` view with ``from_numpy``/``to_numpy``.
     """
 
     def __init__(self, typ: Any, shape: tuple[int, ...], doc: str = "") -> None:
@@ -527,6 +555,13 @@ class MatrixField(Field):
 
     def fresh_default(self) -> npt.NDArray[Any]:
         return np.zeros(self.shape_, self.dtype)
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        view = obj._values[self.name].view(MatrixArray)
+        view._owner, view._typ = self.owner, self.typ
+        return view
 
     def __set__(self, obj: Any, value: Any) -> None:
         a = np.asarray(value)

@@ -677,3 +677,20 @@ def test_synapse_block_differential_write(e: int) -> None:
     )
     assert ints(a) == [int(quad_addresses[1]), int(CapMemCell.addresses(bias_cell(e, 1))[0])]
     assert ints(w) == [quad.encode_words()[1], CapMemCell(value=300).encode_words()[0]]
+
+
+def test_matrix_fields_from_and_to_numpy() -> None:
+    """Upstream's spelling: ``m.weights.from_numpy(a)`` (checked) and ``to_numpy()`` (a copy)."""
+    m = haldls.lola.SynapseMatrix()
+    m.weights.from_numpy(np.full((256, 256), 30))
+    m.labels[14][14] = 28
+    assert int(m.weights[3, 4]) == 30 and int(m.labels[14, 14]) == 28
+    copy = m.weights.to_numpy()
+    assert type(copy) is np.ndarray
+    copy[0, 0] = 0
+    assert int(m.weights[0, 0]) == 30
+    with pytest.raises(CoordinateRangeError, match=r"weights must be in \[0, 63\], got 64"):
+        m.weights.from_numpy(np.full((256, 256), 64))
+    with pytest.raises(ValueError, match="shape"):
+        m.weights.from_numpy(np.zeros((2, 2)))
+    assert int(m.weights[0, 0]) == 30
