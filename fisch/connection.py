@@ -45,6 +45,14 @@ class Connection(Protocol):
 
     supported_targets: ClassVar[frozenset[str]]
 
+    def get_hwdb_entry(self) -> tuple[None, ...]:
+        """Return the hardware-database entries of the setups behind the connection, one each.
+
+        Decision: this SDK has no hardware database; a setup's entry is ``None``, which
+        ``stadls.SystemInit`` reads as "a cube setup with default calibration-free values".
+        """
+        return (None,)
+
     def execute(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         """Execute to-FPGA words; return the from-FPGA words."""
         ...
@@ -90,6 +98,14 @@ class ConnectionBase:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def get_hwdb_entry(self) -> tuple[None, ...]:
+        """Return the hardware-database entries of the setups behind the connection, one each.
+
+        Decision: this SDK has no hardware database; a setup's entry is ``None``, which
+        ``stadls.SystemInit`` reads as "a cube setup with default calibration-free values".
+        """
+        return (None,)
 
     def execute(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         """Execute to-FPGA words; return the from-FPGA words.

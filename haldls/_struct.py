@@ -50,15 +50,33 @@ class Struct:
         own = tuple(v for v in vars(cls).values() if isinstance(v, Field))
         cls._fields = cls._fields + own
 
-    def __init__(self, **fields: Any) -> None:
+    def __init__(self, *value: Any, **fields: Any) -> None:
+        """Build from keyword arguments (or a one-field struct from its value alone).
+
+        ``ResetChip(True)`` and ``CapMemCell(CapMemCell.Value(5))`` work as in the real bindings.
+
+        Raises
+        ------
+        TypeError
+            If a name is not a field, or a positional value is given to a struct that has
+            more than one field (or twice).
+        """
         self._values: MutableMapping[str, Any] = self._fresh_values()
-        for name, value in fields.items():
+        if value:
+            names = [f.name for f in self._fields]
+            if len(value) > 1 or len(names) != 1 or names[0] in fields:
+                raise TypeError(
+                    f"{type(self).__qualname__} takes its fields {names} as keywords; a single "
+                    "positional value only for a one-field struct"
+                )
+            fields = {names[0]: value[0]}
+        for name, given in fields.items():
             if not isinstance(getattr(type(self), name, None), Field):
                 raise TypeError(
                     f"{type(self).__qualname__} has no field {name!r}; fields: "
                     f"{[f.name for f in self._fields]}"
                 )
-            setattr(self, name, value)
+            setattr(self, name, given)
 
     def _fresh_values(self) -> MutableMapping[str, Any]:
         """Return the storage of a new struct: field name -> default value."""

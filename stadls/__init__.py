@@ -19,19 +19,35 @@ CrossbarNode(mask=0, target=0, enable_drop_counter=False)
 from stadls._absolute_time import AbsoluteTimePlaybackProgramBuilder, PlaybackDelayWarning
 from stadls._builder import ContainerTicket, PlaybackProgramBuilder
 from stadls._dumper import DumperDone, PlaybackProgramBuilderDumper, convert_to_builder
+from stadls._init import (
+    ASICAdapterBoardInit,
+    ChipInit,
+    CubeASICAdapterBoardInit,
+    JboaASICAdapterBoardInit,
+    PlaybackGenerator,
+    SystemInit,
+    generate,
+)
 from stadls._program import EventSequence, PlaybackProgram, run
 from stadls._spikes import encode_spike_train
 
 __all__ = [
+    "ASICAdapterBoardInit",
     "AbsoluteTimePlaybackProgramBuilder",
+    "ChipInit",
     "ContainerTicket",
+    "CubeASICAdapterBoardInit",
     "DumperDone",
     "EventSequence",
+    "JboaASICAdapterBoardInit",
     "PlaybackDelayWarning",
+    "PlaybackGenerator",
     "PlaybackProgram",
     "PlaybackProgramBuilder",
     "PlaybackProgramBuilderDumper",
+    "SystemInit",
     "convert_to_builder",
     "encode_spike_train",
+    "generate",
     "run",
 ]

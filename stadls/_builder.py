@@ -30,7 +30,6 @@ from stadls._spikes import encode_spike_train
 __all__ = ["ContainerTicket", "PlaybackProgramBuilder"]
 
 T = TypeVar("T")
-_OMNIBUS_BACKENDS = (fisch.Omnibus, fisch.OmnibusChipOverJTAG)
 
 
 class ContainerTicket(Generic[T]):
@@ -161,27 +160,44 @@ class PlaybackProgramBuilder:
             word = type(pairs[0][1])
             self._builder.write_array(word, [c for c, _ in pairs], [w for _, w in pairs])
 
+    @staticmethod
+    def _aggregate_word(cls: type[Aggregate], c: Coordinate, backend: Any) -> type[fisch.Container]:
+        """Return the word type an aggregate's leaves travel as.
+
+        That is ``backend`` if every leaf supports it, else the leaves' common default (Omnibus
+        for chip and FPGA registers, the SPI words for the board DACs).
+
+        Raises
+        ------
+        ValueError
+            If a leaf cannot travel as ``backend``, or the leaves have no common default.
+        """
+        leaves = {typ for typ, *_ in cls._layout(c).runs}
+        word = _word_type(backend)
+        if word is None:
+            defaults = {t.backends[0] for t in leaves} or {fisch.Omnibus}
+            if len(defaults) > 1:
+                raise ValueError(f"{cls.__name__}: its leaves travel as different words")
+            (word,) = defaults
+        bad = sorted(t.__name__ for t in leaves if word not in t.backends)
+        if bad:
+            raise ValueError(f"{cls.__name__} cannot travel as {word.__name__}: leaves {bad}")
+        return word
+
     def _write_aggregate(
         self, coord: Any, container: Aggregate, reference: Aggregate | None, backend: Any
     ) -> None:
-        word = _word_type(backend) or fisch.Omnibus
-        if word not in _OMNIBUS_BACKENDS:
-            raise ValueError(f"{type(container).__name__} cannot travel as {word.__name__}")
+        c = type(container)._coord(coord)
+        word = self._aggregate_word(type(container), c, backend)
         if reference is None:
-            addresses, words = container.encode_write_arrays(coord)
+            addresses, words = container.encode_write_arrays(c)
         else:
-            addresses, words = container.encode_write_arrays(coord, reference=reference)
+            addresses, words = container.encode_write_arrays(c, reference=reference)
         if word is fisch.Omnibus:
             self._builder.write_array(fisch.Omnibus, addresses, words)
             return
-        self._check_jtag(type(container), coord, addresses)
-        coords = [word.coordinate_type(int(a)) for a in addresses.tolist()]
+        coords = [word.coordinate_type._coerce(int(a)) for a in addresses.tolist()]
         self._builder.write_array(word, coords, [word(int(w)) for w in words.tolist()])
-
-    @staticmethod
-    def _check_jtag(cls: type[Aggregate], coord: Any, addresses: Any) -> None:
-        if len(addresses) and int(np.max(addresses)) >> 31:
-            raise ValueError(f"{cls.__name__} has FPGA registers, which JTAG cannot reach")
 
     # -- reading ----------------------------------------------------------------------------------
     def read(
@@ -228,16 +244,13 @@ class PlaybackProgramBuilder:
     ) -> ContainerTicket[Any]:
         if not ctype.is_readable:
             raise fisch.errors.NotReadableError(f"{ctype.__name__} cannot be read")
-        word = _word_type(backend) or fisch.Omnibus
-        if word not in _OMNIBUS_BACKENDS:
-            raise ValueError(f"{ctype.__name__} cannot travel as {word.__name__}")
         c = ctype._coord(coord)
+        word = self._aggregate_word(ctype, c, backend)
         addresses = ctype.address_array(c)
         if word is fisch.Omnibus:
             ticket = self._builder.read_array(fisch.Omnibus, addresses.astype(np.int64))
         else:
-            self._check_jtag(ctype, c, addresses)
-            coords = [word.coordinate_type(int(a)) for a in addresses.tolist()]
+            coords = [word.coordinate_type._coerce(int(a)) for a in addresses.tolist()]
             ticket = self._builder.read_array(word, coords)
 
         def decode(t: Any) -> Aggregate:

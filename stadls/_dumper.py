@@ -31,7 +31,7 @@ from typing import Any
 import fisch
 from haldls import BlockUntil, Container, Struct
 from haldls.lola import Aggregate
-from stadls._builder import _OMNIBUS_BACKENDS, PlaybackProgramBuilder, _is_backend, _word_type
+from stadls._builder import PlaybackProgramBuilder, _is_backend
 
 __all__ = ["DumperDone", "PlaybackProgramBuilderDumper", "convert_to_builder"]
 
@@ -138,9 +138,7 @@ class PlaybackProgramBuilderDumper:
             if reference is not None and not container.differential_write:
                 raise TypeError(f"{cls.__name__} is a trigger and cannot be written differentially")
             c = container._coord(coord)
-            word = _word_type(backend) or fisch.Omnibus
-            if word not in _OMNIBUS_BACKENDS:
-                raise ValueError(f"{cls.__name__} cannot travel as {word.__name__}")
+            PlaybackProgramBuilder._aggregate_word(cls, c, backend)
         else:
             c = cls.coordinate_type._coerce(coord, cls.__name__, "coordinate")
             container._backend(backend)

@@ -61,3 +61,8 @@ def test_connection_from_env() -> None:
     for off in ("0", "", "yes"):
         with pytest.raises(ConnectionError):
             connection_from_env({"HXCOMM_ENABLE_ZERO_MOCK": off})
+
+
+def test_connections_have_one_setup_without_a_hardware_database_entry() -> None:
+    with ZeroMockConnection() as connection:
+        assert connection.get_hwdb_entry() == (None,)

@@ -228,3 +228,11 @@ def test_keyword_constructors_and_statics() -> None:
     assert halco.CapMemBlockOnHemisphere.right == CapMemBlockOnHemisphere(1)
     assert int(halco.PLLClockOutputOnDLS.madc_clk) == 3
     assert int(halco.DACChannelOnBoard.vdd12_madc) == 12
+
+
+def test_enum_equals_its_int() -> None:
+    n = AtomicNeuronOnDLS(NeuronColumnOnDLS(130), NeuronRowOnDLS.bottom)
+    assert n.toEnum() == 1 * 256 + 130 and 386 == n.toEnum()
+    assert n.toEnum() != 385 and n.toEnum() != True  # noqa: E712 - bools are no enums
+    assert {Enum(386): "x"}[386] == "x"
+    assert n.toEnum() != NeuronColumnOnDLS(130).toEnum()

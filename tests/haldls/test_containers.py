@@ -167,3 +167,16 @@ def test_synapse_quad_fast_path_equals_generic(data: st.DataObject) -> None:
     if n:
         with pytest.raises(CoordinateRangeError, match="weights"):
             haldls.SynapseQuad.encode_columns(cols, n=n)
+
+
+def test_one_field_containers_take_their_value_positionally() -> None:
+    assert haldls.ResetChip(True) == haldls.ResetChip(value=True)
+    label = halco.SpikeLabel(3)
+    assert haldls.SpikePack1ToChip([label]) == haldls.SpikePack1ToChip(labels=[label])
+    assert haldls.CapMemCell(haldls.CapMemCell.Value(5)).value == haldls.CapMemCell.Value(5)
+    with pytest.raises(TypeError, match="as keywords"):
+        haldls.CrossbarNode(5)
+    with pytest.raises(TypeError, match="as keywords"):
+        haldls.ResetChip(True, value=False)
+    with pytest.raises(TypeError, match="as keywords"):
+        haldls.ResetChip(True, False)

@@ -156,7 +156,7 @@ def test_atomic_neuron_write_and_jtag_backend() -> None:
         for a, w in zip(addresses.tolist(), words.tolist(), strict=True)
     ]
     assert words_of(builder) == wire(jtag)
-    with pytest.raises(ValueError, match="FPGA registers"):
+    with pytest.raises(ValueError, match="cannot travel as OmnibusChipOverJTAG"):
         builder.write(halco.ExternalPPUMemoryOnFPGA(), lola.ExternalPPUMemory(),
                       haldls.Backend.OmnibusChipOverJTAG)  # fmt: skip
     with pytest.raises(ValueError, match="cannot travel as"):
