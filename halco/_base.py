@@ -265,13 +265,25 @@ class BaseType(_Arithmetic):
 
 
 class Enum(BaseType, bits=64):
-    """Generic linear index used to convert between coordinate types (``T(Enum(e))``)."""
+    """Generic linear index used to convert between coordinate types (``T(Enum(e))``).
+
+    Unlike coordinates it also equals the plain int of its value (``n.toEnum() == 386``), as in
+    the real bindings, where ints convert to ``Enum`` implicitly.
+    """
 
     __slots__ = ()
 
     def toEnum(self) -> Enum:
         """Return itself."""
         return self
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is int:
+            return other == self._e
+        return type(other) is Enum and other._e == self._e
+
+    def __hash__(self) -> int:
+        return hash(self._e)
 
 
 class X(BaseType, bits=64):
