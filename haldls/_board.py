@@ -52,6 +52,10 @@ __all__ = [
 ]
 
 
+#: The I2C devices are not simulated: reads are unsupported in simulation.
+_NOT_SIMULATED = frozenset({"simulation"})
+
+
 # -- xBoard SPI ----------------------------------------------------------------------------------
 _LED_BITS = (10, 11, 12, 15, 22, 23)
 
@@ -198,6 +202,7 @@ class INA219Config(Container):
     coordinate_type = INA219ConfigOnBoard
     words = 1
     backends = (fisch.I2CINA219RwRegister,)
+    unsupported_read_targets = _NOT_SIMULATED
     word_bits = 16
     _fixed = (0b111,)
     _ignored = (0xF807,)
@@ -252,6 +257,7 @@ class INA219Status(Container):
     coordinate_type = INA219StatusOnBoard
     words = 2
     backends = (fisch.I2CINA219RoRegister,)
+    unsupported_read_targets = _NOT_SIMULATED
     word_bits = 16
     is_writable = False
     _ignored = (0b110, 0x7000)
@@ -295,6 +301,7 @@ class TMP112Status(Container):
     coordinate_type = TMP112StatusOnBoard
     words = 1
     backends = (fisch.I2CTempRegister,)
+    unsupported_read_targets = _NOT_SIMULATED
     word_bits = 16
     is_writable = False
 
@@ -321,6 +328,7 @@ class TCA9554Inputs(Container):
     coordinate_type = halco.TCA9554InputsOnBoard
     words = 1
     backends = (fisch.I2CTCA9554RoRegister,)
+    unsupported_read_targets = _NOT_SIMULATED
     word_bits = 8
     is_writable = False
     channel_input = ArrayField(halco.TCA9554ChannelOnBoard, bool, lambda i: at(0, i))
@@ -336,6 +344,7 @@ class TCA9554Config(Container):
     coordinate_type = halco.TCA9554ConfigOnBoard
     words = 3
     backends = (fisch.I2CTCA9554RwRegister,)
+    unsupported_read_targets = _NOT_SIMULATED
     word_bits = 8
 
     class ChannelPolarity(enum.IntEnum):
@@ -362,6 +371,7 @@ class TCA9554Config(Container):
 class _AD5252Channel(Container, register=False):
     words = 1
     backends = (fisch.I2CAD5252RwRegister,)
+    unsupported_read_targets = _NOT_SIMULATED
     word_bits = 8
     #: I2CAD5252RwRegisterOnAD5252Channel: rdac_volatile (0) or eemem_persistent (1).
     _register: ClassVar[int]
@@ -404,6 +414,7 @@ class DAC6573ChannelConfig(Container):
     coordinate_type = halco.DAC6573ChannelOnBoard
     words = 1
     backends = (fisch.I2CDAC6573RwRegister,)
+    unsupported_read_targets = _NOT_SIMULATED
     word_bits = 10
 
     class Value(Ranged, max=1023):
@@ -424,6 +435,7 @@ class TCA9546ChannelConfig(Container):
     coordinate_type = halco.TCA9546OnBoard
     words = 1
     backends = (fisch.I2CTCA9546Register,)
+    unsupported_read_targets = _NOT_SIMULATED
     word_bits = 8
     #: The jBOA's usual setting: channels 0-2 on.
     default_mux: ClassVar[tuple[bool, ...]] = (True, True, True, False)

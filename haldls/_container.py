@@ -59,6 +59,9 @@ class Container(Struct):
     backends: ClassVar[tuple[type[fisch.Container], ...]] = _CHIP_BACKENDS
     is_readable: ClassVar[bool] = True
     is_writable: ClassVar[bool] = True
+    #: Execution targets ("hardware", "simulation") on which reading it is not supported; a
+    #: program reading it lists them in ``unsupported_targets``.
+    unsupported_read_targets: ClassVar[frozenset[str]] = frozenset()
     _used: ClassVar[tuple[int, ...]] = ()
     #: Bits that are always set in each word (a marker the hardware returns); checked on decode.
     _fixed: ClassVar[tuple[int, ...]] = ()

@@ -62,7 +62,8 @@ SRAM_TIMING_OFFSET = 0x402
 class NeuronConfig(Container):
     """Digital configuration of one AdEx neuron circuit: switches, readout, capacitor size.
 
-    Six words of 8 used bits each. All switches default off.
+    Six words of 8 used bits each. All switches default off. Reads are unsupported in
+    simulation.
 
     >>> c = NeuronConfig(enable_fire=True, membrane_capacitor_size=63)
     >>> [hex(w) for w in c.encode_words()]
@@ -71,6 +72,7 @@ class NeuronConfig(Container):
 
     coordinate_type = NeuronConfigOnDLS
     words = 6
+    unsupported_read_targets = frozenset({"simulation"})
 
     class MembraneCapacitorSize(Ranged, max=63):
         """Membrane capacitor size, 0..63 (about 2.3 pF at 63)."""

@@ -187,7 +187,7 @@ class CADCChannelConfig(Container):
 
     coordinate_type = CADCChannelConfigOnDLS
     words = 1
-    # Upstream marks reads unsupported on hardware only (simulation reads work): kept readable.
+    unsupported_read_targets = frozenset({"hardware"})
 
     class Offset(Ranged, min=-128, max=127):
         """Offset added to the channel's samples (upstream default 0; the bare type gives -128)."""

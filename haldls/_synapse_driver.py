@@ -43,8 +43,7 @@ class SynapseDriverConfig(Container):
 
     Hardware quirks: ``recovery`` is stored bit-reversed; ``hagen_dac_offset``,
     ``enable_address_out`` and ``enable_charge_sharing`` are stored inverted; each row mode is
-    split into an excitatory and an inhibitory enable bit. Upstream reads are unsupported in
-    simulation only, so it stays readable here.
+    split into an excitatory and an inhibitory enable bit. Reads are unsupported in simulation.
 
     >>> c = SynapseDriverConfig(recovery=7, hagen_dac_offset=21)
     >>> [hex(w) for w in c.encode_words()]
@@ -52,6 +51,7 @@ class SynapseDriverConfig(Container):
     """
 
     coordinate_type = SynapseDriverOnDLS
+    unsupported_read_targets = frozenset({"simulation"})
     words = 3
 
     class Utilization(Ranged, max=15):
@@ -207,11 +207,12 @@ class PADIEvent(Container):
 class CommonPADIBusConfig(Container):
     """Per-bus configuration of the four PADI buses of a hemisphere.
 
-    Upstream marks its reads unsupported on hardware (simulation only); kept readable here.
+    Reads are unsupported on hardware (simulation only).
     """
 
     coordinate_type = CommonPADIBusConfigOnDLS
     words = 1
+    unsupported_read_targets = frozenset({"hardware"})
 
     class DacenPulseExtension(Ranged, max=15):
         """Extension of the DAC enable pulse."""

@@ -103,6 +103,8 @@ class PlaybackProgramBuilder:
 
     def __init__(self) -> None:
         self._builder = fisch.PlaybackProgramBuilder()
+        #: Targets on which a read of the program is not supported (``unsupported_targets``).
+        self._unsupported: set[str] = set()
 
     # -- writing ----------------------------------------------------------------------------------
     def write(self, coord: Any, container: Any, *args: Any) -> None:
@@ -232,6 +234,7 @@ class PlaybackProgramBuilder:
         addresses = ctype.addresses(coord, backend)
         word = ctype._backend(backend)
         ticket = self._builder.read_array(word, addresses)
+        self._unsupported |= ctype.unsupported_read_targets
         c = ctype.coordinate_type._coerce(coord)
 
         def decode(t: Any) -> Container:
@@ -252,6 +255,8 @@ class PlaybackProgramBuilder:
         else:
             coords = [word.coordinate_type._coerce(int(a)) for a in addresses.tolist()]
             ticket = self._builder.read_array(word, coords)
+        for typ, *_ in ctype._layout(c).runs:
+            self._unsupported |= typ.unsupported_read_targets
 
         def decode(t: Any) -> Aggregate:
             return ctype.decode_array(t.get_payloads().astype(np.int64), c)
@@ -315,6 +320,7 @@ class PlaybackProgramBuilder:
             If ``other`` is this builder.
         """
         self._builder.merge_back(self._fisch(other))
+        self._take_targets(other)
 
     def merge_front(self, other: Any) -> None:
         """Prepend ``other``'s instructions and tickets (a stadls or fisch builder, left empty).
@@ -327,6 +333,12 @@ class PlaybackProgramBuilder:
             If ``other`` is this builder.
         """
         self._builder.merge_front(self._fisch(other))
+        self._take_targets(other)
+
+    def _take_targets(self, other: Any) -> None:
+        if isinstance(other, PlaybackProgramBuilder):
+            self._unsupported |= other._unsupported
+            other._unsupported = set()
 
     def copy_back(self, other: Any) -> None:
         """Append a copy of ``other``'s instructions; ``other`` must be write-only.
@@ -355,9 +367,16 @@ class PlaybackProgramBuilder:
         """Return the number of responses the reads so far expect."""
         return self._builder.size_from_fpga()
 
+    @property
+    def unsupported_targets(self) -> frozenset[str]:
+        """Targets ("hardware", "simulation") on which the reads so far are not supported."""
+        return frozenset(self._unsupported)
+
     def done(self) -> PlaybackProgram:
         """Return the program and reset the builder."""
-        return PlaybackProgram(self._builder.done())
+        program = PlaybackProgram(self._builder.done(), frozenset(self._unsupported))
+        self._unsupported = set()
+        return program
 
     def __repr__(self) -> str:
         write_only = "true" if self.is_write_only() else "false"

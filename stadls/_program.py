@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 import fisch
-from fisch.connection import Connection
+from fisch.connection import TARGETS, Connection
 
 __all__ = ["EventSequence", "PlaybackProgram", "run"]
 
@@ -46,10 +46,18 @@ class EventSequence(Sequence[Any]):
 class PlaybackProgram:
     """A finished program: run it with ``stadls.run``, then read tickets, spikes and samples."""
 
-    __slots__ = ("_program",)
+    __slots__ = ("_program", "_unsupported")
 
-    def __init__(self, program: fisch.PlaybackProgram) -> None:
+    def __init__(
+        self, program: fisch.PlaybackProgram, unsupported_targets: frozenset[str] = frozenset()
+    ) -> None:
         self._program = program
+        self._unsupported = unsupported_targets
+
+    @property
+    def unsupported_targets(self) -> frozenset[str]:
+        """Targets ("hardware", "simulation") on which the program's reads are not supported."""
+        return self._unsupported
 
     @property
     def fisch_program(self) -> fisch.PlaybackProgram:
@@ -118,7 +126,8 @@ def run(connection: Connection, programs: PlaybackProgram | Sequence[PlaybackPro
     Raises
     ------
     RunError
-        If the FPGA reported a playback timeout, the halt never came back, or tickets lack data.
+        If the connection supports none of a program's targets (nothing runs then), the FPGA
+        reported a playback timeout, the halt never came back, or tickets lack data.
     TypeError
         If an element is not a ``PlaybackProgram``.
     """
@@ -126,5 +135,11 @@ def run(connection: Connection, programs: PlaybackProgram | Sequence[PlaybackPro
     for p in items:
         if not isinstance(p, PlaybackProgram):
             raise TypeError(f"run() needs PlaybackPrograms, got {type(p).__name__}")
+        supported = getattr(connection, "supported_targets", TARGETS)
+        if not supported - p.unsupported_targets:
+            raise fisch.errors.RunError(
+                f"{type(connection).__name__} supports only {sorted(supported)}, where the "
+                f"program's reads are unsupported ({sorted(p.unsupported_targets)})"
+            )
     for p in items:
         fisch.run(connection, p._program)

@@ -56,7 +56,16 @@ def encode_spike_train(times: npt.ArrayLike, labels: npt.ArrayLike) -> npt.NDArr
     if not t.size:
         return np.zeros(0, np.uint64)
     n = t.size
-    group_start = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
+    new_time = np.empty(n, bool)
+    new_time[0] = True
+    np.not_equal(t[1:], t[:-1], out=new_time[1:])
+    if new_time.all():  # the common case, one spike per time: WaitUntil, SpikePack1, ...
+        pair_payloads = np.empty((n, 2), np.uint64)
+        pair_payloads[:, 0], pair_payloads[:, 1] = t, label
+        pair_headers = np.empty((n, 2), np.int64)
+        pair_headers[:, 0], pair_headers[:, 1] = _WAIT, _PACK[1]
+        return fisch.encode_to_fpga(pair_headers.reshape(-1), pair_payloads.reshape(-1))
+    group_start = np.flatnonzero(new_time)
     group_size = np.diff(np.r_[group_start, n])
     within = np.arange(n) - np.repeat(group_start, group_size)  # index within the time's group
     pack_start = np.flatnonzero(within % 3 == 0)

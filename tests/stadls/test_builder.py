@@ -268,3 +268,33 @@ def test_program_properties() -> None:
     again = stadls.PlaybackProgramBuilder()
     again.write(halco.TimerOnDLS(), haldls.Timer())
     assert again.done() == program
+
+
+class HardwareOnly(RegisterFileConnection):
+    supported_targets = frozenset({"hardware"})
+
+
+def test_unsupported_targets_of_reads() -> None:
+    builder = stadls.PlaybackProgramBuilder()
+    builder.write(halco.NeuronConfigOnDLS(0), haldls.NeuronConfig())
+    assert builder.unsupported_targets == frozenset()
+    builder.read(halco.NeuronConfigOnDLS(0))  # not readable in simulation
+    other = stadls.PlaybackProgramBuilder()
+    other.read(halco.CADCChannelConfigOnDLS(0))  # not readable on hardware
+    assert builder.unsupported_targets == {"simulation"}
+    builder.merge_back(other)
+    assert builder.unsupported_targets == {"simulation", "hardware"}
+    assert other.unsupported_targets == frozenset()
+    program = builder.done()
+    assert program.unsupported_targets == {"simulation", "hardware"}
+    assert builder.unsupported_targets == frozenset()
+    with pytest.raises(fisch.errors.RunError, match="unsupported"):
+        stadls.run(RegisterFileConnection(), program)
+    # a block of leaves some of which a target cannot read
+    rows = stadls.PlaybackProgramBuilder()
+    rows.read(halco.CADCOnDLS(0), lola.CADCReadoutChain)
+    sim_only = rows.done()
+    assert sim_only.unsupported_targets == {"hardware"}
+    with pytest.raises(fisch.errors.RunError, match="supports only"):
+        stadls.run(HardwareOnly(), sim_only)
+    stadls.run(RegisterFileConnection(), sim_only)  # supports simulation too
