@@ -39,7 +39,7 @@ test: install-test
 
 # Speed figures against their targets and a peer measured in the same run (not part of test).
 bench: install-test
-	cd benchmarks && ../$(VPY) -P bench_halco.py --check && ../$(VPY) -P bench_fisch.py --check && ../$(VPY) -P bench_haldls.py --check
+	cd benchmarks && ../$(VPY) -P bench_halco.py --check && ../$(VPY) -P bench_fisch.py --check && ../$(VPY) -P bench_haldls.py --check && ../$(VPY) -P bench_stadls.py --check
 
 # C tests of the chip model under AddressSanitizer + UBSan (runtime: Debian libasan8, libubsan1).
 csan:
