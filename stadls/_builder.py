@@ -89,6 +89,15 @@ def _word_type(backend: Any) -> type[fisch.Container] | None:
     raise TypeError(f"backend must be a haldls.Backend, got {type(backend).__name__}")
 
 
+def _check_condition(condition: Any) -> None:
+    """Raise ``TypeError`` unless ``condition`` is a block-until condition."""
+    if not isinstance(condition, BlockUntil):
+        raise TypeError(
+            f"block_until() needs a condition (Timer.Value, Barrier, PollingOmnibusBlock), "
+            f"got {type(condition).__name__}"
+        )
+
+
 def _is_backend(x: Any) -> bool:
     return isinstance(x, Backend) or (isinstance(x, type) and issubclass(x, fisch.Container))
 
@@ -277,11 +286,7 @@ class PlaybackProgramBuilder:
         TypeError
             If ``condition`` is no block-until condition.
         """
-        if not isinstance(condition, BlockUntil):
-            raise TypeError(
-                f"block_until() needs a condition (Timer.Value, Barrier, PollingOmnibusBlock), "
-                f"got {type(condition).__name__}"
-            )
+        _check_condition(condition)
         pairs = condition.encode_block_until(coord)
         self._builder.write_array(type(pairs[0][1]), [c for c, _ in pairs], [w for _, w in pairs])
 

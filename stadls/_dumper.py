@@ -31,7 +31,7 @@ from typing import Any
 import fisch
 from haldls import BlockUntil, Container, Struct
 from haldls.lola import Aggregate
-from stadls._builder import PlaybackProgramBuilder, _is_backend
+from stadls._builder import PlaybackProgramBuilder, _check_condition, _is_backend
 
 __all__ = ["DumperDone", "PlaybackProgramBuilderDumper", "convert_to_builder"]
 
@@ -172,11 +172,7 @@ class PlaybackProgramBuilderDumper:
         TypeError
             If ``condition`` is no block-until condition.
         """
-        if not isinstance(condition, BlockUntil):
-            raise TypeError(
-                f"block_until() needs a condition (Timer.Value, Barrier, PollingOmnibusBlock), "
-                f"got {type(condition).__name__}"
-            )
+        _check_condition(condition)
         name = type(condition).__qualname__
         c = condition.coordinate_type._coerce(coord, name, "coordinate")
         self._entries.append((c, _copy(condition)))
