@@ -68,6 +68,7 @@ class ShiftRegister(Container):
     """
 
     coordinate_type = ShiftRegisterOnBoard
+    base_address = 0
     words = 1
     backends = (fisch.SPIShiftRegister,)
     word_bits = 24
@@ -127,10 +128,6 @@ class ShiftRegister(Container):
     def set_enable_vdd(self, vdd: Any, value: bool) -> None:
         """Turn supply ``vdd`` on or off."""
         self.enable_vdd[vdd] = value
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [0]
 
 
 class DACChannel(Container):
@@ -299,6 +296,7 @@ class TMP112Status(Container):
     """Temperature of the chip carrier's TMP112 sensor (read-only)."""
 
     coordinate_type = TMP112StatusOnBoard
+    base_address = 0
     words = 1
     backends = (fisch.I2CTempRegister,)
     unsupported_read_targets = _NOT_SIMULATED
@@ -315,10 +313,6 @@ class TMP112Status(Container):
             return int(int(self) / 16) * 0.0625
 
     temperature = Field(Temperature, at(0, 0, 16), default=0)
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [0]
 
 
 # -- jBOA I2C ------------------------------------------------------------------------------------
@@ -433,6 +427,7 @@ class TCA9546ChannelConfig(Container):
     """Which of the TCA9546 I2C multiplexer's four channels are connected (all by default)."""
 
     coordinate_type = halco.TCA9546OnBoard
+    base_address = 0
     words = 1
     backends = (fisch.I2CTCA9546Register,)
     unsupported_read_targets = _NOT_SIMULATED
@@ -440,7 +435,3 @@ class TCA9546ChannelConfig(Container):
     #: The jBOA's usual setting: channels 0-2 on.
     default_mux: ClassVar[tuple[bool, ...]] = (True, True, True, False)
     channel_status = ArrayField(halco.TCA9546ChannelOnBoard, bool, lambda i: at(0, i), default=True)
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [0]

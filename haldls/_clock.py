@@ -334,6 +334,7 @@ class PLLSelfTestStatus(Container):
     """Result of the PLL self test (read-only, chip Omnibus 0x0008_0007 over JTAG only)."""
 
     coordinate_type = PLLSelfTestStatusOnDLS
+    base_address = PLL_BASE + 7
     words = 1
     backends = (fisch.OmnibusChipOverJTAG,)
     is_writable = False
@@ -346,10 +347,6 @@ class PLLSelfTestStatus(Container):
     counter_value = Field(CounterValue, at(0, 0, 20))
     finished = Field(bool, at(0, 20))
     success = Field(bool, at(0, 21))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [PLL_BASE + 7]
 
 
 def _phy_config_fields(master: bool) -> tuple[Field, ...]:
@@ -481,6 +478,7 @@ class CommonPhyConfigFPGA(Container):
     """
 
     coordinate_type = CommonPhyConfigFPGAOnDLS
+    base_address = UT_BASE
     words = 1
     backends = (fisch.Omnibus,)
     enable_phy = ArrayField(PhyConfigFPGAOnDLS, bool, lambda i: at(0, i), default=True)
@@ -493,10 +491,6 @@ class CommonPhyConfigFPGA(Container):
         """Enable or disable link ``coord``."""
         self.enable_phy[coord] = value
 
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [UT_BASE]
-
 
 class CommonPhyConfigChip(Container):
     """Enables of the eight chip PHYs (chip Omnibus 0x0004_0000 over JTAG only).
@@ -505,6 +499,7 @@ class CommonPhyConfigChip(Container):
     """
 
     coordinate_type = CommonPhyConfigChipOnDLS
+    base_address = PHY_ON_CHIP_BASE
     words = 1
     backends = (fisch.OmnibusChipOverJTAG,)
     enable_phy = ArrayField(PhyConfigChipOnDLS, bool, lambda i: at(0, 7 - i), default=True)
@@ -516,10 +511,6 @@ class CommonPhyConfigChip(Container):
     def set_enable_phy(self, coord: Any, value: bool) -> None:
         """Enable or disable link ``coord``."""
         self.enable_phy[coord] = value
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [PHY_ON_CHIP_BASE]
 
 
 class PhyStatus(Container):

@@ -1,10 +1,10 @@
 """The base of every haldls register container, its backends, and the registry.
 
 A container declares its ``coordinate_type``, its number of register ``words``, its fields (the
-class body's ``Field``/``ArrayField`` descriptors, in order) and ``_addresses(coord)``; the generic
-encoder and decoder here do the rest. ``backends`` lists the fisch word types it can travel as; the
-first is the default (chip registers: ``Omnibus`` over the highspeed link, else
-``OmnibusChipOverJTAG``).
+class body's ``Field``/``ArrayField`` descriptors, in order) and ``_addresses(coord)`` (or, for a
+single register block, its ``base_address``); the generic encoder and decoder do the rest.
+``backends`` lists the fisch word types it can travel as; the first is the default (chip
+registers: ``Omnibus`` over the highspeed link, else ``OmnibusChipOverJTAG``).
 
 Decision: a container whose writes use Omnibus byte enables (``byte_enabled``) has 36-bit
 register words: bits 0-31 the data, bit 32 + i set when byte i is *not* written. A plain 32-bit
@@ -68,6 +68,9 @@ class Container(Struct):
     #: Bits of each word a read ignores: status or mode bits of a device no field describes
     #: (any ``_fixed`` among them are written but not checked).
     _ignored: ClassVar[tuple[int, ...]] = ()
+    #: First register of a single-instance container whose words are consecutive; others
+    #: compute their addresses from the coordinate in ``_addresses``.
+    base_address: ClassVar[int | None] = None
     #: Whether bits 32-35 of the words hold disabled Omnibus byte enables (module docstring).
     byte_enabled: ClassVar[bool] = False
     #: Whether the wire words depend on the coordinate (``encode_at``/``decode_at`` differ).
@@ -121,8 +124,11 @@ class Container(Struct):
         return [word.coordinate_type._coerce(a) for a in cls._addresses(c)]
 
     @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _addresses(cls, coord: Any) -> list[int]:
+        """Return the register addresses at ``coord`` (the words from ``base_address`` on)."""
+        if cls.base_address is None:  # pragma: no cover - table error
+            raise NotImplementedError(f"{cls.__name__} declares no addresses")
+        return [cls.base_address + i for i in range(cls.words)]
 
     def encode_words(self) -> list[int]:
         """Return the register words as integers."""

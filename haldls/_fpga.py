@@ -135,13 +135,10 @@ class Timer(Container):
     """
 
     coordinate_type = TimerOnDLS
+    base_address = 0
     backends = (fisch.Timer,)
     Value = _TimerValue
     value = Field(_TimerValue, at(0, 0, 32))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [0]
 
 
 class Barrier(Struct, BlockUntil):
@@ -203,23 +200,18 @@ class PollingOmnibusBlockConfig(Container):
         __slots__ = ()
 
     coordinate_type = PollingOmnibusBlockConfigOnFPGA
+    base_address = EXECUTOR_BASE + 6
     words = 3
     backends = (fisch.Omnibus,)
     address = Field(Address, at(0, 0, 32))
     target = Field(Value, at(1, 0, 32))
     mask = Field(Value, at(2, 0, 32))
 
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXECUTOR_BASE + 6, EXECUTOR_BASE + 7, EXECUTOR_BASE + 8]
-
 
 class _Flag(Container, register=False):
     """A one-bit instruction payload (systime sync, chip reset)."""
 
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [0]
+    base_address = 0
 
     @classmethod
     def _to_fisch(cls, word: type[fisch.Container], ints: list[int]) -> list[fisch.Container]:
@@ -252,6 +244,7 @@ class _SpikePack(Container, register=False):
     """
 
     is_readable = False
+    base_address = 0
     N: ClassVar[int]
 
     def __init_subclass__(cls, n: int = 0, **kwargs: Any) -> None:
@@ -268,10 +261,6 @@ class _SpikePack(Container, register=False):
             labels.__set_name__(cls, "labels")
             cls.labels = labels  # type: ignore[attr-defined]
         super().__init_subclass__(**kwargs)
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [0]
 
     @classmethod
     def _to_fisch(cls, word: type[fisch.Container], ints: list[int]) -> list[fisch.Container]:
@@ -316,25 +305,19 @@ class JTAGClockScaler(Container):
         __slots__ = ()
 
     coordinate_type = JTAGClockScalerOnDLS
+    base_address = 0
     backends = (fisch.JTAGClockScaler,)
     is_readable = False
     value = Field(Value, at(0, 0, 8), default=6)
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [0]
 
 
 class ResetJTAGTap(Container):
     """Reset the chip's JTAG TAP controller; write only, no fields."""
 
     coordinate_type = ResetJTAGTapOnDLS
+    base_address = 0
     backends = (fisch.ResetJTAGTap,)
     is_readable = False
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [0]
 
     @classmethod
     def _to_fisch(cls, word: type[fisch.Container], ints: list[int]) -> list[fisch.Container]:
@@ -364,6 +347,7 @@ class JTAGIdCode(Container):
         __slots__ = ()
 
     coordinate_type = JTAGIdCodeOnDLS
+    base_address = 0
     backends = (fisch.JTAGIdCode,)
     is_writable = False
     _fixed = (1,)
@@ -371,29 +355,23 @@ class JTAGIdCode(Container):
     part_number = Field(PartNumber, at(0, 12, 16))
     version = Field(Version, at(0, 28, 4))
 
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [0]
-
 
 # -- FPGA registers ------------------------------------------------------------------------------
 class EventRecordingConfig(Container):
     """Whether the FPGA forwards recorded events (spikes, MADC samples) to the host."""
 
     coordinate_type = EventRecordingConfigOnFPGA
+    base_address = EXECUTOR_BASE + 0x5
     words = 1
     backends = _FPGA
     enable_event_recording = Field(bool, at(0, 0))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXECUTOR_BASE + 0x5]
 
 
 class InstructionTimeoutConfig(Container):
     """Playback executor's timeout per instruction, in FPGA cycles (default 10 ms)."""
 
     coordinate_type = InstructionTimeoutConfigOnFPGA
+    base_address = EXECUTOR_BASE + 0x9
     words = 1
     backends = _FPGA
 
@@ -404,28 +382,22 @@ class InstructionTimeoutConfig(Container):
 
     value = Field(Value, at(0, 0, 32), default=1_250_000)
 
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXECUTOR_BASE + 0x9]
-
 
 class SystimeCorrectionBarrierConfig(Container):
     """Whether the systime correction barrier raises an interrupt."""
 
     coordinate_type = SystimeCorrectionBarrierConfigOnFPGA
+    base_address = EXECUTOR_BASE + 0xB
     words = 1
     backends = _FPGA
     enable_interrupt = Field(bool, at(0, 0))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXECUTOR_BASE + 0xB]
 
 
 class FPGADeviceDNA(Container):
     """Unique 57-bit id of the FPGA (read-only): high 25 bits first, then the low 32 bits."""
 
     coordinate_type = FPGADeviceDNAOnFPGA
+    base_address = EXECUTOR_BASE + 0x3
     words = 2
     backends = _FPGA
     is_writable = False
@@ -436,10 +408,6 @@ class FPGADeviceDNA(Container):
         __slots__ = ()
 
     value = Field(Value, (Seg(1, 0, 32), Seg(0, 0, 25)))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [EXECUTOR_BASE + 0x3, EXECUTOR_BASE + 0x4]
 
 
 # -- highspeed-link diagnostics (reference §2.2: perftest at 0x8800_8000, L2 at 0x8800_C000) -----
@@ -460,6 +428,7 @@ class HicannARQStatus(Container):
     """
 
     coordinate_type = HicannARQStatusOnFPGA
+    base_address = HICANN_ARQ_STATUS_BASE
     words = 4
     backends = _FPGA
     is_writable = False
@@ -469,22 +438,15 @@ class HicannARQStatus(Container):
     rx_count = Field(_Count, at(2, 0, 32), doc="Words sent from the chip to the FPGA.")
     tx_count = Field(_Count, at(1, 0, 32), doc="Words sent from the FPGA to the chip.")
 
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [HICANN_ARQ_STATUS_BASE + i for i in range(4)]
-
 
 class PerfTest(Container):
     """Whether the FPGA's link performance test runs (test words to the chip and back)."""
 
     coordinate_type = PerfTestOnFPGA
+    base_address = PERFTEST_BASE
     words = 1
     backends = _FPGA
     enable = Field(bool, at(0, 0))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [PERFTEST_BASE]
 
 
 class PerfTestStatus(Container):
@@ -494,6 +456,7 @@ class PerfTestStatus(Container):
     """
 
     coordinate_type = PerfTestStatusOnFPGA
+    base_address = PERFTEST_BASE + 1
     words = 4
     backends = _FPGA
     is_writable = False
@@ -502,7 +465,3 @@ class PerfTestStatus(Container):
     received = Field(_Count, at(1, 0, 32), doc="Test words received.")
     in_order = Field(_Count, at(2, 0, 32), doc="Test words received in order.")
     error_word = Field(_Count, at(3, 0, 32), doc="First out-of-order payload.")
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [PERFTEST_BASE + 1 + i for i in range(4)]

@@ -257,6 +257,7 @@ class MADCControl(Container):
     """Write-only MADC state-machine triggers: wake up, start/stop recording, power modes."""
 
     coordinate_type = MADCControlOnDLS
+    base_address = MADC_BASE
     words = 1
     is_readable = False
 
@@ -267,10 +268,6 @@ class MADCControl(Container):
     stop_recording = Field(bool, at(0, 2))
     start_recording = Field(bool, at(0, 1))
     wake_up = Field(bool, at(0, 0))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [MADC_BASE]
 
 
 class MADCConfig(Container):
@@ -284,6 +281,7 @@ class MADCConfig(Container):
     """
 
     coordinate_type = MADCConfigOnDLS
+    base_address = MADC_BASE + 1
     words = 10
 
     class ActiveMuxInputSelectLength(Ranged, max=15):
@@ -395,10 +393,6 @@ class MADCConfig(Container):
             rate /= 2 * (int(self.madc_clock_scale_value) + 1)
         return rate
 
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [MADC_BASE + 1 + i for i in range(10)]
-
 
 # -- readout multiplexers, pads, current DAC ----------------------------------------------------
 #: Bit of each readout buffer switch in its buffer's word (per hemisphere for the arrays).
@@ -424,6 +418,7 @@ class ReadoutSourceSelection(Container):
     """
 
     coordinate_type = ReadoutSourceSelectionOnDLS
+    base_address = MADC_BASE + 12
     words = 2
 
     class SourceMultiplexer(Struct):
@@ -457,10 +452,6 @@ class ReadoutSourceSelection(Container):
     def set_buffer(self, buffer: Any, value: SourceMultiplexer) -> None:
         """Set the multiplexer of ``buffer``."""
         self.buffers[buffer] = value
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [MADC_BASE + 12, MADC_BASE + 13]
 
 
 def _reversed_quadrants(word: int, lsb: int) -> Callable[[int], tuple[Seg, ...]]:
@@ -530,6 +521,7 @@ class CurrentDAC(Container):
     """
 
     coordinate_type = CurrentDACOnDLS
+    base_address = MADC_BASE + 11
     words = 1
 
     class Current(Ranged, max=255):
@@ -549,7 +541,3 @@ class CurrentDAC(Container):
     connect_neuron = ArrayField(HemisphereOnDLS, bool, lambda h: at(0, 11 + h))
     # upstream wires entry 0 to the bit it names inhibitory (13), although halco's 0 is excitatory
     connect_synapse = ArrayField(SynapticInputOnNeuron, bool, lambda s: at(0, 13 + s))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [MADC_BASE + 11]

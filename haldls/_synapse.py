@@ -250,6 +250,7 @@ class SynapseBiasSelection(Container):
     """
 
     coordinate_type = SynapseBiasSelectionOnDLS
+    base_address = SYNAPSE_BIAS_SELECTION_ADDRESS
     words = 1
     is_readable = False
 
@@ -265,10 +266,6 @@ class SynapseBiasSelection(Container):
     enable_internal_output_bias = ArrayField(
         CapMemBlockOnDLS, bool, lambda q: at(0, _BIAS_NIBBLE[q]), default=True
     )
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [SYNAPSE_BIAS_SELECTION_ADDRESS]
 
 
 class _SwitchQuad(Container, register=False):

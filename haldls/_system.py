@@ -71,13 +71,10 @@ class CrossbarOutputConfig(Container):
     """
 
     coordinate_type = CrossbarOutputConfigOnDLS
+    base_address = SPL1_BASE
     words = 1
     enable_event_counter = ArrayField(CrossbarOutputOnDLS, bool, lambda i: at(0, 4 + i))
     enable_slow = ArrayField(CrossbarL2OutputOnDLS, bool, lambda i: at(0, i))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [SPL1_BASE]
 
 
 class CrossbarInputDropCounter(Container):
@@ -430,6 +427,7 @@ class ReferenceGeneratorConfig(Container):
     """
 
     coordinate_type = ReferenceGeneratorConfigOnDLS
+    base_address = REFERENCE_GENERATOR_BASE
     words = 9
 
     class CapMemAmplifier(Ranged, max=63):
@@ -467,15 +465,12 @@ class ReferenceGeneratorConfig(Container):
     resistor_control = Field(ResistorControl, at(2, 0, 6), default=40)
     enable_reset = Field(bool, at(0, 15))
 
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [REFERENCE_GENERATOR_BASE + i for i in range(9)]
-
 
 class SystimeSyncBase(Container):
     """Chip systime loaded by the next systime sync (43 bit; low word at 0x0, high at 0x1)."""
 
     coordinate_type = SystimeSyncBaseOnDLS
+    base_address = 0x0
     words = 2
 
     class Value(Ranged, max=(1 << 43) - 1):
@@ -484,7 +479,3 @@ class SystimeSyncBase(Container):
         __slots__ = ()
 
     value = Field(Value, (Seg(0, 0, 32), Seg(1, 0, 11)))
-
-    @classmethod
-    def _addresses(cls, coord: Any) -> list[int]:
-        return [0x0, 0x1]
