@@ -180,3 +180,19 @@ def test_one_field_containers_take_their_value_positionally() -> None:
         haldls.ResetChip(True, value=False)
     with pytest.raises(TypeError, match="as keywords"):
         haldls.ResetChip(True, False)
+
+
+def test_external_byte_needs_its_coordinate() -> None:
+    coord = halco.ExternalPPUMemoryByteOnFPGA(6)  # byte 2 of word 1: bits 15-8
+    byte = haldls.ExternalPPUMemoryByte(value=0x5A)
+    with pytest.raises(TypeError, match="encode_at"):
+        byte.encode()
+    (word,) = byte.encode_at(coord)
+    with pytest.raises(TypeError, match="decode_at"):
+        haldls.ExternalPPUMemoryByte.decode([word])
+    assert haldls.ExternalPPUMemoryByte.decode_at(coord, [word]) == byte
+    assert haldls.ExternalPPUMemoryByte.decode_at(coord, [0x1234_5A78]) == byte
+    with pytest.raises(ContainerDecodeError, match="has 1 word, got 2"):
+        haldls.ExternalPPUMemoryByte.decode_at(coord, [0, 0])
+    with pytest.raises(CoordinateTypeError):
+        haldls.ExternalPPUMemoryByte.decode_at(halco.ExternalPPUMemoryQuadOnFPGA(1), [0])
