@@ -324,8 +324,10 @@ class Aggregate(Struct):
         """
         if not self.is_writable:
             raise fisch.errors.NotWritableError(f"{type(self).__name__} is read-only")
-        parts = [s.encode() for s in self._visit(self._coord(coord))]
-        return np.concatenate(parts).astype(np.uint32) if parts else np.zeros(0, np.uint32)
+        # uint32 per part (the wide words of byte-enabled leaves carry only all-bytes writes
+        # here), so the concatenation does not widen the whole array
+        parts = [s.encode().astype(np.uint32, copy=False) for s in self._visit(self._coord(coord))]
+        return np.concatenate(parts) if parts else np.zeros(0, np.uint32)
 
     @classmethod
     def decode_array(cls, words: npt.ArrayLike, coord: Any = None) -> Self:
