@@ -2,13 +2,13 @@
 
 Addresses follow reference §2.2: PPU memory word w at 0x0280_0000 + w (top) / 0x0380_0000 + w
 (bottom), the control register at | 0x20_0000 and the status register one above, the external
-PPU memory on the FPGA at 0x8000_0000 + quad index.
+PPU memory on the FPGA at 0x8000_0000 + quad index and its DRAM at 0x8400_0000 + quad index.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +16,8 @@ import numpy.typing as npt
 import fisch
 from halco import (
     EntryOnQuad,
+    ExternalPPUDRAMMemoryByteOnFPGA,
+    ExternalPPUDRAMMemoryQuadOnFPGA,
     ExternalPPUMemoryByteOnFPGA,
     ExternalPPUMemoryQuadOnFPGA,
     PPUControlRegisterOnDLS,
@@ -28,6 +30,8 @@ from haldls._field import ArrayField, Field, at
 from haldls.errors import ContainerDecodeError
 
 __all__ = [
+    "ExternalPPUDRAMMemoryByte",
+    "ExternalPPUDRAMMemoryQuad",
     "ExternalPPUMemoryByte",
     "ExternalPPUMemoryQuad",
     "PPUControlRegister",
@@ -38,6 +42,8 @@ __all__ = [
 PPU_BASE = (0x0280_0000, 0x0380_0000)  # top, bottom: PPU memory; control register at | 0x20_0000
 #: External PPU memory on the FPGA (the executor's registers: ``haldls._fpga``).
 EXTERNAL_PPU_MEMORY_BASE = 0x8000_0000
+#: External PPU DRAM on the FPGA (256 MiB).
+EXTERNAL_PPU_DRAM_MEMORY_BASE = 0x8400_0000
 
 _FPGA = (fisch.Omnibus,)
 
@@ -92,48 +98,36 @@ class PPUStatusRegister(Container):
         return [PPU_BASE[coord._e] | 0x0020_0001]
 
 
-class ExternalPPUMemoryByte(Container):
-    """One byte of the 128 KiB PPU memory on the FPGA; byte b is in word 0x8000_0000 + b // 4.
+class _ExternalByte(Container, register=False):
+    """One byte of a PPU memory on the FPGA, written in its lane with one byte enable.
 
     Bytes are placed big-endian: byte 0 of a word is bits 31-24 and its byte enable 3. A write
     sends the byte in its lane with only that lane's byte enable; a read returns the whole word.
     As the lane depends on the coordinate, the wire words come from ``encode_at(coord)`` and
     ``decode_at(coord, words)`` (``haldls.encode_write`` uses them); the register word of
     ``encode_words``/``decode`` is the lane-free byte (bits 7-0), as container lists store it.
-
-    >>> w = ExternalPPUMemoryByte(value=0xAB).encode_at(ExternalPPUMemoryByteOnFPGA(4))[0]
-    >>> hex(w.get().word), w.get().byte_enables
-    ('0xab000000', (False, False, False, True))
     """
 
-    coordinate_type = ExternalPPUMemoryByteOnFPGA
     words = 1
     backends = _FPGA
     words_depend_on_coordinate = True
-
-    class Value(BaseType, bits=8):
-        """Byte value."""
-
-        __slots__ = ()
-
-    value = Field(Value, at(0, 0, 8))
+    _memory_base: ClassVar[int]
+    value: Any
 
     @classmethod
     def _addresses(cls, coord: Any) -> list[int]:
-        return [EXTERNAL_PPU_MEMORY_BASE + coord._e // 4]
+        return [cls._memory_base + coord._e // 4]
 
-    @staticmethod
-    def lane(coord: Any) -> int:
+    @classmethod
+    def lane(cls, coord: Any) -> int:
         """Return the byte lane (0 = bits 7-0) of byte ``coord`` within its word.
 
         Raises
         ------
         CoordinateTypeError
-            If ``coord`` is not an ``ExternalPPUMemoryByteOnFPGA``.
+            If ``coord`` is not a byte coordinate of this memory.
         """
-        return (
-            3 - ExternalPPUMemoryByteOnFPGA._coerce(coord, "ExternalPPUMemoryByte", "lane")._e % 4
-        )
+        return 3 - cls.coordinate_type._coerce(coord, cls.__name__, "lane")._e % 4
 
     def encode(self, backend: Any = None) -> list[fisch.Container]:
         """Refuse: the word depends on the coordinate (``encode_at``).
@@ -143,7 +137,7 @@ class ExternalPPUMemoryByte(Container):
         TypeError
             Always.
         """
-        raise TypeError("ExternalPPUMemoryByte needs its coordinate: use encode_at(coord)")
+        raise TypeError(f"{type(self).__name__} needs its coordinate: use encode_at(coord)")
 
     def encode_at(self, coord: Any, backend: Any = None) -> list[fisch.Container]:
         """Return the Omnibus write of this byte at ``coord``: its lane and one byte enable.
@@ -151,7 +145,7 @@ class ExternalPPUMemoryByte(Container):
         Raises
         ------
         CoordinateTypeError
-            If ``coord`` is not an ``ExternalPPUMemoryByteOnFPGA``.
+            If ``coord`` is not a byte coordinate of this memory.
         ValueError
             If ``backend`` is not Omnibus.
         """
@@ -169,10 +163,10 @@ class ExternalPPUMemoryByte(Container):
         ContainerDecodeError
             If not exactly one word is given, or it is no 32-bit word.
         CoordinateTypeError
-            If ``coord`` is not an ``ExternalPPUMemoryByteOnFPGA``.
+            If ``coord`` is not a byte coordinate of this memory.
         """
         if len(words) != 1:
-            raise ContainerDecodeError(f"ExternalPPUMemoryByte has 1 word, got {len(words)}")
+            raise ContainerDecodeError(f"{cls.__name__} has 1 word, got {len(words)}")
         (w,) = words
         word = w.get().word if isinstance(w, fisch.Omnibus) else _word_int(w)
         return cls.decode([(word >> 8 * cls.lane(coord)) & 0xFF])
@@ -180,29 +174,64 @@ class ExternalPPUMemoryByte(Container):
     @classmethod
     def _from_fisch(cls, w: Any) -> int:
         if isinstance(w, fisch.Container):
-            raise TypeError("an ExternalPPUMemoryByte read is decoded with decode_at(coord, words)")
+            raise TypeError(f"a {cls.__name__} read is decoded with decode_at(coord, words)")
         return super()._from_fisch(w)
 
 
-class ExternalPPUMemoryQuad(Container):
-    """Four bytes (one word) of the PPU memory on the FPGA, entry 0 in bits 31-24.
+class ExternalPPUMemoryByte(_ExternalByte):
+    """One byte of the 128 KiB PPU memory on the FPGA; byte b is in word 0x8000_0000 + b // 4.
+
+    Lanes and byte enables as described for all such bytes (``haldls._ppu._ExternalByte``).
+
+    >>> w = ExternalPPUMemoryByte(value=0xAB).encode_at(ExternalPPUMemoryByteOnFPGA(4))[0]
+    >>> hex(w.get().word), w.get().byte_enables
+    ('0xab000000', (False, False, False, True))
+    """
+
+    coordinate_type = ExternalPPUMemoryByteOnFPGA
+    _memory_base = EXTERNAL_PPU_MEMORY_BASE
+
+    class Value(BaseType, bits=8):
+        """Byte value."""
+
+        __slots__ = ()
+
+    value = Field(Value, at(0, 0, 8))
+
+
+class ExternalPPUDRAMMemoryByte(_ExternalByte):
+    """One byte of the 256 MiB PPU DRAM on the FPGA; byte b is in word 0x8400_0000 + b // 4.
+
+    Lanes and byte enables as for ``ExternalPPUMemoryByte``.
+
+    >>> w = ExternalPPUDRAMMemoryByte(value=0xAB).encode_at(ExternalPPUDRAMMemoryByteOnFPGA(7))
+    >>> hex(w[0].get().word), w[0].get().byte_enables
+    ('0xab', (True, False, False, False))
+    """
+
+    coordinate_type = ExternalPPUDRAMMemoryByteOnFPGA
+    _memory_base = EXTERNAL_PPU_DRAM_MEMORY_BASE
+
+    class Value(BaseType, bits=8):
+        """Byte value."""
+
+        __slots__ = ()
+
+    value = Field(Value, at(0, 0, 8))
+
+
+class _ExternalQuad(Container, register=False):
+    """Four bytes (one word) of a PPU memory on the FPGA, entry 0 in bits 31-24.
 
     ``enables[k]`` selects whether byte k is written (the Omnibus byte enable 3 - k); reads
     return all four bytes and decode with every enable set.
-
-    >>> q = ExternalPPUMemoryQuad(quad=[1, 2, 3, 4], enables=[True, False, True, True])
-    >>> w = q.encode()[0].get(); hex(w.word), w.byte_enables
-    ('0x1020304', (True, True, False, True))
     """
 
-    coordinate_type = ExternalPPUMemoryQuadOnFPGA
     words = 1
     word_bits = 36
     byte_enabled = True
     backends = _FPGA
-    Value = ExternalPPUMemoryByte.Value
-    quad = ArrayField(EntryOnQuad, Value, lambda k: at(0, 8 * (3 - k), 8))
-    enables = ArrayField(EntryOnQuad, bool, lambda k: at(0, 32 + 3 - k), default=True, invert=True)
+    _memory_base: ClassVar[int]
 
     @classmethod
     def encode_columns(
@@ -222,4 +251,37 @@ class ExternalPPUMemoryQuad(Container):
 
     @classmethod
     def _addresses(cls, coord: Any) -> list[int]:
-        return [EXTERNAL_PPU_MEMORY_BASE + coord._e]
+        return [cls._memory_base + coord._e]
+
+
+class ExternalPPUMemoryQuad(_ExternalQuad):
+    """Four bytes (one word) of the PPU memory on the FPGA, entry 0 in bits 31-24.
+
+    ``enables[k]`` selects whether byte k is written (the Omnibus byte enable 3 - k); reads
+    return all four bytes and decode with every enable set.
+
+    >>> q = ExternalPPUMemoryQuad(quad=[1, 2, 3, 4], enables=[True, False, True, True])
+    >>> w = q.encode()[0].get(); hex(w.word), w.byte_enables
+    ('0x1020304', (True, True, False, True))
+    """
+
+    coordinate_type = ExternalPPUMemoryQuadOnFPGA
+    _memory_base = EXTERNAL_PPU_MEMORY_BASE
+    Value = ExternalPPUMemoryByte.Value
+    quad = ArrayField(EntryOnQuad, Value, lambda k: at(0, 8 * (3 - k), 8))
+    enables = ArrayField(EntryOnQuad, bool, lambda k: at(0, 32 + 3 - k), default=True, invert=True)
+
+
+class ExternalPPUDRAMMemoryQuad(_ExternalQuad):
+    """Four bytes (one word) of the PPU DRAM on the FPGA, as ``ExternalPPUMemoryQuad``.
+
+    >>> q = ExternalPPUDRAMMemoryQuad(quad=[1, 2, 3, 4])
+    >>> [hex(a.value()) for a in q.addresses(ExternalPPUDRAMMemoryQuadOnFPGA(5))]
+    ['0x84000005']
+    """
+
+    coordinate_type = ExternalPPUDRAMMemoryQuadOnFPGA
+    _memory_base = EXTERNAL_PPU_DRAM_MEMORY_BASE
+    Value = ExternalPPUDRAMMemoryByte.Value
+    quad = ArrayField(EntryOnQuad, Value, lambda k: at(0, 8 * (3 - k), 8))
+    enables = ArrayField(EntryOnQuad, bool, lambda k: at(0, 32 + 3 - k), default=True, invert=True)

@@ -205,7 +205,21 @@ class PlaybackProgramBuilder:
         else:
             addresses, words = container.encode_write_arrays(c, reference=reference)
         if word is fisch.Omnibus:
-            self._builder.write_array(fisch.Omnibus, addresses, words)
+            if words.dtype != np.uint64:
+                self._builder.write_array(fisch.Omnibus, addresses, words)
+                return
+            # bytes left out (bits 32-35 of a byte-enabled leaf's words): one bulk write per
+            # run of words with the same byte enables
+            enables = (~(words >> np.uint64(32)) & np.uint64(0xF)).astype(np.int64)
+            cuts = np.flatnonzero(np.diff(enables)) + 1
+            for a, w, e in zip(
+                np.split(addresses, cuts),
+                np.split(words, cuts),
+                np.split(enables, cuts),
+                strict=True,
+            ):
+                data = (w & np.uint64(0xFFFF_FFFF)).astype(np.uint32)
+                self._builder.write_array(fisch.Omnibus, a, data, byte_enables=int(e[0]))
             return
         coords = [word.coordinate_type._coerce(int(a)) for a in addresses.tolist()]
         self._builder.write_array(word, coords, [word(int(w)) for w in words.tolist()])

@@ -312,8 +312,12 @@ class Aggregate(Struct):
         """
         return cls._layout(cls._coord(coord)).addresses
 
-    def encode_array(self, coord: Any = None) -> npt.NDArray[np.uint32]:
-        """Return every register word, in write order (the visitor's), as uint32.
+    def encode_array(self, coord: Any = None) -> npt.NDArray[np.uint32 | np.uint64]:
+        """Return every register word, in write order (the visitor's).
+
+        The words are uint32, unless a byte-enabled leaf leaves bytes out (a block of external
+        PPU memory bytes that does not start or end on a word): then uint64 with those bits
+        32-35 set, one for each byte not written (as ``ExternalPPUMemoryQuad`` words).
 
         Raises
         ------
@@ -324,10 +328,19 @@ class Aggregate(Struct):
         """
         if not self.is_writable:
             raise fisch.errors.NotWritableError(f"{type(self).__name__} is read-only")
-        # uint32 per part (the wide words of byte-enabled leaves carry only all-bytes writes
-        # here), so the concatenation does not widen the whole array
-        parts = [s.encode().astype(np.uint32, copy=False) for s in self._visit(self._coord(coord))]
-        return np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+        # uint32 unless some byte is left out, so that a whole chip's byte-enabled words
+        # (all bytes written) do not widen the whole array
+        parts, wide = [], False
+        for slot in self._visit(self._coord(coord)):
+            part = slot.encode()
+            wide = wide or (slot.container_type.byte_enabled and bool((part >> 32).any()))
+            parts.append(part)
+        dtype = np.uint64 if wide else np.uint32
+        return (
+            np.concatenate([p.astype(dtype, copy=False) for p in parts])
+            if parts
+            else np.zeros(0, dtype)
+        )
 
     @classmethod
     def decode_array(cls, words: npt.ArrayLike, coord: Any = None) -> Self:
@@ -353,8 +366,10 @@ class Aggregate(Struct):
 
     def encode_write_arrays(
         self, coord: Any = None, reference: Aggregate | None = None
-    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32 | np.uint64]]:
         """Return (addresses, words) of a write; with ``reference``, only the changed words.
+
+        The words are as ``encode_array``'s.
 
         Raises
         ------

@@ -125,7 +125,11 @@ def _words_slot(values: MutableMapping[str, Any], ppu: PPUOnDLS, first: int, n: 
 
 
 def _to_string(words: npt.NDArray[Any]) -> str:
-    data = np.asarray(words, np.int64).astype(">u4").tobytes()
+    return _printable(np.asarray(words, np.int64).astype(">u4").tobytes())
+
+
+def _printable(data: bytes) -> str:
+    """Return the text of ``data`` up to the first NUL: printable ASCII and whitespace."""
     end = data.find(0)
     text = data if end < 0 else data[:end]
     return "".join(chr(b) for b in text if 0x20 <= b < 0x7F or b in _SPACE)

@@ -148,6 +148,20 @@ GOLDEN: dict[str, tuple[Any, haldls.Container, list[tuple[int, int]]]] = {
         haldls.ExternalPPUMemoryByte(value=0xAB),
         [(0x8000_48D1, 0xB_00AB_0000)],
     ),
+    "ExternalPPUDRAMMemoryQuad": (
+        halco.ExternalPPUDRAMMemoryQuadOnFPGA(0x3FF_FFFF),
+        haldls.ExternalPPUDRAMMemoryQuad(
+            quad=[0xDE, 0xAD, 0xBE, 0xEF], enables=[True, True, True, False]
+        ),
+        # last DRAM word; entry 3 (bits 7-0) not written: byte enable 0 off, i.e. bit 32 set
+        [(0x87FF_FFFF, 0x1_DEAD_BEEF)],
+    ),
+    "ExternalPPUDRAMMemoryByte": (
+        # byte 0xABC_DEF2 is byte 2 of word 0x2AF_37BC: bits 15-8, byte enable 1 only
+        halco.ExternalPPUDRAMMemoryByteOnFPGA(0xABC_DEF2),
+        haldls.ExternalPPUDRAMMemoryByte(value=0xAB),
+        [(0x86AF_37BC, 0xD_0000_AB00)],
+    ),
     # -- FPGA registers ------------------------------------------------------------------------
     "HicannARQStatus": (
         halco.HicannARQStatusOnFPGA(),

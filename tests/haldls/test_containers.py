@@ -101,9 +101,13 @@ def test_column_round_trips(name: str, data: st.DataObject) -> None:
 def test_addresses_are_unique_within_a_container(name: str) -> None:
     ctype = containers[name]
     t = ctype.coordinate_type
-    seen = {int(a) for e in range(t.min, t.max + 1) for a in ctype.addresses(t(e))}
+    # every coordinate, but for the PPU DRAM (2**28 bytes): its first and last 2**16 then
+    enums = range(t.min, t.max + 1)
+    if t.size > 1 << 20:
+        enums = [*range(t.min, t.min + (1 << 16)), *range(t.max + 1 - (1 << 16), t.max + 1)]
+    seen = {int(a) for e in enums for a in ctype.addresses(t(e))}
     # only a byte container shares its word with the three other bytes (lanes)
-    assert len(seen) == t.size * ctype.words // (4 if ctype.words_depend_on_coordinate else 1)
+    assert len(seen) == len(enums) * ctype.words // (4 if ctype.words_depend_on_coordinate else 1)
 
 
 def test_field_validation() -> None:

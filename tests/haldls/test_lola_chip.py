@@ -64,6 +64,11 @@ from haldls.lola._base import Aggregate, ItemArrayField, MatrixField, ValueArray
 AGGREGATES = sorted(haldls.lola.containers)
 #: Aggregates of read-only leaves (CADC samples), by hand.
 READ_ONLY = {"CADCSampleRow", "CADCSamples"}
+#: Blocks of external PPU memory, with the byte coordinate of their memory.
+EXTERNAL_BLOCKS: dict[type[Aggregate], Any] = {
+    haldls.lola.ExternalPPUMemoryBlock: halco.ExternalPPUMemoryByteOnFPGA,
+    haldls.lola.ExternalPPUDRAMMemoryBlock: halco.ExternalPPUDRAMMemoryByteOnFPGA,
+}
 #: Aggregates whose JSON container list is too large for a quick test.
 LARGE = 1_000
 #: Aggregates whose leaf addresses are checked one by one.
@@ -78,6 +83,9 @@ def coords_of(cls: type[Aggregate]) -> list[Coordinate]:
     if cls is haldls.lola.PPUMemoryBlock:
         whole = halco.PPUMemoryBlockOnPPU(PPUMemoryWordOnPPU(0), PPUMemoryWordOnPPU(4095))
         return [halco.PPUMemoryBlockOnDLS(whole, PPUOnDLS(p)) for p in (0, 1)]
+    if cls in EXTERNAL_BLOCKS:  # the default's bytes at the start and at the end of the memory
+        byte, n = EXTERNAL_BLOCKS[cls], len(cls().bytes)
+        return [t(byte(0), byte(n - 1)), t(byte(byte.max + 1 - n), byte(byte.max))]
     return [t(t.min)] if t.size == 1 else [t(t.min), t(t.max)]
 
 
@@ -114,7 +122,7 @@ def drawable_leaf(leaf: Any) -> Any:
     ``MADCConfig.enable_iconv_amplifier`` (as upstream: a write leaves it off); memories hold
     contents, not which bytes a write enables.
     """
-    if isinstance(leaf, haldls.ExternalPPUMemoryQuad):
+    if isinstance(leaf, (haldls.ExternalPPUMemoryQuad, haldls.ExternalPPUDRAMMemoryQuad)):
         leaf.enables = [True] * 4
     if isinstance(leaf, haldls.NeuronConfig) and leaf.enable_strong_fire:
         leaf.enable_fire = True

@@ -298,3 +298,18 @@ def test_unsupported_targets_of_reads() -> None:
     with pytest.raises(fisch.errors.RunError, match="supports only"):
         stadls.run(HardwareOnly(), sim_only)
     stadls.run(RegisterFileConnection(), sim_only)  # supports simulation too
+
+
+def test_unaligned_external_memory_block_writes_only_its_bytes() -> None:
+    """Words a block shares with its neighbours travel with those neighbours' bytes disabled."""
+    byte = halco.ExternalPPUMemoryByteOnFPGA
+    whole = halco.ExternalPPUMemoryBlockOnFPGA(byte(0), byte(15))
+    inner = halco.ExternalPPUMemoryBlockOnFPGA(byte(3), byte(9))
+    b = stadls.PlaybackProgramBuilder()
+    b.write(whole, lola.ExternalPPUMemoryBlock(bytes=np.full(16, 0xEE, np.uint8)))
+    b.write(inner, lola.ExternalPPUMemoryBlock(bytes=np.arange(1, 8, dtype=np.uint8)))
+    whole_ticket, inner_ticket = b.read(whole), b.read(inner)
+    with RegisterFileConnection() as conn:
+        stadls.run(conn, b.done())
+    assert whole_ticket.get().bytes.tolist() == [0xEE] * 3 + list(range(1, 8)) + [0xEE] * 6
+    assert inner_ticket.get() == lola.ExternalPPUMemoryBlock(bytes=np.arange(1, 8, dtype=np.uint8))
