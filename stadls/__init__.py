@@ -29,6 +29,7 @@ from stadls._init import (
     generate,
 )
 from stadls._program import EventSequence, PlaybackProgram, run
+from stadls._reinit import ReinitStackEntry
 from stadls._spikes import encode_spike_train
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "PlaybackProgram",
     "PlaybackProgramBuilder",
     "PlaybackProgramBuilderDumper",
+    "ReinitStackEntry",
     "SystemInit",
     "convert_to_builder",
     "encode_spike_train",
