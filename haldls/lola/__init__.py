@@ -10,6 +10,7 @@ from haldls.lola import (
     _board,
     _chip,
     _composite,
+    _elf,
     _external,
     _neuron,
     _neuron_block,
@@ -21,6 +22,7 @@ from haldls.lola._base import Aggregate, containers
 from haldls.lola._board import *  # noqa: F403
 from haldls.lola._chip import *  # noqa: F403
 from haldls.lola._composite import *  # noqa: F403
+from haldls.lola._elf import *  # noqa: F403
 from haldls.lola._external import *  # noqa: F403
 from haldls.lola._neuron import *  # noqa: F403
 from haldls.lola._neuron_block import *  # noqa: F403
@@ -32,6 +34,7 @@ __all__ = ["Aggregate", "containers"]
 __all__ += _board.__all__
 __all__ += _chip.__all__
 __all__ += _composite.__all__
+__all__ += _elf.__all__
 __all__ += _external.__all__
 __all__ += _neuron.__all__
 __all__ += _neuron_block.__all__
