@@ -313,3 +313,40 @@ def test_unaligned_external_memory_block_writes_only_its_bytes() -> None:
         stadls.run(conn, b.done())
     assert whole_ticket.get().bytes.tolist() == [0xEE] * 3 + list(range(1, 8)) + [0xEE] * 6
     assert inner_ticket.get() == lola.ExternalPPUMemoryBlock(bytes=np.arange(1, 8, dtype=np.uint8))
+
+
+@pytest.mark.parametrize("name", sorted(lola.containers))
+def test_every_aggregate_writes_and_reads_through_the_builder(name: str) -> None:
+    """Each lola aggregate at its last coordinate (for a memory block: its last word or byte):
+    its words reach their registers and, where readable, a read returns it."""
+    cls = lola.containers[name]
+    t: Any = cls.coordinate_type
+    coord = t(t.max)
+    aggregate = cls.default_at(coord)
+    for field in ("bytes", "words"):  # memories: contents other than the zero default
+        if isinstance(getattr(cls, field, None), lola._base.MatrixField):
+            values = getattr(aggregate, field)
+            values[:] = (np.arange(values.size).reshape(values.shape) * 37 + 11) % 256
+    b = stadls.PlaybackProgramBuilder()
+    if cls.is_writable:
+        b.write(coord, aggregate)
+        assert not b.empty()
+    with RegisterFileConnection() as conn:
+        stadls.run(conn, b.done())
+        reader = stadls.PlaybackProgramBuilder()
+        ticket = reader.read(coord) if cls.is_readable else None
+        program = reader.done()
+        if program.unsupported_targets >= {"hardware", "simulation"}:
+            with pytest.raises(fisch.errors.RunError, match="unsupported"):
+                stadls.run(conn, program)
+            ticket = None
+        else:
+            stadls.run(conn, program)
+    if cls.is_writable and not name.startswith("DAC"):  # the DAC blocks travel as SPI words
+        addresses, words = aggregate.encode_write_arrays(coord)
+        # bits 32-35: bytes a write leaves out (zero here, as the register was)
+        assert [conn.registers[int(a)] for a in addresses] == [int(w) & 0xFFFF_FFFF for w in words]
+    if ticket is not None:
+        assert type(ticket.get()) is cls
+        if cls.is_writable:
+            assert ticket.get() == aggregate
