@@ -35,13 +35,48 @@ ffibuilder.cdef(
     int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,
                                      const uint8_t *payload_high, size_t n, uint64_t *out,
                                      size_t capacity, size_t *err_index);
+
+    typedef struct bss2_chip bss2_chip;
+    typedef struct bss2_chip_diagnostics {
+        uint64_t instructions;
+        uint64_t responses;
+        uint64_t unknown_reads;
+        uint64_t unknown_writes;
+        uint32_t first_unknown_address;
+        uint32_t timeouts;
+        uint64_t start_systime;
+        uint64_t end_systime;
+        uint64_t orphan_data;
+        uint64_t dropped_addresses;
+        uint64_t readonly_writes;
+        uint64_t reset_drops;
+        uint64_t events_to_chip;
+        ...;
+    } bss2_chip_diagnostics;
+    bss2_chip *bss2_chip_new(uint64_t seed);
+    void bss2_chip_free(bss2_chip *chip);
+    int bss2_chip_execute(bss2_chip *chip, const uint64_t *words, size_t n);
+    const uint64_t *bss2_chip_responses(const bss2_chip *chip, size_t *n);
+    void bss2_chip_get_diagnostics(const bss2_chip *chip, bss2_chip_diagnostics *out);
+    const char *bss2_chip_last_error(const bss2_chip *chip);
+    uint64_t bss2_chip_systime(const bss2_chip *chip);
+    uint64_t bss2_chip_chip_systime(const bss2_chip *chip);
+    uint32_t bss2_chip_peek(const bss2_chip *chip, uint32_t address);
+
+    typedef struct bss2_address_range {
+        uint32_t first;
+        uint32_t count;
+        uint32_t kind;
+    } bss2_address_range;
+    uint32_t bss2_address_kind(uint32_t address);
+    const bss2_address_range *bss2_address_ranges(uint32_t *n);
     """
 )
 ffibuilder.set_source(
     "fisch._chipmodel",
-    '#include "chip.h"\n#include "ut.h"',
+    '#include "chip.h"\n#include "ut.h"\n#include "chip_model.h"\n#include "address_map.h"',
     sources=_rel(list(CSRC.glob("*.c"))),
-    depends=_rel(list(CSRC.glob("*.h"))),
+    depends=_rel([*CSRC.glob("*.h"), *CSRC.glob("*.inc")]),
     include_dirs=_rel([CSRC]),
     extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wextra"],
 )

@@ -19,16 +19,18 @@ import re
 import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import ClassVar, Protocol, Self, runtime_checkable
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
+from fisch._chip import ffi, lib
 from fisch._codec import decode_to_fpga, encode_from_fpga
 from fisch._instructions import instruction
-from fisch.errors import ConnectionUnavailableError
+from fisch.errors import ConnectionUnavailableError, PlaybackMemoryError, UTDecodeError
 
 __all__ = [
+    "ChipModelConnection",
     "Connection",
     "ConnectionBase",
     "ZeroMockConnection",
@@ -163,6 +165,128 @@ class ZeroMockConnection(ConnectionBase):
 
     def __repr__(self) -> str:
         return f"ZeroMockConnection(ns_per_message={self.ns_per_message})"
+
+
+#: C status codes of ``bss2_chip_execute`` (csrc/chip_model.h) and the exceptions they become.
+_CHIP_ERRORS: dict[int, type[Exception]] = {
+    -1: ValueError,  # BSS2_CHIP_NULL
+    -2: MemoryError,  # BSS2_CHIP_NO_MEMORY
+    -3: PlaybackMemoryError,  # BSS2_CHIP_TOO_LONG
+    -4: UTDecodeError,  # BSS2_CHIP_BAD_INSTRUCTION
+}
+#: Fields of the C diagnostics structure, in order.
+_DIAGNOSTICS = (
+    "instructions",
+    "responses",
+    "unknown_reads",
+    "unknown_writes",
+    "first_unknown_address",
+    "timeouts",
+    "start_systime",
+    "end_systime",
+    "orphan_data",
+    "dropped_addresses",
+    "readonly_writes",
+    "reset_drops",
+    "events_to_chip",
+)
+
+
+class ChipModelConnection(ConnectionBase):
+    """The embedded chip model (``csrc/``): runs programs as a BrainScaleS-2 FPGA and chip would.
+
+    One C instance per connection holds the FPGA's executor and registers and the chip; its time
+    (``systime``, 125 MHz cycles) goes on from one program to the next. ``seed`` keys every random
+    stream of the model. The GIL is released while a program executes. ``diagnostics`` reports
+    what the last program met besides regular traffic (e.g. accesses of unknown addresses).
+
+    Decision: the model stands for both targets (``supported_targets``): it reads back every
+    register, also those that only the hardware or only the simulation of the real stack can
+    read, so a program is refused only if neither could run it.
+
+    >>> import numpy as np
+    >>> with ChipModelConnection(seed=1) as conn:
+    ...     words = conn.execute(np.array([0x0A00000000000000], np.uint64))  # loopback (halt)
+    ...     conn.diagnostics["instructions"], conn.diagnostics["responses"], conn.systime > 0
+    (1, 2, True)
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is not an int.
+    ValueError
+        If ``seed`` is not in [0, 2**64).
+    MemoryError
+        If the model cannot be allocated.
+    """
+
+    supported_targets: ClassVar[frozenset[str]] = TARGETS
+
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__()
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+            raise TypeError(f"seed must be an int, got {type(seed).__name__} ({seed!r})")
+        if not 0 <= int(seed) < 1 << 64:
+            raise ValueError(f"seed must be in [0, 2**64), got {seed}")
+        self.seed = int(seed)
+        chip = lib.bss2_chip_new(self.seed)
+        if chip == ffi.NULL:  # pragma: no cover - only when memory runs out
+            raise MemoryError("the chip model could not be allocated")
+        self._chip = ffi.gc(chip, lib.bss2_chip_free)
+        self._diagnostics = ffi.new("bss2_chip_diagnostics *")
+
+    def close(self) -> None:
+        """Release the connection and the model's memory; further ``execute`` calls raise."""
+        super().close()
+        chip, self._chip = self._chip, None
+        if chip is not None:
+            ffi.release(chip)
+
+    @property
+    def systime(self) -> int:
+        """The model's FPGA systime in 125 MHz cycles (0 when created).
+
+        Raises
+        ------
+        ConnectionUnavailableError
+            If the connection is closed.
+        """
+        return int(lib.bss2_chip_systime(self._live()))
+
+    @property
+    def diagnostics(self) -> dict[str, int]:
+        """What the last ``execute`` met: counts of instructions, responses, unknown addresses.
+
+        Raises
+        ------
+        ConnectionUnavailableError
+            If the connection is closed.
+        """
+        lib.bss2_chip_get_diagnostics(self._live(), self._diagnostics)
+        return {name: int(getattr(self._diagnostics, name)) for name in _DIAGNOSTICS}
+
+    def _live(self) -> Any:
+        if self._chip is None:
+            raise ConnectionUnavailableError("ChipModelConnection is closed")
+        return self._chip
+
+    def _execute(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+        chip = self._live()
+        w = np.ascontiguousarray(words, dtype=np.uint64).reshape(-1)
+        status = lib.bss2_chip_execute(chip, ffi.from_buffer("uint64_t[]", w), w.size)
+        if status != 0:
+            error = _CHIP_ERRORS.get(status, RuntimeError)
+            message = ffi.string(lib.bss2_chip_last_error(chip)).decode("utf-8", "replace")
+            raise error(f"the chip model refused the program: {message}")
+        n = ffi.new("size_t *")
+        data = lib.bss2_chip_responses(chip, n)
+        if n[0] == 0:
+            return np.zeros(0, np.uint64)
+        return np.frombuffer(ffi.buffer(data, 8 * n[0]), np.uint64).copy()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else f"systime={self.systime}"
+        return f"ChipModelConnection(seed={self.seed}, {state})"
 
 
 #: Environment variables ``connection_from_env`` reads, in order of precedence.

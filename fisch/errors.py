@@ -11,6 +11,7 @@ __all__ = [
     "FieldRangeError",
     "NotReadableError",
     "NotWritableError",
+    "PlaybackMemoryError",
     "PlaybackMemoryWarning",
     "RunError",
     "TicketNotReadyError",
@@ -49,6 +50,10 @@ class RunError(RuntimeError):
 
 class ConnectionUnavailableError(ConnectionError):
     """No connection could be chosen or opened."""
+
+
+class PlaybackMemoryError(ValueError):
+    """A program is larger than the FPGA's playback memory and a connection refuses it."""
 
 
 class PlaybackMemoryWarning(UserWarning):

@@ -1,0 +1,207 @@
+/* Private parts of the chip model (csrc/chip_model.c, executor.c, regfile.c, jtag.c).
+ *
+ * Not part of the public API and not seen by cffi; the C tests may include it to look inside an
+ * instance. Every function here is prefixed bss2_cm_ (chip model) since all C files of csrc/
+ * share one link unit. The model's decisions (timing numbers, reset semantics, ...) are
+ * documented once, in the header comment of chip_model.c.
+ */
+#ifndef BSS2_CHIP_INTERNAL_H
+#define BSS2_CHIP_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "address_map.h"
+#include "chip_model.h"
+
+/* ---- constants ------------------------------------------------------------------------------ */
+
+#define BSS2_CM_SYSTIME_MASK ((UINT64_C(1) << 43) - 1u)
+#define BSS2_CM_PAYLOAD_MASK UINT64_C(0x00FFFFFFFFFFFFFF)
+
+/* FPGA executor registers (haldls/_fpga.py; reference §2.2). */
+#define BSS2_CM_EXECUTOR_BASE 0x88000000u
+#define BSS2_CM_REG_INSTRUCTION_TIMEOUT (BSS2_CM_EXECUTOR_BASE + 0x9u)
+#define BSS2_CM_REG_POLL_ADDRESS (BSS2_CM_EXECUTOR_BASE + 0x6u)
+#define BSS2_CM_REG_POLL_TARGET (BSS2_CM_EXECUTOR_BASE + 0x7u)
+#define BSS2_CM_REG_POLL_MASK (BSS2_CM_EXECUTOR_BASE + 0x8u)
+#define BSS2_CM_REG_TIMER (BSS2_CM_EXECUTOR_BASE + 0xCu)
+#define BSS2_CM_DEFAULT_INSTRUCTION_TIMEOUT 1250000u
+
+/* Timing decisions (FPGA cycles, 125 MHz; see chip_model.c). */
+#define BSS2_CM_WRITE_CYCLES_CHIP 2u
+#define BSS2_CM_WRITE_CYCLES_FPGA 1u
+#define BSS2_CM_READ_LATENCY_CHIP 32u
+#define BSS2_CM_READ_LATENCY_FPGA 4u
+#define BSS2_CM_SYSTIME_SYNC_CYCLES 100u
+#define BSS2_CM_JTAG_DEFAULT_SCALER 3u
+#define BSS2_CM_JTAG_INIT_BITS 5u /* TAP reset: five TCK cycles with TMS high */
+#define BSS2_CM_JTAG_IR_BITS 7u
+
+/* JTAG instruction register values (reference §6.1; fisch/_instructions.py). */
+#define BSS2_CM_IR_IDCODE 1u
+#define BSS2_CM_IR_PLL_TARGET_REG 3u
+#define BSS2_CM_IR_SHIFT_PLL 4u
+#define BSS2_CM_IR_OMNIBUS_ADDRESS 5u
+#define BSS2_CM_IR_OMNIBUS_DATA 6u
+#define BSS2_CM_IR_OMNIBUS_REQUEST 7u
+#define BSS2_CM_PLL_BASE 0x00080000u /* chip Omnibus address of JTAG PLL register 0 */
+#define BSS2_CM_PHYS 8u
+
+/* From-FPGA headers (reference §6.1). */
+#define BSS2_CM_FROM_JTAG_DATA 0u
+#define BSS2_CM_FROM_OMNIBUS_DATA 1u
+#define BSS2_CM_FROM_LOOPBACK 2u
+#define BSS2_CM_FROM_TIMEOUT 4u
+#define BSS2_CM_FROM_SYSTIME 5u
+#define BSS2_CM_FROM_SYSDELTA 6u
+
+/* ---- time: 64-bit cycle counts compared modulo 2^64 ------------------------------------------
+ * Within one execute call time advances by less than 2^56 cycles (≤ 4 Mi words, each ≤ 2^33
+ * cycles), and every stored time is brought up to `now` at the start of a call, so the signed
+ * difference never overflows and comparisons stay right even when the counter wraps. */
+static inline int bss2_cm_t_le(uint64_t a, uint64_t b) { return (int64_t)(a - b) <= 0; }
+static inline int bss2_cm_t_lt(uint64_t a, uint64_t b) { return (int64_t)(a - b) < 0; }
+static inline uint64_t bss2_cm_t_max(uint64_t a, uint64_t b) { return bss2_cm_t_le(a, b) ? b : a; }
+
+/* ---- register map: open addressing, linear probing, uint32 -> uint32 ------------------------- */
+
+typedef struct bss2_cm_slot {
+    uint32_t key;
+    uint32_t value;
+    uint32_t gen; /* the slot is live iff gen == map.gen: clearing the map is O(1) */
+} bss2_cm_slot;
+
+typedef struct bss2_cm_regmap {
+    bss2_cm_slot *slots;
+    uint32_t cap;   /* power of two */
+    uint32_t shift; /* of the block hash: 32 - (log2(cap) - 3), at most 32 */
+    uint32_t count; /* live entries; kept <= 3/4 cap */
+    uint32_t gen;   /* >= 1 */
+} bss2_cm_regmap;
+
+int bss2_cm_regmap_init(bss2_cm_regmap *m, uint32_t cap);
+void bss2_cm_regmap_free(bss2_cm_regmap *m);
+/* Make room for `extra` more entries without further allocation; -1 (map unchanged) if memory
+ * runs out. */
+int bss2_cm_regmap_reserve(bss2_cm_regmap *m, uint64_t extra);
+/* The live slot of `key`, or NULL. */
+bss2_cm_slot *bss2_cm_regmap_find(const bss2_cm_regmap *m, uint32_t key);
+/* Value of `key`, or `dflt` if absent. */
+uint32_t bss2_cm_regmap_get(const bss2_cm_regmap *m, uint32_t key, uint32_t dflt);
+/* The slot of `key`, inserted with value 0 if absent; NULL only if the map is full and cannot
+ * grow (never after a successful reserve covering the insertions). */
+bss2_cm_slot *bss2_cm_regmap_upsert(bss2_cm_regmap *m, uint32_t key);
+/* Remove every entry (O(1) amortised). */
+void bss2_cm_regmap_clear(bss2_cm_regmap *m);
+
+/* ---- JTAG TAP -------------------------------------------------------------------------------- */
+
+typedef struct bss2_cm_jtag {
+    uint32_t scaler;            /* FPGA side: clock divider, survives chip resets */
+    uint32_t ir;                /* 7-bit instruction register */
+    uint64_t omnibus_address;   /* 33 bit: bit 32 = read */
+    uint32_t omnibus_data;
+    uint32_t pll_target;        /* 4 bit (the PLL registers live in the chip register file) */
+    uint32_t phy[BSS2_CM_PHYS]; /* 22 bit each */
+    uint64_t busy_until;        /* the JTAG engine is idle from then on */
+} bss2_cm_jtag;
+
+/* ---- responses waiting for their time -------------------------------------------------------- */
+
+typedef struct bss2_cm_pending {
+    uint64_t time;
+    uint64_t payload;
+    uint8_t header;
+    uint8_t payload_high;
+} bss2_cm_pending;
+
+/* ---- the instance ---------------------------------------------------------------------------- */
+
+struct bss2_chip {
+    uint64_t seed;
+
+    /* time */
+    uint64_t now;          /* FPGA cycles since creation (mod 2^64); the next issue time */
+    uint64_t timer_origin; /* timer = (now - timer_origin) mod 2^32 */
+    uint64_t chip_origin;  /* chip systime = (now - chip_origin) mod 2^43 while out of reset */
+    uint64_t sync_busy_until;
+    int chip_reset; /* the chip reset line is asserted */
+
+    /* Omnibus */
+    uint64_t bus_free;       /* the bus accepts the next request from then on */
+    uint64_t last_read_done; /* time of the last read's response */
+    uint32_t reads_in_flight;
+    int write_address_pending;
+    uint32_t write_address;
+    uint32_t write_byte_enables;
+    const bss2_address_range *ranges; /* the address map's table (address_map.h) */
+    uint32_t nranges;
+    uint32_t range_hint;      /* index of the range the last lookup hit */
+    bss2_cm_regmap chip_regs; /* addresses with bit 31 clear */
+    bss2_cm_regmap fpga_regs; /* addresses with bit 31 set */
+
+    bss2_cm_jtag jtag;
+
+    /* responses: pending ring (sorted by time), then the encoded from-FPGA stream */
+    bss2_cm_pending *pend;
+    size_t pend_cap; /* power of two */
+    size_t pend_head;
+    size_t pend_len;
+    uint64_t *out;
+    size_t out_cap;      /* words */
+    size_t out_bytes;    /* bytes written into out */
+    size_t out_words;    /* words of the last successful call */
+    uint64_t dec_time;   /* time the host decoder has reached (43 bit) */
+    uint64_t lost_messages; /* messages dropped because out could not grow (never, see reserve) */
+
+    size_t index; /* index of the executing word in the call */
+    bss2_chip_diagnostics diag;
+    char error[256];
+};
+
+/* executor.c */
+/* Let time pass up to t (no-op if t is not after now), emitting the responses that fall due. */
+void bss2_cm_advance_to(bss2_chip *c, uint64_t t);
+/* Schedule a response produced at time t (at once if t is not after now); the _wide form
+ * carries payload bits 64-71 of the 80-bit messages (headers 9, 12). */
+void bss2_cm_respond(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload);
+void bss2_cm_respond_wide(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload,
+                          unsigned payload_high);
+/* End the stream: comma-flush the last word and publish its length (out_words). */
+void bss2_cm_flush_stream(bss2_chip *c);
+/* Run n validated words (room reserved), then wait for in-flight work and flush the stream. */
+void bss2_cm_execute_words(bss2_chip *c, const uint64_t *words, size_t n);
+/* The executor timer now. */
+uint32_t bss2_cm_timer(const bss2_chip *c);
+/* Make room for `words` response words; -1 (buffer and content unchanged) if memory runs out. */
+int bss2_cm_reserve_out(bss2_chip *c, size_t words);
+/* Cycles until a free-running 32-bit counter now at `timer` first satisfies
+ * ((counter & mask) == target) == expect_equal, in *dt; returns 0 if it never does. */
+int bss2_cm_timer_poll_delay(uint32_t timer, uint32_t mask, uint32_t target, int expect_equal,
+                             uint64_t *dt);
+
+/* regfile.c: Omnibus accesses at the current time (`via_jtag`: the chip's bus reached over
+ * JTAG, which cannot reach FPGA addresses). */
+uint32_t bss2_cm_bus_read(bss2_chip *c, uint32_t address, int via_jtag);
+void bss2_cm_bus_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t byte_enables,
+                       int via_jtag);
+/* Kind of the register at `address`, as bss2_address_kind says, in O(1) for runs of nearby
+ * addresses (cache of the last range hit). */
+uint32_t bss2_cm_address_kind(bss2_chip *c, uint32_t address);
+/* What a read would return, without diagnostics. */
+uint32_t bss2_cm_peek(const bss2_chip *c, uint32_t address);
+/* An executor parameter register (stored value, the default if never written). */
+uint32_t bss2_cm_fpga_reg(const bss2_chip *c, uint32_t address);
+/* Assert (1) or release (0) the chip reset line. */
+void bss2_cm_chip_reset(bss2_chip *c, int assert_line);
+
+/* jtag.c */
+void bss2_cm_jtag_power_on(bss2_cm_jtag *j);
+void bss2_cm_jtag_chip_reset(bss2_cm_jtag *j);
+/* Cycles the engine needs for a to-FPGA JTAG word (header 0..3). */
+uint64_t bss2_cm_jtag_cycles(const bss2_cm_jtag *j, unsigned header, uint64_t payload);
+/* Apply a to-FPGA JTAG word; for a Data shift returns the bits shifted out (else 0). */
+uint64_t bss2_cm_jtag_apply(bss2_chip *c, unsigned header, uint64_t payload);
+
+#endif /* BSS2_CHIP_INTERNAL_H */

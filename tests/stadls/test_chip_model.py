@@ -1,0 +1,136 @@
+"""The embedded chip model (``fisch.connection.ChipModelConnection``), driven through stadls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from container_strategies import container_strategy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import fisch
+import halco
+import haldls
+import stadls
+from fisch.connection import ChipModelConnection
+
+#: Containers a program can write and read back. Not here: the counting timer (its own test)
+#: and the board's devices behind the FPGA's I2C master, which the model does not have (yet;
+#: upstream's simulation cannot read them either).
+READ_WRITE = sorted(
+    n
+    for n, c in haldls.containers.items()
+    if c.is_readable
+    and c.is_writable
+    and n != "Timer"
+    and not c.backends[0].__name__.startswith("I2C")
+)
+
+
+def written(c: haldls.Container) -> haldls.Container:
+    """What reading back gives after writing ``c`` over zeros: bytes a write left out stay 0."""
+    if not type(c).byte_enabled:
+        return c
+    out = []
+    for w in c.encode_words():
+        kept = sum(0xFF << 8 * i for i in range(4) if not w >> (32 + i) & 1)
+        out.append(w & kept)
+    return type(c).decode(out)
+
+
+def random_coord(ctype: Any, data: st.DataObject) -> Any:
+    t = ctype.coordinate_type
+    return t(data.draw(st.integers(t.min, t.max)))
+
+
+@pytest.mark.parametrize("name", READ_WRITE)
+@settings(max_examples=5)
+@given(data=st.data())
+def test_every_container_reads_back_what_was_written(name: str, data: st.DataObject) -> None:
+    """Random valid values at random coordinates, written and read with every pair of backends."""
+    ctype = haldls.containers[name]
+    c = data.draw(container_strategy(ctype))
+    coord = random_coord(ctype, data)
+    writers = [haldls.Backend[b.__name__] for b in ctype.backends if b.is_writable]
+    readers = [haldls.Backend[b.__name__] for b in ctype.backends if b.is_readable]
+    write_backend = data.draw(st.sampled_from(writers))
+    read_backend = data.draw(st.sampled_from(readers))
+    builder = stadls.PlaybackProgramBuilder()
+    try:
+        builder.write(coord, c, write_backend)
+    except ValueError:  # a value the word refuses (the timer takes only 0)
+        return
+    ticket = builder.read(coord, read_backend)  # the program ends when its reads are answered
+    with ChipModelConnection(seed=data.draw(st.integers(0, 2**64 - 1))) as connection:
+        stadls.run(connection, builder.done())
+        assert connection.diagnostics["unknown_reads"] == 0
+        assert connection.diagnostics["unknown_writes"] == 0
+    assert ticket.get() == written(c)
+
+
+def test_system_init_runs_cleanly() -> None:
+    with ChipModelConnection() as connection:
+        builder, _ = stadls.SystemInit(connection.get_hwdb_entry()[0]).generate()
+        builder.block_until(halco.BarrierOnFPGA(), haldls.Barrier.omnibus)
+        stadls.run(connection, builder.done())
+        diagnostics = connection.diagnostics
+    assert diagnostics["unknown_reads"] == diagnostics["unknown_writes"] == 0
+    assert diagnostics["timeouts"] == 0
+    assert diagnostics["end_systime"] > diagnostics["start_systime"]
+
+
+def test_time_goes_on_between_programs() -> None:
+    """A wait of 10 us costs 1250 cycles of model time; responses carry the systime."""
+    with ChipModelConnection() as connection:
+        builder = stadls.PlaybackProgramBuilder()
+        builder.write(halco.TimerOnDLS(), haldls.Timer())
+        builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value(1250))
+        ticket = builder.read(halco.TimerOnDLS())
+        before = connection.systime
+        stadls.run(connection, builder.done())
+        after = connection.systime
+    assert after - before >= 1250
+    assert int(ticket.get().value) >= 1250
+    assert before + 1250 <= int(ticket.fpga_time) <= after
+
+
+def test_registers_persist_between_programs_and_reset_clears_the_chip() -> None:
+    coord = halco.CrossbarNodeOnDLS(7)
+    node = haldls.CrossbarNode(mask=0x155, target=0x2A)
+    with ChipModelConnection() as connection:
+        first = stadls.PlaybackProgramBuilder()
+        first.write(coord, node)
+        stadls.run(connection, first.done())
+        second = stadls.PlaybackProgramBuilder()
+        kept = second.read(coord)
+        second.write(halco.ResetChipOnDLS(), haldls.ResetChip(True))
+        second.write(halco.ResetChipOnDLS(), haldls.ResetChip(False))
+        cleared = second.read(coord)
+        stadls.run(connection, second.done())
+    assert kept.get() == node
+    assert cleared.get() == haldls.CrossbarNode.decode([0])
+
+
+def test_unknown_addresses_and_bad_programs() -> None:
+    with ChipModelConnection() as connection:
+        builder = fisch.PlaybackProgramBuilder()
+        builder.write(halco.OmnibusAddress(0x0001_0000), fisch.Omnibus(5))  # between units
+        ticket = builder.read(halco.OmnibusAddress(0x0001_0000))
+        program = builder.done()
+        fisch.run(connection, program)
+        diagnostics = connection.diagnostics
+        assert ticket.get()[0].get().word == 0
+        assert diagnostics["unknown_writes"] == diagnostics["unknown_reads"] == 1
+        assert diagnostics["first_unknown_address"] == 0x0001_0000
+        with pytest.raises(fisch.errors.UTDecodeError, match="word 1"):
+            connection.execute(np.array([0x0400_0000_0000_0000, 0x7F00_0000_0000_0000], np.uint64))
+        with pytest.raises(fisch.errors.PlaybackMemoryError):
+            connection.execute(np.zeros(4_194_305, np.uint64))
+    with pytest.raises(fisch.errors.ConnectionUnavailableError):
+        connection.execute(np.zeros(1, np.uint64))
+    with pytest.raises(TypeError, match="seed"):
+        ChipModelConnection(seed=1.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"seed must be in \[0, 2\*\*64\)"):
+        ChipModelConnection(seed=-1)
