@@ -5,7 +5,7 @@ VPY = $(VENV)/bin/python
 CSAN_FLAGS = -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined \
              -fno-sanitize-recover=all -fno-omit-frame-pointer -Icsrc
 
-.PHONY: demo install-test test bench csan clean
+.PHONY: demo install-test test bench csan fuzz clean
 
 # Virtual environment with an up-to-date pip.
 $(VPY):
@@ -24,7 +24,7 @@ install-test: $(VPY)
 	rm -rf build/lib* build/bdist* *.egg-info
 	$(VPY) -m pip install -q ".[test]"
 
-# Full check: pytest, ruff, mypy, import contract, C tests under sanitizers.
+# Full check: pytest, ruff, mypy, import contract, C tests under sanitizers, the C fuzzer.
 # pytest runs from tests/ with -P (and --import-mode=importlib from pyproject), so the repo root
 # is never on sys.path and the installed package is imported. Exit code 5 means pytest collected
 # no tests; that is a failure here, not a pass.
@@ -36,16 +36,33 @@ test: install-test
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(MAKE) --no-print-directory csan
+	$(MAKE) --no-print-directory fuzz
 
 # Speed figures against their targets and a peer measured in the same run (not part of test).
 bench: install-test
-	cd benchmarks && ../$(VPY) -P bench_halco.py --check && ../$(VPY) -P bench_fisch.py --check && ../$(VPY) -P bench_haldls.py --check && ../$(VPY) -P bench_stadls.py --check
+	cd benchmarks && ../$(VPY) -P bench_halco.py --check && ../$(VPY) -P bench_fisch.py --check && ../$(VPY) -P bench_haldls.py --check && ../$(VPY) -P bench_stadls.py --check && ../$(VPY) -P bench_chipmodel.py --check
+
+# Coverage-guided fuzzing (libFuzzer) of the chip model's executor under ASan + UBSan, for
+# FUZZ_SECONDS; any crash, leak, sanitizer report or hang fails it (inputs kept in build/fuzz/).
+# tools/ensure-clang finds clang, or installs Debian's where it may.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icsrc
+fuzz:
+	mkdir -p build/fuzz/corpus
+	$$(tools/ensure-clang) $(FUZZ_FLAGS) csrc/*.c csrc/fuzz/fuzz_executor.c \
+	  -o build/fuzz/fuzz_executor
+	build/fuzz/fuzz_executor -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  -print_final_stats=1 -artifact_prefix=build/fuzz/ build/fuzz/corpus
 
 # C tests of the chip model under AddressSanitizer + UBSan (runtime: Debian libasan8, libubsan1).
+# Each csrc/tests/test_*.c is a program of its own, linked with every csrc/*.c.
 csan:
 	mkdir -p build/csan
-	gcc $(CSAN_FLAGS) csrc/*.c csrc/tests/test_main.c -o build/csan/test_main
-	build/csan/test_main
+	set -e; for t in csrc/tests/test_*.c; do \
+	  name=$$(basename $$t .c); \
+	  gcc $(CSAN_FLAGS) csrc/*.c $$t -o build/csan/$$name; \
+	  build/csan/$$name; \
+	done
 
 # Remove the venv and every build and cache artefact.
 clean:
