@@ -52,7 +52,9 @@ fuzz:
 	$$(tools/ensure-clang) $(FUZZ_FLAGS) csrc/*.c csrc/fuzz/fuzz_executor.c \
 	  -o build/fuzz/fuzz_executor
 	build/fuzz/fuzz_executor -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	  -print_final_stats=1 -artifact_prefix=build/fuzz/ build/fuzz/corpus
+	  -print_final_stats=1 -artifact_prefix=build/fuzz/ build/fuzz/corpus > build/fuzz/log 2>&1 \
+	  || { tail -n 60 build/fuzz/log; exit 1; }
+	grep -E '^(Done|stat::)' build/fuzz/log
 
 # C tests of the chip model under AddressSanitizer + UBSan (runtime: Debian libasan8, libubsan1).
 # Each csrc/tests/test_*.c is a program of its own, linked with every csrc/*.c.
