@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from container_strategies import container_strategy
+from container_strategies import container_strategy, random_coord, written
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from register_file import RegisterFileConnection
@@ -41,22 +41,6 @@ def words_of(builder: stadls.PlaybackProgramBuilder) -> list[int]:
     words = [int(w) for w in builder.done().to_fpga_words()]
     assert words[-1] == HALT
     return words[:-1]
-
-
-def written(c: haldls.Container) -> haldls.Container:
-    """What reading back a fresh register file gives: bytes a write left out stay 0."""
-    if not type(c).byte_enabled:
-        return c
-    out = []
-    for w in c.encode_words():
-        kept = sum(0xFF << 8 * i for i in range(4) if not w >> (32 + i) & 1)
-        out.append(w & kept)
-    return type(c).decode(out)
-
-
-def random_coord(ctype: Any, data: st.DataObject) -> Any:
-    t = ctype.coordinate_type
-    return t(data.draw(st.integers(t.min, t.max)))
 
 
 @pytest.mark.parametrize("name", NAMES)

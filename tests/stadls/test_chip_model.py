@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
-from container_strategies import container_strategy
+from container_strategies import container_strategy, random_coord, written
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,22 +25,6 @@ READ_WRITE = sorted(
     and n != "Timer"
     and not c.backends[0].__name__.startswith("I2C")
 )
-
-
-def written(c: haldls.Container) -> haldls.Container:
-    """What reading back gives after writing ``c`` over zeros: bytes a write left out stay 0."""
-    if not type(c).byte_enabled:
-        return c
-    out = []
-    for w in c.encode_words():
-        kept = sum(0xFF << 8 * i for i in range(4) if not w >> (32 + i) & 1)
-        out.append(w & kept)
-    return type(c).decode(out)
-
-
-def random_coord(ctype: Any, data: st.DataObject) -> Any:
-    t = ctype.coordinate_type
-    return t(data.draw(st.integers(t.min, t.max)))
 
 
 @pytest.mark.parametrize("name", READ_WRITE)

@@ -16,7 +16,7 @@ from halco.common import Coordinate
 from haldls._field import Field
 from haldls._struct import StructArrayField
 
-__all__ = ["container_strategy", "field_strategy"]
+__all__ = ["container_strategy", "field_strategy", "random_coord", "written"]
 
 
 def field_strategy(f: Field) -> st.SearchStrategy[Any]:
@@ -51,3 +51,20 @@ def container_strategy(ctype: type[haldls.Container]) -> st.SearchStrategy[haldl
     return st.fixed_dictionaries({f.name: field_strategy(f) for f in ctype._fields}).map(
         lambda kw: ctype(**kw)
     )
+
+
+def random_coord(ctype: Any, data: st.DataObject) -> Any:
+    """Draw a random coordinate of the container type ``ctype``."""
+    t = ctype.coordinate_type
+    return t(data.draw(st.integers(t.min, t.max)))
+
+
+def written(c: haldls.Container) -> haldls.Container:
+    """What reading back gives after writing ``c`` over zeros: bytes a write left out stay 0."""
+    if not type(c).byte_enabled:
+        return c
+    out = []
+    for w in c.encode_words():
+        kept = sum(0xFF << 8 * i for i in range(4) if not w >> (32 + i) & 1)
+        out.append(w & kept)
+    return type(c).decode(out)
