@@ -1,9 +1,10 @@
 """Demo: the BrainScaleS-2 (HX v3) chip as the coordinate and FPGA word layers see it.
 
-Until the chip model exists this prints the chip's geometry from ``halco``, a few of the
-conversions users rely on when they address neurons, synapses and routing, the registers a
-neuron's configuration changes in a whole-chip ``haldls.lola.Chip``, and one small ``fisch``
-program: its words on the wire and its run on the zero-mock connection.
+It prints the chip's geometry from ``halco``, a few of the conversions users rely on when they
+address neurons, synapses and routing, the registers a neuron's configuration changes in a
+whole-chip ``haldls.lola.Chip``, and one small ``fisch`` program: its words on the wire and its
+run on the embedded chip model (whose digital half, the FPGA's executor and the registers, is
+there; its neurons follow).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import fisch
 import halco
 import haldls
-from fisch.connection import ZeroMockConnection
+from fisch.connection import ChipModelConnection
 from halco import iter_all
 from haldls import lola
 
@@ -73,7 +74,7 @@ def registers() -> None:
 
 
 def wire() -> None:
-    """Build a small FPGA program, print its words and run it on the zero mock."""
+    """Build a small FPGA program, print its words and run it on the chip model."""
     builder = fisch.PlaybackProgramBuilder()
     builder.write(halco.TimerOnDLS(), fisch.Timer())
     builder.write(halco.OmnibusAddress(0x0016002A), fisch.Omnibus(0x81))
@@ -86,11 +87,14 @@ def wire() -> None:
     print("\nA program on the wire (to-FPGA words, halt appended at execution):")
     for word in program.to_fpga_words().tolist():
         print(f"  {word:#018x}  {fisch.describe_to_fpga_word(word)}")
-    with ZeroMockConnection() as connection:
+    with ChipModelConnection(seed=1) as connection:
         info = fisch.run(connection, program)
+        systime, diagnostics = connection.systime, connection.diagnostics
     answer, when = ticket.get()[0], ticket.fpga_time().value()
-    print(f"zero mock answered the read with {answer!r} at fpga_time {when} "
-          f"({info.execution_duration / 1e3:.0f} us round trip)")  # fmt: skip
+    print(f"the chip model answered the read with {answer!r} at fpga_time {when}; the program "
+          f"took {systime} FPGA cycles of model time and {info.execution_duration / 1e3:.0f} us "
+          f"of wall time ({diagnostics['instructions']} instructions, "
+          f"{diagnostics['events_to_chip']} spikes to the chip)")  # fmt: skip
 
 
 if __name__ == "__main__":
