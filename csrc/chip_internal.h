@@ -55,6 +55,7 @@
 #define BSS2_CM_FROM_TIMEOUT 4u
 #define BSS2_CM_FROM_SYSTIME 5u
 #define BSS2_CM_FROM_SYSDELTA 6u
+#define BSS2_CM_FROM_SPIKE_PACK1 10u
 
 /* ---- time: 64-bit cycle counts compared modulo 2^64 ------------------------------------------
  * Within one execute call time advances by less than 2^56 cycles (≤ 4 Mi words, each ≤ 2^33
@@ -116,6 +117,54 @@ typedef struct bss2_cm_pending {
     uint8_t payload_high;
 } bss2_cm_pending;
 
+/* ---- event fabric (fabric.c) ---------------------------------------------------------------- */
+
+/* FPGA cycles from an event's crossbar input to its arrival at the FPGA; the chip stamps it
+ * then too (see chip_model.c). */
+#define BSS2_CM_L2_LATENCY 24u
+/* Events on their way to the FPGA at most: ≤ 3 labels per cycle from the executor plus 16 from
+ * the background sources (2 per cycle each), for L2_LATENCY + 1 cycles, fit. */
+#define BSS2_CM_L2_RING 1024u
+/* Event messages (SpikePack1..3) one call sends at most; later events are dropped at the FPGA
+ * (bss2_cm_fabric.overflow): bounds the response stream (≤ 18 bytes a message with its time
+ * annotation, so ≤ 72 MiB) whatever the background sources and waits of a program. */
+#define BSS2_CM_MAX_EVENT_MESSAGES (UINT64_C(1) << 22)
+#define BSS2_CM_CROSSBAR_INPUTS 20u
+#define BSS2_CM_CROSSBAR_OUTPUTS 12u
+#define BSS2_CM_CROSSBAR_NODES 76u
+#define BSS2_CM_BG_SOURCES 8u
+
+typedef struct bss2_cm_l2_event {
+    uint64_t time;  /* FPGA cycle it reaches the FPGA */
+    uint16_t label; /* 16-bit SpikeLabel (bits 14-15: the L2 channel) */
+    uint8_t half;   /* it left in the second half of the cycle (250 MHz timestamp bit 0) */
+} bss2_cm_l2_event;
+
+typedef struct bss2_cm_bg_source {
+    uint64_t next;  /* FPGA cycle of the next event */
+    uint64_t draws; /* random numbers drawn since the enable edge */
+    uint32_t seed;  /* the seed register, latched at the enable edge */
+    uint8_t half;   /* the next event lies in the second half of its cycle */
+    uint8_t rbits;  /* random label bits of the next event (random mode) */
+} bss2_cm_bg_source;
+
+typedef struct bss2_cm_fabric {
+    uint32_t drop[BSS2_CM_CROSSBAR_INPUTS];    /* 16-bit drop counters (wrap) */
+    uint32_t count[BSS2_CM_CROSSBAR_OUTPUTS];  /* 24-bit event counters (wrap) */
+    uint64_t padi[8];                          /* events that reached each PADI bus */
+    uint64_t to_host;      /* SpikePack1 messages sent to the host */
+    uint64_t not_recorded; /* events that reached the FPGA with recording disabled */
+    uint64_t lost;         /* events dropped because the ring was full (never, see RING) */
+    uint64_t overflow;     /* events dropped at the FPGA: MAX_EVENT_MESSAGES reached */
+    uint64_t call_messages; /* event messages of the running call */
+    uint8_t in_nodes[BSS2_CM_CROSSBAR_INPUTS][BSS2_CM_CROSSBAR_OUTPUTS]; /* node indices */
+    uint8_t in_count[BSS2_CM_CROSSBAR_INPUTS];
+    bss2_cm_l2_event ring[BSS2_CM_L2_RING]; /* sorted by time */
+    size_t head, len;
+    bss2_cm_bg_source bg[BSS2_CM_BG_SOURCES];
+    uint32_t bg_active; /* bit i: source i is running */
+} bss2_cm_fabric;
+
 /* ---- the instance ---------------------------------------------------------------------------- */
 
 struct bss2_chip {
@@ -142,6 +191,7 @@ struct bss2_chip {
     bss2_cm_regmap fpga_regs; /* addresses with bit 31 set */
 
     bss2_cm_jtag jtag;
+    bss2_cm_fabric fabric;
 
     /* responses: pending ring (sorted by time), then the encoded from-FPGA stream */
     bss2_cm_pending *pend;
@@ -195,6 +245,23 @@ uint32_t bss2_cm_peek(const bss2_chip *c, uint32_t address);
 uint32_t bss2_cm_fpga_reg(const bss2_chip *c, uint32_t address);
 /* Assert (1) or release (0) the chip reset line. */
 void bss2_cm_chip_reset(bss2_chip *c, int assert_line);
+
+/* fabric.c */
+void bss2_cm_fabric_init(bss2_cm_fabric *f);
+/* The chip reset: counters 0, background sources stopped (events on the link stay). */
+void bss2_cm_fabric_chip_reset(bss2_chip *c);
+/* A SpikePack1..3 (header 13..15, payload p) issued now. */
+void bss2_cm_fabric_spike_pack(bss2_chip *c, unsigned header, uint64_t p);
+/* The earliest time after now something happens in the fabric, in *t; 0 if nothing will. */
+int bss2_cm_fabric_next(const bss2_chip *c, uint64_t *t);
+/* Let everything happen that is due at or before now (called by advance() only). */
+void bss2_cm_fabric_run(bss2_chip *c);
+/* The time the last event on its way to the FPGA arrives; 0 if none is. */
+int bss2_cm_fabric_last(const bss2_chip *c, uint64_t *t);
+/* A chip register's value changed from `old` by an Omnibus write (enable edges). */
+void bss2_cm_fabric_written(bss2_chip *c, uint32_t address, uint32_t old);
+/* The value of a counter register at `address` in *v; 0 if it is none. */
+int bss2_cm_fabric_counter(const bss2_chip *c, uint32_t address, uint32_t *v);
 
 /* jtag.c */
 void bss2_cm_jtag_power_on(bss2_cm_jtag *j);

@@ -79,7 +79,61 @@
  * reads 0 while the reset is asserted and restarts at 0 on release (bss2_chip_chip_systime).
  * The SystimeSyncBase registers (0x0, 0x1) are stored but not used.
  *
- * Events to the chip (SpikePack1..3) are counted (diagnostics.events_to_chip, in labels).
+ * Events to the chip (SpikePack1..3) are counted (diagnostics.events_to_chip, in labels) and
+ * enter the event fabric.
+ *
+ * Event fabric (stage 3a, fabric.c; register layouts and addresses from field_map.inc, which
+ * tools/gen_field_map.py generates from the haldls registry and halco). Crossbar: 20 inputs
+ * (0-7 neuron event outputs, not driven yet; 8-11 the L2 channels from the FPGA; 12-19 the
+ * background sources), 12 outputs (0-7 PADI buses, 8-11 L2 to the FPGA), the 76 nodes of halco.
+ * A spike pack's labels (the first in the most significant 16 bits) enter input 8 + (label >> 14)
+ * when the instruction issues, with neuron label bits 0-13. Routing takes no time: at that
+ * moment, each node of the input passes the event to its output iff (label & mask) == target
+ * (the node's register as it is then; a never-written register reads 0, so mask 0 target 0:
+ * everything passes, as the reference's default node does). A node that rejects an event and has
+ * enable_drop_counter set adds 1 to its input's drop counter (one count per rejecting node). An
+ * output whose bit in CrossbarOutputConfig.enable_event_counter is set counts every event it
+ * passes. Counters: drop 16 bit, event 24 bit, both wrap (modulo 2^16, 2^24); reads return them
+ * and do not clear them (haldls has no reset container and the registers are read-only: writes
+ * are dropped as for any read-only register); the chip reset clears them. enable_slow is stored
+ * and ignored; no rate limits or FIFO drops are modelled. Events at a PADI bus are only counted
+ * (the PADI/driver/synapse path is stage 3b). An event at L2 output k reaches the FPGA
+ * BSS2_CM_L2_LATENCY = 24 cycles (192 ns) after it entered the crossbar and is stamped then:
+ * label bits 0-13 the neuron label, bits 14-15 k, timestamp (2 × chip systime + h) & 0xFF at
+ * 250 MHz (h = 1 for a background event in the second half of its cycle), so the host's decoded
+ * chip_time equals the chip systime of the arrival (= the FPGA time while the two are in sync).
+ * Events arriving in the same cycle travel together, up to 3 per SpikePack1/2/3 message (in
+ * arrival order, the first in the most significant 24 bits). Only if EventRecordingConfig's
+ * enable_event_recording is set when they arrive (FPGA register 0x8800_0005, read then) are they
+ * sent; otherwise they vanish at the FPGA. A call sends at most BSS2_CM_MAX_EVENT_MESSAGES = 2^22
+ * event messages (later ones are dropped, bounding the stream at ~72 MiB). Event messages
+ * interleave with the executor's responses in time order (a response due in the same cycle goes
+ * first); the call ends when the events that were on their way when its words were done have
+ * arrived. While the chip reset is asserted nothing is routed (events entering are lost); the
+ * reset clears the counters and stops the background sources, events already on the link arrive.
+ * The output buffer is reserved for one message per spike-pack label; background events grow it
+ * as they come (the one allocation during execution; a failure loses messages).
+ *
+ * Background spike sources (8; source i feeds crossbar input 12 + i). Clock 250 MHz: 2 ticks per
+ * FPGA cycle. A source counts from the cycle after the write that sets enable (disabled ->
+ * enabled edge; the seed register is latched then), and its first event (or first bin) ends one
+ * full interval later. Interval: period + 1 ticks (a counter running from period down to 0; the
+ * reference's "ISI = period" read as the reload value, so that period 0 is the fastest rate, one
+ * event per tick = 250 MEvent/s, not a division by zero). Regular mode: exactly one event per
+ * period + 1 ticks with label neuron_label. Random mode (enable_random): every interval is a bin
+ * that holds an event with probability (rate + 1) / 256 (pyNN's rule; rate 255: every bin); the
+ * label's bits under `mask` (8 bit) are replaced by random bits. The number of bins up to the
+ * next event is drawn at once (geometric, by inversion of a uniform in (0, 1] with a libm-free
+ * logarithm), so the work is O(events) and nothing runs while a source is disabled. Random
+ * numbers: a counter-based splitmix64 hash of (instance seed, latched seed register, source
+ * index, draw index), one 64-bit draw per event: bits 11-63 give the next gap, bits 0-7 the next
+ * label bits; no global state, so the same seeds give the same events. Register changes of an
+ * enabled source (period, rate, mask, label, mode) apply from its next event on (the interval in
+ * progress keeps its length); clearing enable stops it at once. Sources are not throttled to the
+ * reference's 125 MEvent/s.
+ * Polls: timing::PollingOmnibusBlock on a counter register re-reads it whenever the fabric has
+ * something to do (an event arriving or a source firing); other registers never change by
+ * themselves.
  *
  * Responses. Each call's stream is decoded by the host from time 0 (reference §4.3: every
  * message adds 1, Systime sets, Sysdelta adds). Before a response produced at time t (43 bit),
@@ -121,6 +175,7 @@ bss2_chip *bss2_chip_new(uint64_t seed) {
         return NULL;
     }
     bss2_cm_jtag_power_on(&c->jtag);
+    bss2_cm_fabric_init(&c->fabric);
     c->ranges = bss2_address_ranges(&c->nranges);
     if (c->nranges == 0) {
         c->ranges = NULL;
@@ -190,6 +245,9 @@ static int validate(bss2_chip *c, const uint64_t *words, size_t n, bounds *b) {
             break;
         case 11:
             b->responses += (w >> 36) & 1u;
+            break;
+        case 13: case 14: case 15: /* each label reaches one L2 output at most */
+            b->responses += h - 12u;
             break;
         case 12:
             if (write_address) {

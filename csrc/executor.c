@@ -1,8 +1,8 @@
 /* The FPGA playback executor: time, the from-FPGA response stream, and the instructions.
  *
  * The timing model and every decision are described in chip_model.c's header comment. All time
- * passes through advance(): it emits the responses that fall due, in time order; the event
- * fabric of later stages hooks in there (and into next_change()).
+ * passes through advance(): it emits the responses that fall due and lets the event fabric
+ * (fabric.c) run, both in time order; next_change() asks the fabric when counters may change.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -157,24 +157,39 @@ static inline void advance(bss2_chip *c, uint64_t t) {
     if (bss2_cm_t_le(t, c->now)) {
         return;
     }
-    while (c->pend_len > 0 && bss2_cm_t_le(pend_at(c, 0)->time, t)) {
-        bss2_cm_pending p = *pend_at(c, 0);
-        c->pend_head = (c->pend_head + 1u) & (c->pend_cap - 1u);
-        c->pend_len--;
-        c->now = p.time; /* (later stages: the event fabric runs up to here first) */
-        emit(c, p.time, p.header, p.payload, p.payload_high);
+    for (;;) {
+        /* the earlier of the next pending response and the next event of the fabric; on a tie
+         * the response first (so that nothing pending lies at or before now afterwards) */
+        uint64_t tf = 0;
+        int fabric = bss2_cm_fabric_next(c, &tf) && bss2_cm_t_le(tf, t);
+        int pending = c->pend_len > 0 && bss2_cm_t_le(pend_at(c, 0)->time, t);
+        if (pending && (!fabric || bss2_cm_t_le(pend_at(c, 0)->time, tf))) {
+            bss2_cm_pending p = *pend_at(c, 0);
+            c->pend_head = (c->pend_head + 1u) & (c->pend_cap - 1u);
+            c->pend_len--;
+            c->now = p.time;
+            emit(c, p.time, p.header, p.payload, p.payload_high);
+        } else if (fabric) {
+            c->now = tf;
+            bss2_cm_fabric_run(c);
+        } else {
+            break;
+        }
     }
     c->now = t;
 }
 
 void bss2_cm_advance_to(bss2_chip *c, uint64_t t) { advance(c, t); }
 
-/* The next time at which a register may change by itself (the event engine of later stages);
- * 0 = never. Must lie after now when it returns 1. */
-static int next_change(const bss2_chip *c, uint64_t *t) {
-    (void)c;
-    (void)t;
-    return 0;
+/* The next time at which the register at `address` may change by itself (only the event
+ * fabric's counters do: whenever the fabric has something to do); 0 = never. Must lie after now
+ * when it returns 1. */
+static int next_change(const bss2_chip *c, uint32_t address, uint64_t *t) {
+    uint32_t unused = 0;
+    if ((address >> 31) || !bss2_cm_fabric_counter(c, address, &unused)) {
+        return 0;
+    }
+    return bss2_cm_fabric_next(c, t);
 }
 
 /* Cycles until a free-running 32-bit counter at `timer` first satisfies
@@ -262,7 +277,7 @@ static void polling_block(bss2_chip *c, uint64_t issue, int expect_equal) {
             changes = bss2_cm_timer_poll_delay(bss2_cm_timer(c), mask, target, expect_equal, &dt);
             next = c->now + dt;
         } else {
-            changes = next_change(c, &next);
+            changes = next_change(c, address, &next);
         }
         /* (strict progress keeps the loop finite whatever next_change says) */
         if (!changes || !bss2_cm_t_lt(c->now, next) || bss2_cm_t_lt(deadline, next)) {
@@ -377,8 +392,9 @@ static void execute_one(bss2_chip *c, uint64_t w) {
     case 12:
         omnibus_data(c, s, p);
         return;
-    default: /* 13..15: spike packs to the chip (the event fabric follows in a later stage) */
+    default: /* 13..15: spike packs to the chip enter the crossbar now */
         c->diag.events_to_chip += h - 12u;
+        bss2_cm_fabric_spike_pack(c, h, p);
         break;
     }
     finish(c, s);
@@ -391,6 +407,7 @@ void bss2_cm_execute_words(bss2_chip *c, const uint64_t *words, size_t n) {
     c->jtag.busy_until = bss2_cm_t_max(c->jtag.busy_until, c->now);
     c->sync_busy_until = bss2_cm_t_max(c->sync_busy_until, c->now);
     c->out_bytes = 0;
+    c->fabric.call_messages = 0;
     c->dec_time = 0;
     c->lost_messages = 0;
     memset(&c->diag, 0, sizeof c->diag);
@@ -411,6 +428,10 @@ void bss2_cm_execute_words(bss2_chip *c, const uint64_t *words, size_t n) {
     end = bss2_cm_t_max(end, bss2_cm_t_max(c->jtag.busy_until, c->sync_busy_until));
     if (c->pend_len > 0) {
         end = bss2_cm_t_max(end, pend_at(c, c->pend_len - 1u)->time);
+    }
+    uint64_t last_event = 0;
+    if (bss2_cm_fabric_last(c, &last_event)) { /* events already on their way to the FPGA */
+        end = bss2_cm_t_max(end, last_event);
     }
     advance(c, end);
 

@@ -230,7 +230,14 @@ uint32_t bss2_cm_peek(const bss2_chip *c, uint32_t address) {
     if (is_fpga(address)) {
         return bss2_cm_fpga_reg(c, address);
     }
-    return c->chip_reset ? 0u : bss2_cm_regmap_get(&c->chip_regs, address, 0);
+    uint32_t v = 0;
+    if (c->chip_reset) {
+        return 0;
+    }
+    if (bss2_cm_fabric_counter(c, address, &v)) {
+        return v;
+    }
+    return bss2_cm_regmap_get(&c->chip_regs, address, 0);
 }
 
 uint32_t bss2_cm_bus_read(bss2_chip *c, uint32_t address, int via_jtag) {
@@ -246,6 +253,10 @@ uint32_t bss2_cm_bus_read(bss2_chip *c, uint32_t address, int via_jtag) {
     if (c->chip_reset) {
         c->diag.reset_drops++;
         return 0;
+    }
+    uint32_t v = 0;
+    if (bss2_cm_fabric_counter(c, address, &v)) {
+        return v;
     }
     return bss2_cm_regmap_get(&c->chip_regs, address, 0);
 }
@@ -276,7 +287,11 @@ void bss2_cm_bus_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t b
         c->diag.unknown_writes++;
         return;
     }
+    uint32_t old = s->value;
     s->value = (s->value & ~mask) | (data & mask);
+    if (!fpga && s->value != old) {
+        bss2_cm_fabric_written(c, address, old);
+    }
 }
 
 uint32_t bss2_cm_fpga_reg(const bss2_chip *c, uint32_t address) {
@@ -289,6 +304,7 @@ void bss2_cm_chip_reset(bss2_chip *c, int assert_line) {
     if (assert_line) {
         bss2_cm_regmap_clear(&c->chip_regs);
         bss2_cm_jtag_chip_reset(&c->jtag);
+        bss2_cm_fabric_chip_reset(c);
         c->chip_reset = 1;
     } else if (c->chip_reset) {
         c->chip_reset = 0;
