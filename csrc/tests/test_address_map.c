@@ -2,17 +2,7 @@
 #include <stdio.h>
 
 #include "address_map.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *what) {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "FAIL: %s\n", what);
-    }
-}
+#include "check.h"
 
 #define RW (BSS2_ADDRESS_READ | BSS2_ADDRESS_WRITE)
 
@@ -131,6 +121,5 @@ int main(void) {
     test_table_shape();
     test_every_boundary();
     test_golden();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_report();
 }

@@ -9,17 +9,7 @@
 #include "chip_internal.h"
 #include "chip_model.h"
 #include "ut.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *what) {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "FAIL: %s\n", what);
-    }
-}
+#include "check.h"
 
 /* ---- word builders --------------------------------------------------------------------------- */
 
@@ -783,6 +773,5 @@ int main(void) {
     test_stream_framing();
     test_address_kind_cache();
     test_random_streams();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_report();
 }

@@ -10,17 +10,7 @@
 #include "chip_model.h"
 #include "field_map.inc"
 #include "ut.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *what) {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "FAIL: %s\n", what);
-    }
-}
+#include "check.h"
 
 static uint64_t W(unsigned h, uint64_t p) { return ((uint64_t)h << 56) | p; }
 #define SETUP W(4, 0)
@@ -425,6 +415,5 @@ int main(void) {
     test_background_regular();
     test_background_poisson();
     test_polling_on_counter();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_report();
 }

@@ -4,17 +4,7 @@
 
 #include "chip.h"
 #include "ut.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *what) {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "FAIL: %s\n", what);
-    }
-}
+#include "check.h"
 
 static void test_ut_decode(void) {
     uint8_t h[8];
@@ -99,6 +89,5 @@ int main(void) {
     test_ut_times_events_encode();
     check(strcmp(bss2_chip_version(), "0.1.0") == 0, "bss2_chip_version() == \"0.1.0\"");
     check(bss2_chip_abi() == 1, "bss2_chip_abi() == 1");
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_report();
 }
