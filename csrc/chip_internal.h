@@ -157,6 +157,11 @@ typedef struct bss2_cm_fabric {
     uint64_t lost;         /* events dropped because the ring was full (never, see RING) */
     uint64_t overflow;     /* events dropped at the FPGA: MAX_EVENT_MESSAGES reached */
     uint64_t call_messages; /* event messages of the running call */
+    /* copies of the crossbar's registers, kept current by bss2_cm_fabric_written (every chip
+     * register write that changes a value comes through it) and cleared by the chip reset, so
+     * that routing an event reads no hash map */
+    uint32_t node_word[BSS2_CM_CROSSBAR_NODES];
+    uint32_t output_config;
     uint8_t in_nodes[BSS2_CM_CROSSBAR_INPUTS][BSS2_CM_CROSSBAR_OUTPUTS]; /* node indices */
     uint8_t in_count[BSS2_CM_CROSSBAR_INPUTS];
     bss2_cm_l2_event ring[BSS2_CM_L2_RING]; /* sorted by time */

@@ -52,6 +52,8 @@ void bss2_cm_fabric_chip_reset(bss2_chip *c) {
     bss2_cm_fabric *f = &c->fabric;
     memset(f->drop, 0, sizeof f->drop);
     memset(f->count, 0, sizeof f->count);
+    memset(f->node_word, 0, sizeof f->node_word); /* the registers read 0 again */
+    f->output_config = 0;
     memset(f->bg, 0, sizeof f->bg);
     f->bg_active = 0;
 }
@@ -75,11 +77,11 @@ static void route(bss2_chip *c, unsigned input, uint32_t nl, unsigned half) {
     if (c->chip_reset) {
         return; /* the chip's fabric is held in reset */
     }
-    uint32_t cfg = chip_reg(c, bss2_fm_crossbar_output_config_address[0][0]);
+    uint32_t cfg = f->output_config;
     for (unsigned k = 0; k < f->in_count[input]; k++) {
         unsigned n = f->in_nodes[input][k];
         unsigned o = bss2_fm_crossbar_node_output[n];
-        uint32_t w = chip_reg(c, bss2_fm_crossbar_node_address[n][0]);
+        uint32_t w = f->node_word[n];
         if ((nl & FIELD(w, CROSSBAR_NODE_MASK)) != FIELD(w, CROSSBAR_NODE_TARGET)) {
             if (FIELD(w, CROSSBAR_NODE_ENABLE_DROP_COUNTER)) {
                 f->drop[input] = (f->drop[input] + 1u) & DROP_MASK;
@@ -171,6 +173,15 @@ static void fire(bss2_chip *c, unsigned i) {
 }
 
 void bss2_cm_fabric_written(bss2_chip *c, uint32_t address, uint32_t old) {
+    uint32_t node = address - bss2_fm_crossbar_node_address[0][0];
+    if (node < BSS2_CM_CROSSBAR_NODES && bss2_fm_crossbar_node_address[node][0] == address) {
+        c->fabric.node_word[node] = chip_reg(c, address);
+        return;
+    }
+    if (address == bss2_fm_crossbar_output_config_address[0][0]) {
+        c->fabric.output_config = chip_reg(c, address);
+        return;
+    }
     uint32_t first = BG_ADDRESS(0, BACKGROUND_SPIKE_SOURCE_ENABLE);
     uint32_t d = address - first;
     if (d >= 3u * BSS2_CM_BG_SOURCES || d % 3u != 0) {
