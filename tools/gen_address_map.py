@@ -49,6 +49,9 @@ import fisch
 import haldls
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))  # run with -P: the shared helper sits beside us
+import generated_file  # noqa: E402
+
 #: The generated C initializer list (included by csrc/address_map.c).
 TABLE_PATH = ROOT / "csrc" / "address_map_table.inc"
 
@@ -342,15 +345,6 @@ def render(table: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _first_difference(expected: str, actual: str) -> str:
-    exp, act = expected.splitlines(), actual.splitlines()
-    for i, (e, a) in enumerate(zip(exp, act, strict=False)):
-        if e != a:
-            return f"line {i + 1}:\n  expected: {e}\n  found:    {a}"
-    i = min(len(exp), len(act))
-    return f"line {i + 1}: expected {len(exp)} lines, found {len(act)}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the table, or with ``--check`` exit 1 if the file is not current."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -373,17 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verbose:
         for first, end, kinds in table.mixed:
             print(f"  {first:#010x}+{end - first}: {kinds}")
-    if args.check:
-        current = TABLE_PATH.read_text() if TABLE_PATH.exists() else ""
-        if current != text:
-            where = _first_difference(text, current) if current else "file missing"
-            print(f"{TABLE_PATH.relative_to(ROOT)} is not current ({where})", file=sys.stderr)
-            return 1
-        print(f"{TABLE_PATH.relative_to(ROOT)} is current")
-        return 0
-    TABLE_PATH.write_text(text, newline="\n")
-    print(f"wrote {TABLE_PATH.relative_to(ROOT)}")
-    return 0
+    return generated_file.write_or_check(TABLE_PATH, text, ROOT, args.check)
 
 
 if __name__ == "__main__":

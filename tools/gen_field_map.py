@@ -33,6 +33,9 @@ import halco
 import haldls
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))  # run with -P: the shared helper sits beside us
+import generated_file  # noqa: E402
+
 #: The generated C definitions (included by csrc/fabric.c and the C tests).
 OUT_PATH = ROOT / "csrc" / "field_map.inc"
 #: The containers the event fabric reads or computes, in output order.
@@ -180,32 +183,13 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _first_difference(expected: str, actual: str) -> str:
-    exp, act = expected.splitlines(), actual.splitlines()
-    for i, (e, a) in enumerate(zip(exp, act, strict=False)):
-        if e != a:
-            return f"line {i + 1}:\n  expected: {e}\n  found:    {a}"
-    i = min(len(exp), len(act))
-    return f"line {i + 1}: expected {len(exp)} lines, found {len(act)}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the file, or with ``--check`` exit 1 if it is not current."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args: Any = parser.parse_args(argv)
     text = render()
-    if args.check:
-        current = OUT_PATH.read_text() if OUT_PATH.exists() else ""
-        if current != text:
-            where = _first_difference(text, current) if current else "file missing"
-            print(f"{OUT_PATH.relative_to(ROOT)} is not current ({where})", file=sys.stderr)
-            return 1
-        print(f"{OUT_PATH.relative_to(ROOT)} is current")
-        return 0
-    OUT_PATH.write_text(text, newline="\n")
-    print(f"wrote {OUT_PATH.relative_to(ROOT)}")
-    return 0
+    return generated_file.write_or_check(OUT_PATH, text, ROOT, args.check)
 
 
 if __name__ == "__main__":

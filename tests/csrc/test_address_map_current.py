@@ -94,7 +94,7 @@ def test_table_is_current(gen: ModuleType, table: Any) -> None:
     assert current == text, (
         "csrc/address_map_table.inc is not current; run "
         "`PYTHONPATH=. python -P tools/gen_address_map.py` ("
-        + gen._first_difference(text, current)
+        + gen.generated_file.first_difference(text, current)
         + ")"
     )
 

@@ -59,7 +59,7 @@ def test_file_is_current(gen: ModuleType) -> None:
     current = FILE.read_text()
     assert current == text, (
         "csrc/field_map.inc is not current; run `PYTHONPATH=. python -P tools/gen_field_map.py` ("
-        + gen._first_difference(text, current)
+        + gen.generated_file.first_difference(text, current)
         + ")"
     )
 
