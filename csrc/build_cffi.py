@@ -51,6 +51,16 @@ ffibuilder.cdef(
         uint64_t readonly_writes;
         uint64_t reset_drops;
         uint64_t events_to_chip;
+        uint64_t events_to_host;
+        uint64_t events_not_recorded;
+        uint64_t events_lost;
+        uint64_t padi_events;
+        uint64_t padi_blocked;
+        uint64_t padi_drops;
+        uint64_t synaptic_events;
+        uint64_t neuron_spikes;
+        uint64_t fires_ignored;
+        uint64_t output_drops;
         ...;
     } bss2_chip_diagnostics;
     bss2_chip *bss2_chip_new(uint64_t seed);

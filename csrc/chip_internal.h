@@ -170,6 +170,84 @@ typedef struct bss2_cm_fabric {
     uint32_t bg_active; /* bit i: source i is running */
 } bss2_cm_fabric;
 
+/* ---- synapse array and neuron backends (synapse.c)------------------------------------------- */
+
+#define BSS2_CM_SYNRAMS 2u
+#define BSS2_CM_SYNRAM_ROWS 258u /* 256 synapse rows, then the two rows of column switches */
+#define BSS2_CM_QUAD_COLUMNS 64u
+#define BSS2_CM_NEURONS 512u
+#define BSS2_CM_PADI_BUSES 8u
+#define BSS2_CM_EVENT_OUTPUTS 8u
+/* FPGA cycles from an event's crossbar input to its delivery to the synapse drivers (PADI bus),
+ * and from a spike the backend registers to its event entering the crossbar (see chip_model.c). */
+#define BSS2_CM_PADI_LATENCY 1u
+#define BSS2_CM_BACKEND_LATENCY 2u
+/* Events a PADI bus holds while it is busy; more are dropped (see chip_model.c). */
+#define BSS2_CM_PADI_FIFO 16u
+/* Spikes an event output holds: one event register per neuron, 64 neurons per output. */
+#define BSS2_CM_OUTPUT_QUEUE 64u
+/* A call that ends with events inside the chip waits for them this many rounds at most (each
+ * round: until the last event in flight has reached the FPGA). */
+#define BSS2_CM_DRAIN_ROUNDS 16u
+
+typedef struct bss2_cm_padi_event {
+    uint64_t time;  /* FPGA cycle the drivers receive it */
+    uint16_t label; /* 11-bit PADI label */
+    uint8_t half;
+} bss2_cm_padi_event;
+
+typedef struct bss2_cm_padi_bus {
+    bss2_cm_padi_event q[BSS2_CM_PADI_FIFO]; /* sorted by time */
+    uint32_t head, len;
+    uint64_t free; /* the bus carries its next event at this cycle at the earliest */
+} bss2_cm_padi_bus;
+
+typedef struct bss2_cm_out_event {
+    uint64_t time; /* FPGA cycle it enters the crossbar */
+    uint16_t neuron;
+    uint16_t label; /* 14-bit neuron label */
+    uint8_t half;
+} bss2_cm_out_event;
+
+typedef struct bss2_cm_event_output {
+    bss2_cm_out_event q[BSS2_CM_OUTPUT_QUEUE]; /* sorted by time */
+    uint32_t head, len;
+    uint64_t free;
+} bss2_cm_event_output;
+
+typedef struct bss2_cm_driver { /* a synapse driver's configuration, decoded */
+    uint8_t receiver, mask, address_out, mode_top, mode_bottom;
+} bss2_cm_driver;
+
+typedef struct bss2_cm_neuron {
+    uint64_t refractory_until; /* no fire is registered before this cycle */
+    uint8_t count, overflow;   /* the spike counter */
+    uint8_t pending;           /* its event waits at the event output */
+    /* configuration, decoded */
+    uint8_t bypass;    /* bit 0 excitatory, bit 1 inhibitory (with enable_fire) */
+    uint8_t spike_out; /* enable_spike_out */
+    uint8_t address_out, refractory_time, input_clock, block;
+} bss2_cm_neuron;
+
+typedef struct bss2_cm_backend { /* CommonNeuronBackendConfig, decoded */
+    uint8_t event_registers, force_reset, clocks, scale[2]; /* scale: slow, fast */
+} bss2_cm_backend;
+
+typedef struct bss2_cm_array {
+    /* the synapse memory: [synram][row][0: weights and time calibs, 1: labels and amp calibs]
+     * [quad column], as the full SynapseQuad view holds it; every other view aliases it */
+    uint32_t syn[BSS2_CM_SYNRAMS][BSS2_CM_SYNRAM_ROWS][2][BSS2_CM_QUAD_COLUMNS];
+    uint8_t column_switch[BSS2_CM_SYNRAMS][256]; /* bit 0 excitatory, bit 1 inhibitory */
+    bss2_cm_driver driver[BSS2_CM_SYNRAMS][128];
+    bss2_cm_neuron neuron[BSS2_CM_NEURONS];
+    bss2_cm_backend backend[2];
+    uint32_t spl1;     /* bit b: PADI bus b takes events from the crossbar */
+    uint32_t extended; /* bit b: PADI bus b has enable_extended_timing */
+    bss2_cm_padi_bus bus[BSS2_CM_PADI_BUSES];
+    bss2_cm_event_output out[BSS2_CM_EVENT_OUTPUTS];
+    uint32_t busy; /* bit b: bus b has events; bit 8 + k: event output k has */
+} bss2_cm_array;
+
 /* ---- the instance ---------------------------------------------------------------------------- */
 
 struct bss2_chip {
@@ -197,6 +275,7 @@ struct bss2_chip {
 
     bss2_cm_jtag jtag;
     bss2_cm_fabric fabric;
+    bss2_cm_array array;
 
     /* responses: pending ring (sorted by time), then the encoded from-FPGA stream */
     bss2_cm_pending *pend;
@@ -267,6 +346,35 @@ int bss2_cm_fabric_last(const bss2_chip *c, uint64_t *t);
 void bss2_cm_fabric_written(bss2_chip *c, uint32_t address, uint32_t old);
 /* The value of a counter register at `address` in *v; 0 if it is none. */
 int bss2_cm_fabric_counter(const bss2_chip *c, uint32_t address, uint32_t *v);
+
+/* fabric.c, for synapse.c: an event with 14-bit neuron label `nl` enters crossbar input `input`
+ * now. */
+void bss2_cm_fabric_route(bss2_chip *c, unsigned input, uint32_t nl, unsigned half);
+
+/* synapse.c */
+void bss2_cm_array_init(bss2_cm_array *a);
+/* The chip reset: synapse memory, configuration copies, counters and queues cleared. */
+void bss2_cm_array_chip_reset(bss2_cm_array *a);
+/* 1 and the synapse memory view of `address` if it is one: reads and writes go to the memory. */
+int bss2_cm_synram_is(uint32_t address);
+uint32_t bss2_cm_synram_read(const bss2_chip *c, uint32_t address);
+void bss2_cm_synram_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t byte_mask);
+/* A chip register's value changed (configuration copies), or a write-only register was written
+ * (triggers: PADIEvent, NeuronReset, NeuronResetQuad, SpikeCounterReset). */
+void bss2_cm_array_written(bss2_chip *c, uint32_t address);
+void bss2_cm_array_trigger(bss2_chip *c, uint32_t address, uint32_t data);
+/* An event reaches PADI bus `bus` from the crossbar now (count_drop: the node counts drops at
+ * `input`). */
+void bss2_cm_padi_arrive(bss2_chip *c, unsigned bus, uint32_t nl, unsigned half, unsigned input,
+                         int count_drop);
+/* The earliest time after now something happens in the array, in *t; 0 if nothing will. */
+int bss2_cm_array_next(const bss2_chip *c, uint64_t *t);
+/* Let everything happen that is due at or before now. */
+void bss2_cm_array_run(bss2_chip *c);
+/* The latest time an event now inside the array can reach the FPGA; 0 if none is inside. */
+int bss2_cm_array_last(const bss2_chip *c, uint64_t *t);
+/* The value of a spike counter register at `address` in *v; 0 if it is none. */
+int bss2_cm_array_counter(const bss2_chip *c, uint32_t address, uint32_t *v);
 
 /* jtag.c */
 void bss2_cm_jtag_power_on(bss2_cm_jtag *j);

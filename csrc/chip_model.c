@@ -84,7 +84,7 @@
  *
  * Event fabric (stage 3a, fabric.c; register layouts and addresses from field_map.inc, which
  * tools/gen_field_map.py generates from the haldls registry and halco). Crossbar: 20 inputs
- * (0-7 neuron event outputs, not driven yet; 8-11 the L2 channels from the FPGA; 12-19 the
+ * (0-7 the neuron event outputs; 8-11 the L2 channels from the FPGA; 12-19 the
  * background sources), 12 outputs (0-7 PADI buses, 8-11 L2 to the FPGA), the 76 nodes of halco.
  * A spike pack's labels (the first in the most significant 16 bits) enter input 8 + (label >> 14)
  * when the instruction issues, with neuron label bits 0-13. Routing takes no time: at that
@@ -96,8 +96,8 @@
  * passes. Counters: drop 16 bit, event 24 bit, both wrap (modulo 2^16, 2^24); reads return them
  * and do not clear them (haldls has no reset container and the registers are read-only: writes
  * are dropped as for any read-only register); the chip reset clears them. enable_slow is stored
- * and ignored; no rate limits or FIFO drops are modelled. Events at a PADI bus are only counted
- * (the PADI/driver/synapse path is stage 3b). An event at L2 output k reaches the FPGA
+ * and ignored; the L2 outputs have no rate limit (the PADI buses have, see below). Events at
+ * output b < 8 go to PADI bus b (synapse.c, below). An event at L2 output k reaches the FPGA
  * BSS2_CM_L2_LATENCY = 24 cycles (192 ns) after it entered the crossbar and is stamped then:
  * label bits 0-13 the neuron label, bits 14-15 k, timestamp (2 × chip systime + h) & 0xFF at
  * 250 MHz (h = 1 for a background event in the second half of its cycle), so the host's decoded
@@ -131,6 +131,48 @@
  * enabled source (period, rate, mask, label, mode) apply from its next event on (the interval in
  * progress keeps its length); clearing enable stops it at once. Sources are not throttled to the
  * reference's 125 MEvent/s.
+ *
+ * Synapse array and neuron backends (stage 3b, synapse.c; layouts, addresses and topology from
+ * field_map.inc). PADI bus b (hemisphere b / 4) takes events from the crossbar only while
+ * CommonPADIBusConfig.enable_spl1[b % 4] is set (else they are dropped: padi_blocked); a write
+ * to PADIEvent puts (row_select_address << 6) | event_address on each bus of fire_bus whatever
+ * enable_spl1 says. A bus carries one event per cycle (two cycles per event with
+ * enable_extended_timing): an event reaches the drivers BSS2_CM_PADI_LATENCY = 1 cycle after it
+ * entered the crossbar, later if the bus is busy; a bus holds at most BSS2_CM_PADI_FIFO = 16
+ * waiting events, further ones are dropped (diagnostics.padi_drops) and, from the crossbar,
+ * counted in the input's drop counter if that node has enable_drop_counter (reference §6's
+ * "fidelity" rule; queue depth and latencies are decisions, the reference gives none). Of the
+ * 32 drivers on the bus, driver number k accepts the 11-bit label if enable_receiver is set and
+ * (row select ^ k) & row_address_compare_mask == 0; it forwards the 6-bit address (only its MSB
+ * without enable_address_out) to its top row (odd, row_mode_top) and bottom row (even,
+ * row_mode_bottom) unless their mode is disabled. A synapse of such a row whose label equals the
+ * address and whose weight is not 0 drives its column's excitatory and/or inhibitory line, as
+ * the row mode says; the line reaches neuron (column, hemisphere) only through the column's
+ * ColumnCurrentQuad switch (diagnostics.synaptic_events). STP, the dacen pulse length and the
+ * synaptic currents themselves are the analog core's (stage 4). Synapse memory: one array per
+ * synram of 258 rows × 64 quads × 2 words, as the full SynapseQuad view lays it out (rows 256
+ * and 257 hold the column switches); the weight, label and 2-MSB views (SynapseWeightQuad,
+ * SynapseLabelQuad, SynapseCorrelationCalibQuad, ColumnCurrentQuad, ...) read and write their
+ * bits of the same words, so every view sees what any other wrote, as on the chip. Neurons:
+ * with enable_fire set, enable_bypass_excitatory (inhibitory) turns every excitatory
+ * (inhibitory) synaptic event into a fire signal at once (the real chip needs long dacen pulses
+ * for this; the model does not). The backend registers a fire unless its block's
+ * CommonNeuronBackendConfig has enable_clocks clear or force_reset set, or the neuron is
+ * refractory; a registered spike increments the spike counter (8 bit, saturating at 255 with
+ * the overflow bit set; SpikeCounterReset clears both; reads do not) and makes the neuron
+ * refractory for refractory_time ticks of its input clock (select_input_clock 0: slow, 1: fast;
+ * a tick is 2^clock_scale FPGA cycles, 250 MHz / 2^(scale + 1)); hold-off and the analog reset
+ * are stage 4's. With enable_spike_out and the block's enable_event_registers, the spike's event
+ * (label (event output << 8) | address_out) enters crossbar input column / 32 (its event output)
+ * BSS2_CM_BACKEND_LATENCY = 2 cycles later; an output sends one event per cycle, the others wait
+ * in their neurons' event registers (one per neuron: a spike while its register is full is lost,
+ * diagnostics.output_drops). So a relayed spike reaches the FPGA PADI_LATENCY + BACKEND_LATENCY
+ * + L2_LATENCY = 27 cycles (216 ns) after its input when nothing queues. NeuronReset (and
+ * NeuronResetQuad for its four neurons) makes a neuron refractory as a spike would, without
+ * counting or sending anything. A call waits for the events inside the chip when its words are
+ * done (at most BSS2_CM_DRAIN_ROUNDS rounds, so a recurrent network cannot hold it forever).
+ * The chip reset clears the synapse memory and everything above.
+ *
  * Polls: timing::PollingOmnibusBlock on a counter register re-reads it whenever the fabric has
  * something to do (an event arriving or a source firing); other registers never change by
  * themselves.
@@ -176,6 +218,7 @@ bss2_chip *bss2_chip_new(uint64_t seed) {
     }
     bss2_cm_jtag_power_on(&c->jtag);
     bss2_cm_fabric_init(&c->fabric);
+    bss2_cm_array_init(&c->array);
     c->ranges = bss2_address_ranges(&c->nranges);
     if (c->nranges == 0) {
         c->ranges = NULL;

@@ -43,6 +43,17 @@ typedef struct bss2_chip_diagnostics {
     uint64_t reset_drops;           /* chip register accesses while the chip reset is asserted
                                      * (writes dropped, reads 0) */
     uint64_t events_to_chip;        /* spike labels sent to the chip (SpikePack1..3 words) */
+    /* Added in stage 3 (event fabric, synapse array, neuron backends): */
+    uint64_t events_to_host;      /* recorded events sent to the host */
+    uint64_t events_not_recorded; /* events that reached the FPGA while recording was off */
+    uint64_t events_lost;         /* events dropped at the FPGA (the call's message limit) */
+    uint64_t padi_events;         /* events the PADI buses carried to their synapse drivers */
+    uint64_t padi_blocked;        /* crossbar events at buses without enable_spl1 (dropped) */
+    uint64_t padi_drops;          /* events dropped at full PADI bus queues */
+    uint64_t synaptic_events;     /* synapses that drove a current into their column's neuron */
+    uint64_t neuron_spikes;       /* spikes the neuron backends registered (and counted) */
+    uint64_t fires_ignored;       /* fire signals while refractory, reset or without clocks */
+    uint64_t output_drops;        /* spikes lost because the neuron's event register was full */
 } bss2_chip_diagnostics;
 
 /* A new instance with everything in its reset state; `seed` keys every random stream. Returns

@@ -429,11 +429,20 @@ void bss2_cm_execute_words(bss2_chip *c, const uint64_t *words, size_t n) {
     if (c->pend_len > 0) {
         end = bss2_cm_t_max(end, pend_at(c, c->pend_len - 1u)->time);
     }
+    advance(c, end);
+    /* events inside the chip (PADI buses, event outputs) finish their way, unless they keep
+     * each other going (a recurrent network) longer than the drain rounds */
+    for (unsigned r = 0; r < BSS2_CM_DRAIN_ROUNDS; r++) {
+        uint64_t t = 0;
+        if (!bss2_cm_array_last(c, &t) || bss2_cm_t_le(t, c->now)) {
+            break;
+        }
+        advance(c, t);
+    }
     uint64_t last_event = 0;
     if (bss2_cm_fabric_last(c, &last_event)) { /* events already on their way to the FPGA */
-        end = bss2_cm_t_max(end, last_event);
+        advance(c, last_event);
     }
-    advance(c, end);
 
     bss2_cm_flush_stream(c);
     c->diag.end_systime = c->now & M43;

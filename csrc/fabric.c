@@ -24,10 +24,7 @@ _Static_assert(BSS2_FM_CROSSBAR_NODE_WORDS == 1u && BSS2_FM_CROSSBAR_OUTPUT_CONF
                    BSS2_FM_EVENT_RECORDING_CONFIG_WORDS == 1u,
                "one-word containers");
 
-/* Field NAME (BSS2_FM_<NAME>_LSB/_WIDTH) of register word w. */
-#define FIELD(w, NAME)                                                                           \
-    ((uint32_t)(((uint64_t)(w) >> BSS2_FM_##NAME##_LSB) &                                        \
-                ((UINT64_C(1) << BSS2_FM_##NAME##_WIDTH) - 1u)))
+#define FIELD BSS2_FM_FIELD
 /* Register word `word` of background source i. */
 #define BG_ADDRESS(i, NAME) bss2_fm_background_spike_source_address[i][BSS2_FM_##NAME##_WORD]
 #define BG_WORD(c, i, NAME) chip_reg(c, BG_ADDRESS(i, NAME))
@@ -71,8 +68,7 @@ static void push_l2(bss2_chip *c, uint64_t t, uint32_t label, unsigned half) {
     f->len++;
 }
 
-/* An event with 14-bit neuron label `nl` enters crossbar input `input` now. */
-static void route(bss2_chip *c, unsigned input, uint32_t nl, unsigned half) {
+void bss2_cm_fabric_route(bss2_chip *c, unsigned input, uint32_t nl, unsigned half) {
     bss2_cm_fabric *f = &c->fabric;
     if (c->chip_reset) {
         return; /* the chip's fabric is held in reset */
@@ -82,8 +78,9 @@ static void route(bss2_chip *c, unsigned input, uint32_t nl, unsigned half) {
         unsigned n = f->in_nodes[input][k];
         unsigned o = bss2_fm_crossbar_node_output[n];
         uint32_t w = f->node_word[n];
+        uint32_t count_drop = FIELD(w, CROSSBAR_NODE_ENABLE_DROP_COUNTER);
         if ((nl & FIELD(w, CROSSBAR_NODE_MASK)) != FIELD(w, CROSSBAR_NODE_TARGET)) {
-            if (FIELD(w, CROSSBAR_NODE_ENABLE_DROP_COUNTER)) {
+            if (count_drop) {
                 f->drop[input] = (f->drop[input] + 1u) & DROP_MASK;
             }
             continue;
@@ -92,7 +89,8 @@ static void route(bss2_chip *c, unsigned input, uint32_t nl, unsigned half) {
             f->count[o] = (f->count[o] + 1u) & COUNT_MASK;
         }
         if (o < BSS2_FM_PADI_BUSES) {
-            f->padi[o]++; /* (stage 3b: PADI bus, synapse drivers) */
+            f->padi[o]++;
+            bss2_cm_padi_arrive(c, o, nl, half, input, (int)count_drop);
         } else {
             uint32_t channel = o - BSS2_FM_L2_OUTPUT_FIRST;
             push_l2(c, c->now + BSS2_CM_L2_LATENCY, (channel << 14) | nl, half);
@@ -104,7 +102,7 @@ void bss2_cm_fabric_spike_pack(bss2_chip *c, unsigned header, uint64_t p) {
     unsigned n = header - 12u; /* labels, the first in the most significant 16 bits */
     for (unsigned j = 0; j < n; j++) {
         uint32_t label = (uint32_t)(p >> (16u * (n - 1u - j))) & 0xFFFFu;
-        route(c, BSS2_FM_L2_INPUT_FIRST + (label >> 14), label & 0x3FFFu, 0);
+        bss2_cm_fabric_route(c, BSS2_FM_L2_INPUT_FIRST + (label >> 14), label & 0x3FFFu, 0);
     }
 }
 
@@ -168,7 +166,7 @@ static void fire(bss2_chip *c, unsigned i) {
         uint32_t mask = FIELD(w1, BACKGROUND_SPIKE_SOURCE_MASK);
         nl = (nl & ~mask) | (s->rbits & mask);
     }
-    route(c, bss2_fm_background_spike_source_input[i], nl, s->half);
+    bss2_cm_fabric_route(c, bss2_fm_background_spike_source_input[i], nl, s->half);
     schedule(c, i, s->next, s->half);
 }
 
@@ -208,9 +206,9 @@ void bss2_cm_fabric_written(bss2_chip *c, uint32_t address, uint32_t old) {
 
 int bss2_cm_fabric_next(const bss2_chip *c, uint64_t *t) {
     const bss2_cm_fabric *f = &c->fabric;
-    int any = 0;
     uint64_t best = 0;
-    if (f->len > 0) {
+    int any = bss2_cm_array_next(c, &best); /* the synapse array's queues (synapse.c) */
+    if (f->len > 0 && (!any || bss2_cm_t_lt(f->ring[f->head].time, best))) {
         best = f->ring[f->head].time;
         any = 1;
     }
@@ -236,6 +234,7 @@ int bss2_cm_fabric_last(const bss2_chip *c, uint64_t *t) {
 
 void bss2_cm_fabric_run(bss2_chip *c) {
     bss2_cm_fabric *f = &c->fabric;
+    bss2_cm_array_run(c); /* PADI buses and event outputs: they feed the crossbar */
     for (uint32_t m = f->bg_active; m != 0; m &= m - 1u) { /* sources first: they feed the ring */
         unsigned i = (unsigned)__builtin_ctz(m);
         while ((f->bg_active >> i) & 1u && bss2_cm_t_le(f->bg[i].next, c->now)) {
@@ -261,14 +260,17 @@ void bss2_cm_fabric_run(bss2_chip *c) {
         }
         if (!recording) {
             f->not_recorded += n;
+            c->diag.events_not_recorded += n;
             continue;
         }
         if (f->call_messages >= BSS2_CM_MAX_EVENT_MESSAGES) {
             f->overflow += n;
+            c->diag.events_lost += n;
             continue;
         }
         f->call_messages++;
         f->to_host += n;
+        c->diag.events_to_host += n;
         bss2_cm_respond_wide(c, t, BSS2_CM_FROM_SPIKE_PACK1 + n - 1u, payload, n == 3u ? high : 0);
     }
 }
@@ -288,5 +290,5 @@ int bss2_cm_fabric_counter(const bss2_chip *c, uint32_t address, uint32_t *v) {
         *v = c->fabric.count[d] << BSS2_FM_CROSSBAR_OUTPUT_EVENT_COUNTER_VALUE_LSB;
         return 1;
     }
-    return 0;
+    return bss2_cm_array_counter(c, address, v); /* spike counters */
 }

@@ -234,6 +234,9 @@ uint32_t bss2_cm_peek(const bss2_chip *c, uint32_t address) {
     if (c->chip_reset) {
         return 0;
     }
+    if (bss2_cm_synram_is(address)) {
+        return bss2_cm_synram_read(c, address);
+    }
     if (bss2_cm_fabric_counter(c, address, &v)) {
         return v;
     }
@@ -253,6 +256,9 @@ uint32_t bss2_cm_bus_read(bss2_chip *c, uint32_t address, int via_jtag) {
     if (c->chip_reset) {
         c->diag.reset_drops++;
         return 0;
+    }
+    if (bss2_cm_synram_is(address)) {
+        return bss2_cm_synram_read(c, address);
     }
     uint32_t v = 0;
     if (bss2_cm_fabric_counter(c, address, &v)) {
@@ -282,6 +288,10 @@ void bss2_cm_bus_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t b
     if (mask == 0) {
         return;
     }
+    if (!fpga && bss2_cm_synram_is(address)) { /* the synapse memory, through one of its views */
+        bss2_cm_synram_write(c, address, data, mask);
+        return;
+    }
     bss2_cm_slot *s = bss2_cm_regmap_upsert(fpga ? &c->fpga_regs : &c->chip_regs, address);
     if (s == NULL) { /* unreachable: the executor reserves room for every write of a call */
         c->diag.unknown_writes++;
@@ -289,8 +299,15 @@ void bss2_cm_bus_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t b
     }
     uint32_t old = s->value;
     s->value = (s->value & ~mask) | (data & mask);
-    if (!fpga && s->value != old) {
+    if (fpga) {
+        return;
+    }
+    if (s->value != old) {
         bss2_cm_fabric_written(c, address, old);
+        bss2_cm_array_written(c, address);
+    }
+    if (!(kind & BSS2_ADDRESS_READ)) { /* write-only registers: triggers act on every write */
+        bss2_cm_array_trigger(c, address, s->value);
     }
 }
 
@@ -305,6 +322,7 @@ void bss2_cm_chip_reset(bss2_chip *c, int assert_line) {
         bss2_cm_regmap_clear(&c->chip_regs);
         bss2_cm_jtag_chip_reset(&c->jtag);
         bss2_cm_fabric_chip_reset(c);
+        bss2_cm_array_chip_reset(&c->array);
         c->chip_reset = 1;
     } else if (c->chip_reset) {
         c->chip_reset = 0;

@@ -189,6 +189,16 @@ _DIAGNOSTICS = (
     "readonly_writes",
     "reset_drops",
     "events_to_chip",
+    "events_to_host",
+    "events_not_recorded",
+    "events_lost",
+    "padi_events",
+    "padi_blocked",
+    "padi_drops",
+    "synaptic_events",
+    "neuron_spikes",
+    "fires_ignored",
+    "output_drops",
 )
 
 

@@ -38,21 +38,53 @@ import generated_file  # noqa: E402
 
 #: The generated C definitions (included by csrc/fabric.c and the C tests).
 OUT_PATH = ROOT / "csrc" / "field_map.inc"
-#: The containers the event fabric reads or computes, in output order.
-CONTAINERS = (
-    "CrossbarNode",
-    "CrossbarOutputConfig",
-    "CrossbarInputDropCounter",
-    "CrossbarOutputEventCounter",
-    "BackgroundSpikeSource",
-    "EventRecordingConfig",
+#: The containers the event fabric reads or computes, in output order, with how their addresses
+#: are emitted: "table" (every address of every coordinate), "affine" (a base per block, the
+#: coordinate's stride and consecutive words: ``*_coord()`` maps an address back) or "none".
+CONTAINERS = {
+    "CrossbarNode": "table",
+    "CrossbarOutputConfig": "table",
+    "CrossbarInputDropCounter": "table",
+    "CrossbarOutputEventCounter": "table",
+    "BackgroundSpikeSource": "table",
+    "EventRecordingConfig": "table",
+    "CommonPADIBusConfig": "table",
+    "PADIEvent": "table",
+    "SynapseDriverConfig": "affine",
+    "SynapseQuad": "none",
+    "ColumnCurrentQuad": "table",
+    "NeuronConfig": "affine",
+    "NeuronBackendConfig": "affine",
+    "CommonNeuronBackendConfig": "table",
+    "SpikeCounterRead": "affine",
+    "SpikeCounterReset": "affine",
+    "NeuronReset": "affine",
+    "NeuronResetQuad": "affine",
+}
+#: Coordinates per block of the "affine" containers (a block shares one base address).
+PER_BLOCK = {
+    "SynapseDriverConfig": 128,
+    "NeuronConfig": 128,
+    "NeuronBackendConfig": 256,
+    "SpikeCounterRead": 256,
+    "SpikeCounterReset": 256,
+    "NeuronReset": 256,
+    "NeuronResetQuad": 64,
+}
+#: Containers per atomic neuron: tables between their coordinates and AtomicNeuronOnDLS.
+PER_NEURON = (
+    "NeuronConfig",
+    "NeuronBackendConfig",
+    "SpikeCounterRead",
+    "SpikeCounterReset",
+    "NeuronReset",
 )
 PREFIX = "BSS2_FM_"
 
 
 def c_name(name: str) -> str:
     """``CrossbarNode`` -> ``CROSSBAR_NODE``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).upper()
 
 
 def _ints(values: Sequence[int], fmt: str = "{}") -> str:
@@ -63,55 +95,152 @@ def _n(count: int, what: str) -> str:
     return f"{count} {what}{'s' if count != 1 else ''}"
 
 
-def container_lines(name: str) -> list[str]:
-    """Return the #defines and arrays of one container."""
-    ctype = haldls.containers[name]
-    cn = c_name(name)
-    lower = cn.lower()
-    ct = ctype.coordinate_type
-    coords = list(halco.iter_all(ct))
-    lines = [
-        f"/* {name} ({ct.__name__}, {_n(len(coords), 'coordinate')}, {_n(ctype.words, 'word')}"
-        f"{', read-only' if not ctype.is_writable else ''}) */",
-        f"#define {PREFIX}{cn}_WORDS {ctype.words}u",
-        f"#define {PREFIX}{cn}_COUNT {len(coords)}u",
-    ]
-    for f in ctype._fields:
-        fn = f"{PREFIX}{cn}_{f.name.upper()}"
-        placements = list(f.placements())
+def _array(ctype: str, name: str, values: Sequence[int], fmt: str = "{}") -> list[str]:
+    """Return a static const array, wrapped at 100 columns."""
+    head = f"static const {ctype} {name}[{len(values)}] BSS2_FM_UNUSED = {{"
+    one = head + _ints(values, fmt) + "};"
+    if len(one) <= 100:
+        return [one]
+    items = [fmt.format(v) + "," for v in values]
+    lines, line = [head], "   "
+    for it in items:
+        if len(line) + 1 + len(it) > 100:
+            lines.append(line)
+            line = "   "
+        line += " " + it
+    return [*lines, line, "};"]
+
+
+def _members(f: Any) -> list[tuple[str, Any]]:
+    """(C name, field) of a field; a struct array field gives one array field per member."""
+    members = getattr(f, "members", None)
+    if members is None:
+        return [(f.name.upper(), f)]
+    return [(m.name.replace("[].", "_").upper(), m) for m in members]
+
+
+def field_lines(cn: str, name: str, f: Any) -> list[str]:
+    """Return the #defines, arrays or decoder of one field."""
+    fn = f"{PREFIX}{cn}_{name}"
+    placements = list(f.placements())
+    invert, perm = bool(getattr(f, "invert", False)), getattr(f, "perm", None)
+    width = sum(s.width for s in placements[0])
+    lines: list[str] = []
+    if perm:
+        lut = [int(v) for v in f.inverse_lut]
+        lines += _array("uint8_t", f"{fn.lower()}_unperm", lut)
+    if f.array:
         for segs in placements:
-            assert len(segs) == 1, f"{name}.{f.name}: multi-segment field {segs}"
-        assert not f.perm and not f.invert, f"{name}.{f.name}: permuted or inverted field"
+            assert len(segs) == 1, f"{fn}: multi-segment array entry {segs}"
         widths = {segs[0].width for segs in placements}
-        assert len(widths) == 1, f"{name}.{f.name}: entries of different widths {widths}"
-        width = widths.pop()
-        if f.array:
-            lines += [
-                f"#define {fn}_ENTRIES {len(placements)}u",
-                f"#define {fn}_WIDTH {width}u",
-                f"static const uint8_t {fn.lower()}_word[{len(placements)}] BSS2_FM_UNUSED = "
-                f"{{{_ints([s[0].word for s in placements])}}};",
-                f"static const uint8_t {fn.lower()}_lsb[{len(placements)}] BSS2_FM_UNUSED = "
-                f"{{{_ints([s[0].lsb for s in placements])}}};",
-            ]
-        else:
-            seg = placements[0][0]
-            lines += [
-                f"#define {fn}_WORD {seg.word}u",
-                f"#define {fn}_LSB {seg.lsb}u",
-                f"#define {fn}_WIDTH {seg.width}u",
-            ]
+        assert widths == {width}, f"{fn}: entries of different widths {widths}"
+        lines += [
+            f"#define {fn}_ENTRIES {len(placements)}u",
+            f"#define {fn}_WIDTH {width}u",
+            f"#define {fn}_INVERT {int(invert)}u",
+            *_array("uint8_t", f"{fn.lower()}_word", [s[0].word for s in placements]),
+            *_array("uint8_t", f"{fn.lower()}_lsb", [s[0].lsb for s in placements]),
+        ]
+        return lines
+    segs = placements[0]
+    if len(segs) == 1 and not invert and not perm:
+        seg = segs[0]
+        return [
+            f"#define {fn}_WORD {seg.word}u",
+            f"#define {fn}_LSB {seg.lsb}u",
+            f"#define {fn}_WIDTH {seg.width}u",
+        ]
+    # split, inverted or permuted: a decoder from the container's words
+    lines += [
+        f"#define {fn}_WIDTH {width}u",
+        f"static inline uint32_t {fn.lower()}(const uint32_t *w) {{",
+        "    uint32_t v = 0;",
+    ]
+    shift = 0
+    for s in segs:
+        lines.append(f"    v |= ((w[{s.word}] >> {s.lsb}) & 0x{(1 << s.width) - 1:X}u) << {shift};")
+        shift += s.width
+    if perm:
+        lines.append(f"    v = {fn.lower()}_unperm[v];")
+    if invert:
+        lines.append(f"    v ^= 0x{(1 << width) - 1:X}u;")
+    return [*lines, "    return v;", "}"]
+
+
+def address_lines(name: str, mode: str) -> list[str]:
+    """Return the addresses of a container's coordinates, as ``mode`` says."""
+    ctype = haldls.containers[name]
+    cn, lower = c_name(name), c_name(name).lower()
+    coords = list(halco.iter_all(ctype.coordinate_type))
     rows = [[int(a) for a in ctype.addresses(c)] for c in coords]
     assert all(len(r) == ctype.words for r in rows), name
-    lines.append(
+    if mode == "none":
+        return []
+    if mode == "affine":
+        per = PER_BLOCK[name]
+        blocks = len(coords) // per
+        assert blocks * per == len(coords), name
+        stride = rows[1][0] - rows[0][0]
+        assert stride >= ctype.words, name
+        bases = [rows[b * per][0] for b in range(blocks)]
+        for e, r in enumerate(rows):
+            first = bases[e // per] + (e % per) * stride
+            assert r == list(range(first, first + ctype.words)), (name, e, r)
+        return [
+            f"#define {PREFIX}{cn}_PER_BLOCK {per}u",
+            f"#define {PREFIX}{cn}_STRIDE {stride}u",
+            *_array("uint32_t", f"bss2_fm_{lower}_base", bases, "0x{:08X}u"),
+            "/* The coordinate of register `address` (its word in *word), or -1. */",
+            f"static inline int bss2_fm_{lower}_coord(uint32_t address, unsigned *word) {{",
+            f"    for (unsigned b = 0; b < {blocks}u; b++) {{",
+            f"        uint32_t d = address - bss2_fm_{lower}_base[b];",
+            f"        if (d < {per * stride}u && d % {stride}u < {ctype.words}u) {{",
+            f"            *word = d % {stride}u;",
+            f"            return (int)(b * {per}u + d / {stride}u);",
+            "        }",
+            "    }",
+            "    return -1;",
+            "}",
+        ]
+    lines = [
         f"static const uint32_t bss2_fm_{lower}_address[{len(coords)}][{ctype.words}] "
         "BSS2_FM_UNUSED = {"
-    )
+    ]
     per_line = max(1, 6 // ctype.words)
     for i in range(0, len(rows), per_line):
         chunk = rows[i : i + per_line]
         lines.append("    " + " ".join("{" + _ints(r, "0x{:08X}u") + "}," for r in chunk))
     lines.append("};")
+    return lines
+
+
+def container_lines(name: str) -> list[str]:
+    """Return the #defines, arrays and decoders of one container."""
+    ctype = haldls.containers[name]
+    cn = c_name(name)
+    ct = ctype.coordinate_type
+    count = ct.size
+    lines = [
+        f"/* {name} ({ct.__name__}, {_n(count, 'coordinate')}, {_n(ctype.words, 'word')}"
+        f"{', read-only' if not ctype.is_writable else ''}"
+        f"{', write-only' if not getattr(ctype, 'is_readable', True) else ''}) */",
+        f"#define {PREFIX}{cn}_WORDS {ctype.words}u",
+        f"#define {PREFIX}{cn}_COUNT {count}u",
+    ]
+    for f in ctype._fields:
+        for member, field in _members(f):
+            lines += field_lines(cn, member, field)
+    lines += address_lines(name, CONTAINERS[name])
+    if name in PER_NEURON:
+        getter = "to" + ct.__name__
+        of_atomic = [int(getattr(halco.AtomicNeuronOnDLS(e), getter)()) for e in range(512)]
+        atomic = [0] * count
+        for e, k in enumerate(of_atomic):
+            atomic[k] = e
+        assert sorted(of_atomic) == list(range(count)), name
+        lower = cn.lower()
+        lines += _array("uint16_t", f"bss2_fm_{lower}_of_atomic", of_atomic)
+        lines += _array("uint16_t", f"bss2_fm_{lower}_atomic", atomic)
     return lines
 
 
@@ -157,6 +286,86 @@ def topology_lines() -> list[str]:
     ]
 
 
+def array_lines() -> list[str]:
+    """Return the synapse array's topology (halco) and the synapse views' geometry (haldls)."""
+    from haldls import _blocks, _synapse
+
+    drivers = [halco.SynapseDriverOnDLS(e) for e in range(halco.SynapseDriverOnDLS.size)]
+    per_block = halco.SynapseDriverOnSynapseDriverBlock.size
+    top, bottom = halco.SynapseRowOnSynapseDriver.top, halco.SynapseRowOnSynapseDriver.bottom
+    buses = halco.PADIBusOnPADIBusBlock.size
+    for e, d in enumerate(drivers):
+        assert int(d.toSynapseDriverBlockOnDLS()) == e // per_block
+        assert int(d.toPADIBusOnPADIBusBlock()) == (e % per_block) % buses
+        assert int(d.toSynapseDriverOnPADIBus()) == (e % per_block) // buses
+    rows = [d.toSynapseRowOnSynram() for d in drivers[:per_block]]
+    for e in range(512):  # AtomicNeuronOnDLS enum = row * 256 + column (= synapse column)
+        n = halco.AtomicNeuronOnDLS(e)
+        assert int(n.toNeuronRowOnDLS()) * 256 + int(n.toNeuronColumnOnDLS()) == e
+        assert int(n.toSynramOnDLS()) == int(n.toNeuronRowOnDLS())
+    columns = halco.NeuronColumnOnDLS
+    event_output = [int(columns(c).toNeuronEventOutputOnDLS()) for c in range(columns.size)]
+    atomic = {int(halco.AtomicNeuronOnDLS(e).toNeuronResetOnDLS()): e for e in range(512)}
+    reset_atomic = [
+        atomic[int(r)]
+        for q in range(halco.NeuronResetQuadOnDLS.size)
+        for r in halco.NeuronResetQuadOnDLS(q).toNeuronResetOnDLS()
+    ]
+    for k in range(halco.NeuronEventOutputOnDLS.size):  # event output k is crossbar input k
+        assert int(halco.NeuronEventOutputOnDLS(k).toCrossbarInputOnDLS()) == k
+    column = [[0] * 4 for _ in range(halco.SynapseQuadColumnOnDLS.size)]
+    for j in range(halco.SynapseOnSynapseRow.size):  # the interleaved quads (halco)
+        syn = halco.SynapseOnSynapseRow(j)
+        assert int(syn.toNeuronColumnOnDLS()) == j
+        column[int(syn.toSynapseQuadColumnOnDLS())][int(syn.toEntryOnQuad())] = j
+    label = halco.SpikeLabel(0)
+    label.neuron_event_output = halco.NeuronEventOutputOnDLS(1)
+    address_out = halco.SpikeLabel(0)
+    address_out.neuron_backend_address_out = halco.NeuronBackendAddressOut(255)
+    assert int(address_out) == 0xFF, "address_out is a label's lowest byte"
+    row_select = halco.SpikeLabel(0)
+    row_select.row_select_address = halco.PADIRowSelectAddress(1)
+    synapse_label = halco.SpikeLabel(0)
+    synapse_label.synapse_label = halco.SynapseLabel(63)
+    assert int(synapse_label) == 63, "the synapse label is a label's lowest 6 bits"
+    padi = halco.SpikeLabel(0)
+    padi.padi_label = halco.SpikeLabel.PADILabel(halco.SpikeLabel.PADILabel.max)
+    row_mode = haldls.containers["SynapseDriverConfig"].RowMode
+    return [
+        "/* Synapse array topology (halco): driver d of a block serves PADI bus d % PADI_BUSES_PER",
+        " * _BLOCK as number d / PADI_BUSES_PER_BLOCK on it, and the synapse rows below; synapse",
+        " * column j of synram s feeds AtomicNeuronOnDLS s * 256 + j, its event output below. */",
+        f"#define {PREFIX}DRIVERS_PER_BLOCK {per_block}u",
+        f"#define {PREFIX}PADI_BUSES_PER_BLOCK {buses}u",
+        *_array("uint8_t", "bss2_fm_driver_row_top", [int(r[top]) for r in rows]),
+        *_array("uint8_t", "bss2_fm_driver_row_bottom", [int(r[bottom]) for r in rows]),
+        *_array("uint8_t", "bss2_fm_neuron_event_output", event_output),
+        "/* bss2_fm_synapse_column[4 * q + e]: the column of entry e of synapse quad column q. */",
+        *_array("uint8_t", "bss2_fm_synapse_column", [j for q in column for j in q]),
+        *_array("uint16_t", "bss2_fm_neuron_reset_quad_atomic", reset_atomic),
+        f"#define {PREFIX}LABEL_EVENT_OUTPUT_LSB {int(label).bit_length() - 1}u",
+        f"#define {PREFIX}LABEL_ROW_SELECT_LSB {int(row_select).bit_length() - 1}u",
+        f"#define {PREFIX}LABEL_PADI_MASK 0x{int(padi):X}u",
+        f"#define {PREFIX}ROW_MODE_EXCITATORY {int(row_mode.excitatory)}u",
+        f"#define {PREFIX}ROW_MODE_INHIBITORY {int(row_mode.inhibitory)}u",
+        "/* Synapse views (haldls): quad (row, column) of view v of synram s lies at",
+        " * ACCESS_BASE[s] + v + row * QUAD_COLUMNS + column; the full view at QUAD_BASE[s] +",
+        " * row * 2 * QUAD_COLUMNS + word * QUAD_COLUMNS + column. Rows from QUADS_PER_SYNRAM /",
+        " * QUAD_COLUMNS on hold the column switches. */",
+        *_array(
+            "uint32_t", "bss2_fm_synapse_access_base", _synapse.SYNAPSE_ACCESS_BASE, "0x{:08X}u"
+        ),
+        *_array("uint32_t", "bss2_fm_synapse_quad_base", _blocks.SYNAPSE_QUAD_BASE, "0x{:08X}u"),
+        f"#define {PREFIX}WEIGHT_VIEW 0x{_synapse.WEIGHT_OFFSET:X}u",
+        f"#define {PREFIX}EVEN_2MSB_VIEW 0x{_synapse.EVEN_2MSB_OFFSET:X}u",
+        f"#define {PREFIX}ODD_2MSB_VIEW 0x{_synapse.ODD_2MSB_OFFSET:X}u",
+        f"#define {PREFIX}LABEL_VIEW 0x{_synapse.LABEL_OFFSET:X}u",
+        f"#define {PREFIX}CORRELATION_RESET_VIEW 0x{_synapse.CORRELATION_RESET_OFFSET:X}u",
+        f"#define {PREFIX}QUADS_PER_SYNRAM {_synapse.QUADS_PER_SYNRAM}u",
+        f"#define {PREFIX}QUAD_COLUMNS {_synapse.QUAD_COLUMNS}u",
+    ]
+
+
 def render() -> str:
     """Return the text of ``csrc/field_map.inc``."""
     lines = [
@@ -176,10 +385,15 @@ def render() -> str:
         "#define BSS2_FM_UNUSED",
         "#endif",
         "",
+        "/* Field NAME (BSS2_FM_<NAME>_LSB and _WIDTH) of register word w. */",
+        "#define BSS2_FM_FIELD(w, NAME) \\",
+        "    ((uint32_t)(((uint64_t)(w) >> BSS2_FM_##NAME##_LSB) & \\",
+        "                ((UINT64_C(1) << BSS2_FM_##NAME##_WIDTH) - 1u)))",
+        "",
     ]
     for name in CONTAINERS:
         lines += [*container_lines(name), ""]
-    lines += [*topology_lines(), "", "#endif /* BSS2_FIELD_MAP_INC */"]
+    lines += [*topology_lines(), "", *array_lines(), "", "#endif /* BSS2_FIELD_MAP_INC */"]
     return "\n".join(lines) + "\n"
 
 
