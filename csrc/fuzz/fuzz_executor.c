@@ -7,16 +7,23 @@
  * between programs as it does on a connection. Built and run by `make fuzz` under ASan/UBSan.
  *
  * The event fabric (stage 3a) costs time per event, so the harness bounds the simulated work of an
- * input, in both halves: WaitUntil payloads keep their low 10 bits, instruction timeouts written
- * are at most 2^16 cycles, background sources run with periods of at least 2^15 ticks (bit 31 of
- * Omnibus data words after a source's enable address set; over JTAG 2^14: bit 30 of every JTAG
- * data shift set), and after each input a short program disables the sources, so that they run
- * only within the input that enabled them. In the valid half, an Omnibus address word whose bit
- * 40 is set (a payload bit validation refuses anyway; looked at before the payload is masked)
- * gets one of the fabric's registers as its address (event recording, output config, crossbar
- * nodes, background sources, counters), so that routing, recording and sources get exercised; a
- * write address picked so is followed by a data word (the next word becomes one), and bit 1 of
- * the first byte keeps the chip out of reset (system::Reset words release it).
+ * input, in both halves: WaitUntil payloads keep their low 10 bits; the instance starts with an
+ * instruction timeout of 2^16 - 1 cycles (not the default 1,250,000) and timeouts written are
+ * below 2^16; background sources run with periods of at least 2^15 ticks (an Omnibus write to a
+ * source's enable word gets byte 3 enabled and bit 31 of its data set, whatever byte enables the
+ * input chose; a JTAG data shift of less than 31 bits that would be such an address gets bit 0
+ * flipped, since OMNIBUS_DATA may hold any value, a JTAG read loads it; longer shifts get bit 30
+ * set, which takes them off the chip's addresses); and after each input a short program disables
+ * the sources, so that they run only within the input that enabled them. So a word causes at most
+ * 64 background events (8 sources, one per 2^14 cycles, ≤ 2^17 cycles a word: a JTAG shift);
+ * without these bounds one timed-out poll let a period-0 source fire 2.5 million times.
+ * In the valid half, an Omnibus address word whose bit 40 is set (a payload bit validation
+ * refuses anyway; looked at before the payload is masked) gets one of the fabric's registers as
+ * its address (event recording, output config, crossbar nodes, background sources, counters,
+ * PADI buses, synapse drivers, synapse views, neuron configs, spike counters, resets), so that
+ * routing, recording, sources and the synapse array get exercised; a write address picked so
+ * is followed by a data word (the next word becomes one), and bit 1 of the first byte keeps the
+ * chip out of reset (system::Reset words release it).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -24,30 +31,62 @@
 #include <string.h>
 
 #include "chip_model.h"
+#include "field_map.inc"
 
 /* Payload bits of the 16 to-FPGA instructions (reference bss2-lowlevel.md §6.1). */
 static const unsigned payload_bits[16] = {0, 8, 7, 56, 0, 32, 1, 5, 1, 1, 1, 37, 32, 16, 32, 48};
 
 static bss2_chip *chip;
 
-/* Registers of the event fabric (reference bss2-lowlevel.md §2.2; field_map.inc). */
+/* Registers of the event fabric and the synapse array (field_map.inc). */
 static uint32_t fabric_address(uint64_t r) {
-    switch (r % 8u) {
-    case 0: return 0x88000005u; /* EventRecordingConfig */
-    case 1: return 0x00130000u;                       /* CrossbarOutputConfig */
-    case 2: case 3: return 0x00130001u + (uint32_t)((r >> 3) % 24u); /* background sources */
-    case 4: return 0x00130065u + (uint32_t)((r >> 3) % 32u);         /* counters */
-    default: return 0x00130019u + (uint32_t)((r >> 3) % 76u);        /* crossbar nodes */
+    uint32_t k = (uint32_t)(r >> 4), s = k & 1u, n = (k >> 1) % 512u;
+    switch (r % 16u) {
+    case 0: return bss2_fm_event_recording_config_address[0][0];
+    case 1: return bss2_fm_crossbar_output_config_address[0][0];
+    case 2: case 3: return bss2_fm_background_spike_source_address[k % 8u][(k >> 3) % 3u];
+    case 4: return bss2_fm_crossbar_input_drop_counter_address[0][0] + k % 32u; /* counters */
+    case 5: case 6: return bss2_fm_crossbar_node_address[k % 76u][0];
+    case 7: return (k & 2u) ? bss2_fm_padi_event_address[s][0]
+                            : bss2_fm_common_padi_bus_config_address[s][0];
+    case 8: return bss2_fm_synapse_driver_config_base[s] +
+                   ((k >> 2) % 128u) * BSS2_FM_SYNAPSE_DRIVER_CONFIG_STRIDE + (k >> 9) % 3u;
+    case 9: return bss2_fm_synapse_quad_base[s] + (k >> 1) % (258u * 128u); /* full view */
+    case 10: return bss2_fm_synapse_access_base[s] + ((k >> 3) & 1u ? BSS2_FM_LABEL_VIEW : 0u) +
+                    (k >> 4) % (258u * 64u); /* weight and label views */
+    case 11: return bss2_fm_column_current_quad_address[(k >> 1) % 128u][(k >> 8) & 1u];
+    case 12: return bss2_fm_neuron_config_base[n / 128u] +
+                    (n % 128u) * BSS2_FM_NEURON_CONFIG_STRIDE + (k >> 10) % 6u;
+    case 13: return bss2_fm_neuron_backend_config_base[n / 256u] +
+                    (n % 256u) * BSS2_FM_NEURON_BACKEND_CONFIG_STRIDE + (k >> 10) % 4u;
+    case 14: return bss2_fm_common_neuron_backend_config_address[s][(k >> 1) & 1u];
+    default: /* spike counters (read, reset) and neuron resets */
+        return ((k >> 10) % 3u == 0   ? bss2_fm_spike_counter_read_base
+                : (k >> 10) % 3u == 1 ? bss2_fm_spike_counter_reset_base
+                                      : bss2_fm_neuron_reset_base)[n / 256u] +
+               (n % 256u) * BSS2_FM_NEURON_RESET_STRIDE;
     }
 }
 
 #define INSTRUCTION_TIMEOUT 0x88000009u
 #define EVENT_RECORDING 0x88000005u
 
+/* A background source's enable word (which holds its period too). */
+static int source_enable(uint64_t a) {
+    return a >= 0x00130001u && a < 0x00130019u && (a - 0x00130001u) % 3u == 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (chip == NULL) {
         chip = bss2_chip_new(1);
         if (chip == NULL) {
+            abort();
+        }
+        const uint64_t setup[2] = {
+            (UINT64_C(11) << 56) | (UINT64_C(0xF) << 32) | INSTRUCTION_TIMEOUT,
+            (UINT64_C(12) << 56) | 0xFFFFu, /* then capped below 2^16 by every write */
+        };
+        if (bss2_chip_execute(chip, setup, 2) != BSS2_CHIP_OK) {
             abort();
         }
     }
@@ -89,6 +128,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             w = (w & ~UINT64_C(0xFFFFFFFF)) | fabric_address(pick);
             force_data = !((w >> 36) & 1u);
         }
+        if (h == 11u && !((w >> 36) & 1u) && source_enable((uint32_t)w)) {
+            w |= UINT64_C(1) << 35; /* byte 3 written: the data word's bit 31 sets the period */
+        }
+        if (h == 3u) {
+            unsigned bits = (unsigned)(w >> 40) & 0xFFu;
+            if (bits < 31u && source_enable(w & ((UINT64_C(1) << bits) - 1u))) {
+                w ^= 1u; /* no JTAG Omnibus address of a source's enable word */
+            }
+        }
         if (keep_chip && h == 9u) {
             w &= ~UINT64_C(1);
         }
@@ -102,7 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             uint32_t a = (uint32_t)words[i - 1];
             if (a == INSTRUCTION_TIMEOUT) {
                 w &= ~UINT64_C(0xFFFF0000); /* timeouts < 2^16 cycles */
-            } else if (a >= 0x00130001u && a < 0x00130019u && (a - 0x00130001u) % 3u == 0) {
+            } else if (source_enable(a)) {
                 w |= UINT64_C(0x80000000); /* background source: period >= 2^15 */
             }
         }
