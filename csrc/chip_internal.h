@@ -238,6 +238,11 @@ typedef struct bss2_cm_array {
      * [quad column], as the full SynapseQuad view holds it; every other view aliases it */
     uint32_t syn[BSS2_CM_SYNRAMS][BSS2_CM_SYNRAM_ROWS][2][BSS2_CM_QUAD_COLUMNS];
     uint8_t column_switch[BSS2_CM_SYNRAMS][256]; /* bit 0 excitatory, bit 1 inhibitory */
+    /* per synapse row, the columns of its synapses with a weight, grouped by label: label l's
+     * are by_label[s][r][first[s][r][l] .. first[s][r][l + 1]); rebuilt when `stale` */
+    uint8_t by_label[BSS2_CM_SYNRAMS][256][256];
+    uint16_t first[BSS2_CM_SYNRAMS][256][65];
+    uint8_t stale[BSS2_CM_SYNRAMS][256];
     bss2_cm_driver driver[BSS2_CM_SYNRAMS][128];
     bss2_cm_neuron neuron[BSS2_CM_NEURONS];
     bss2_cm_backend backend[2];

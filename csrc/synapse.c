@@ -136,8 +136,13 @@ void bss2_cm_synram_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_
     uint32_t m = v.mask & byte_mask; /* a view's bits stay in their byte */
     uint32_t old = *p;
     *p = (old & ~m) | ((data << v.shift) & m);
-    if (v.row >= SYNAPSE_ROWS && *p != old) {
+    if (*p == old) {
+        return;
+    }
+    if (v.row >= SYNAPSE_ROWS) {
         refresh_switches(c);
+    } else {
+        c->array.stale[v.s][v.row] = 1;
     }
 }
 
@@ -344,33 +349,61 @@ static void reset_neuron(bss2_chip *c, unsigned n) {
     u->refractory_until = c->now + ((uint64_t)u->refractory_time << b->scale[u->input_clock]);
 }
 
+/* Group row r's weighted synapses by label (a counting sort over its 256 columns). */
+static void index_row(bss2_cm_array *a, unsigned s, unsigned r) {
+    const uint32_t *weights = a->syn[s][r][bss2_fm_synapse_quad_weights_word[0]];
+    const uint32_t *labels = a->syn[s][r][bss2_fm_synapse_quad_labels_word[0]];
+    uint8_t label_of[256];
+    uint16_t *first = a->first[s][r];
+    memset(first, 0, sizeof a->first[s][r]);
+    for (unsigned q = 0; q < QC; q++) {
+        for (unsigned e = 0; e < 4u; e++) {
+            unsigned j = bss2_fm_synapse_column[4u * q + e];
+            uint32_t weight = (weights[q] >> bss2_fm_synapse_quad_weights_lsb[e]) & 0x3Fu;
+            /* a weight of 0 drives no current (raw 0 is weight 0): label 64, left out */
+            label_of[j] = (uint8_t)(weight ? (labels[q] >> bss2_fm_synapse_quad_labels_lsb[e]) &
+                                                 0x3Fu
+                                           : 64u);
+        }
+    }
+    uint16_t count[65] = {0};
+    for (unsigned j = 0; j < 256u; j++) {
+        count[label_of[j]]++;
+    }
+    for (unsigned l = 0; l < 64u; l++) {
+        first[l + 1] = (uint16_t)(first[l] + count[l]);
+    }
+    uint16_t at[64];
+    memcpy(at, first, sizeof at);
+    for (unsigned j = 0; j < 256u; j++) { /* columns in ascending order within a label */
+        if (label_of[j] < 64u) {
+            a->by_label[s][r][at[label_of[j]]++] = (uint8_t)j;
+        }
+    }
+    a->stale[s][r] = 0;
+}
+
 /* Synapse row r of synram s receives 6-bit address `addr` in row mode `mode`. */
 static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsigned mode,
                       unsigned half) {
     bss2_cm_array *a = &c->array;
-    const uint32_t *weights = a->syn[s][r][bss2_fm_synapse_quad_weights_word[0]];
-    const uint32_t *labels = a->syn[s][r][bss2_fm_synapse_quad_labels_word[0]];
-    for (unsigned q = 0; q < QC; q++) {
-        uint32_t lw = labels[q], ww = weights[q];
-        for (unsigned e = 0; e < 4u; e++) {
-            uint32_t label = (lw >> bss2_fm_synapse_quad_labels_lsb[e]) & 0x3Fu;
-            uint32_t weight = (ww >> bss2_fm_synapse_quad_weights_lsb[e]) & 0x3Fu;
-            if (label != addr || weight == 0) {
-                continue; /* a weight of 0 drives no current (raw 0 is weight 0) */
-            }
-            unsigned j = bss2_fm_synapse_column[4u * q + e];
-            unsigned sw = a->column_switch[s][j];
-            unsigned exc = (mode & BSS2_FM_ROW_MODE_EXCITATORY) && (sw & 1u);
-            unsigned inh = (mode & BSS2_FM_ROW_MODE_INHIBITORY) && (sw & 2u);
-            if (!exc && !inh) {
-                continue;
-            }
-            c->diag.synaptic_events++;
-            unsigned n = s * 256u + j;
-            unsigned bypass = a->neuron[n].bypass;
-            if ((exc && (bypass & 1u)) || (inh && (bypass & 2u))) {
-                fire(c, n, half);
-            }
+    if (a->stale[s][r]) {
+        index_row(a, s, r);
+    }
+    const uint16_t *first = a->first[s][r];
+    for (unsigned i = first[addr]; i < first[addr + 1u]; i++) {
+        unsigned j = a->by_label[s][r][i];
+        unsigned sw = a->column_switch[s][j];
+        unsigned exc = (mode & BSS2_FM_ROW_MODE_EXCITATORY) && (sw & 1u);
+        unsigned inh = (mode & BSS2_FM_ROW_MODE_INHIBITORY) && (sw & 2u);
+        if (!exc && !inh) {
+            continue;
+        }
+        c->diag.synaptic_events++;
+        unsigned n = s * 256u + j;
+        unsigned bypass = a->neuron[n].bypass;
+        if ((exc && (bypass & 1u)) || (inh && (bypass & 2u))) {
+            fire(c, n, half);
         }
     }
 }
