@@ -44,9 +44,9 @@
  * (readonly_writes); registers of kind WRITE without READ (triggers such as PADIEvent) act on
  * every write, with the stored word after the write's byte enables, and reads return that word
  * (the reference defines no read of them). The timer readout 0x8800_000C reads the current
- * timer. The executor's parameters are ordinary FPGA registers it reads when it needs them: InstructionTimeoutConfig
- * 0x8800_0009 (default 1,250,000 = 10 ms, preset at creation), PollingOmnibusBlockConfig
- * address/target/mask at 0x8800_0006/7/8 (default 0).
+ * timer. The executor's parameters are ordinary FPGA registers it reads when it needs them:
+ * InstructionTimeoutConfig 0x8800_0009 (default 1,250,000 = 10 ms, preset at creation),
+ * PollingOmnibusBlockConfig address/target/mask at 0x8800_0006/7/8 (default 0).
  * Register storage: two open-addressing hash maps (chip, FPGA; regfile.c), 64 slots at first,
  * doubling at load 3/4, blocks of 8 consecutive addresses kept together for cache locality, O(1)
  * clear by generation count.
