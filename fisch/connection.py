@@ -174,32 +174,8 @@ _CHIP_ERRORS: dict[int, type[Exception]] = {
     -3: PlaybackMemoryError,  # BSS2_CHIP_TOO_LONG
     -4: UTDecodeError,  # BSS2_CHIP_BAD_INSTRUCTION
 }
-#: Fields of the C diagnostics structure, in order.
-_DIAGNOSTICS = (
-    "instructions",
-    "responses",
-    "unknown_reads",
-    "unknown_writes",
-    "first_unknown_address",
-    "timeouts",
-    "start_systime",
-    "end_systime",
-    "orphan_data",
-    "dropped_addresses",
-    "readonly_writes",
-    "reset_drops",
-    "events_to_chip",
-    "events_to_host",
-    "events_not_recorded",
-    "events_lost",
-    "padi_events",
-    "padi_blocked",
-    "padi_drops",
-    "synaptic_events",
-    "neuron_spikes",
-    "fires_ignored",
-    "output_drops",
-)
+#: Fields of the C diagnostics structure, in order (csrc/chip_model.h, through the cdef).
+_DIAGNOSTICS = tuple(name for name, _ in ffi.typeof("bss2_chip_diagnostics").fields)
 
 
 class ChipModelConnection(ConnectionBase):
