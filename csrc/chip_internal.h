@@ -360,10 +360,12 @@ void bss2_cm_fabric_route(bss2_chip *c, unsigned input, uint32_t nl, unsigned ha
 void bss2_cm_array_init(bss2_cm_array *a);
 /* The chip reset: synapse memory, configuration copies, counters and queues cleared. */
 void bss2_cm_array_chip_reset(bss2_cm_array *a);
-/* 1 and the synapse memory view of `address` if it is one: reads and writes go to the memory. */
+/* Whether `address` lies in a view of the synapse memory; reads and writes of such addresses go
+ * to the memory: _read stores the value in *value, both return 0 (and do nothing) for other
+ * addresses. */
 int bss2_cm_synram_is(uint32_t address);
-uint32_t bss2_cm_synram_read(const bss2_chip *c, uint32_t address);
-void bss2_cm_synram_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t byte_mask);
+int bss2_cm_synram_read(const bss2_chip *c, uint32_t address, uint32_t *value);
+int bss2_cm_synram_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t byte_mask);
 /* A chip register's value changed (configuration copies), or a write-only register was written
  * (triggers: PADIEvent, NeuronReset, NeuronResetQuad, SpikeCounterReset). */
 void bss2_cm_array_written(bss2_chip *c, uint32_t address);

@@ -234,10 +234,7 @@ uint32_t bss2_cm_peek(const bss2_chip *c, uint32_t address) {
     if (c->chip_reset) {
         return 0;
     }
-    if (bss2_cm_synram_is(address)) {
-        return bss2_cm_synram_read(c, address);
-    }
-    if (bss2_cm_fabric_counter(c, address, &v)) {
+    if (bss2_cm_synram_read(c, address, &v) || bss2_cm_fabric_counter(c, address, &v)) {
         return v;
     }
     return bss2_cm_regmap_get(&c->chip_regs, address, 0);
@@ -257,11 +254,8 @@ uint32_t bss2_cm_bus_read(bss2_chip *c, uint32_t address, int via_jtag) {
         c->diag.reset_drops++;
         return 0;
     }
-    if (bss2_cm_synram_is(address)) {
-        return bss2_cm_synram_read(c, address);
-    }
     uint32_t v = 0;
-    if (bss2_cm_fabric_counter(c, address, &v)) {
+    if (bss2_cm_synram_read(c, address, &v) || bss2_cm_fabric_counter(c, address, &v)) {
         return v;
     }
     return bss2_cm_regmap_get(&c->chip_regs, address, 0);
@@ -288,8 +282,7 @@ void bss2_cm_bus_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t b
     if (mask == 0) {
         return;
     }
-    if (!fpga && bss2_cm_synram_is(address)) { /* the synapse memory, through one of its views */
-        bss2_cm_synram_write(c, address, data, mask);
+    if (!fpga && bss2_cm_synram_write(c, address, data, mask)) { /* a synapse memory view */
         return;
     }
     bss2_cm_slot *s = bss2_cm_regmap_upsert(fpga ? &c->fpga_regs : &c->chip_regs, address);

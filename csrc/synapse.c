@@ -91,12 +91,17 @@ int bss2_cm_synram_is(uint32_t address) {
     return view_of(address, &v);
 }
 
-uint32_t bss2_cm_synram_read(const bss2_chip *c, uint32_t address) {
+static uint32_t view_read(const bss2_chip *c, const view *v) {
+    return (c->array.syn[v->s][v->row][v->word][v->col] & v->mask) >> v->shift;
+}
+
+int bss2_cm_synram_read(const bss2_chip *c, uint32_t address, uint32_t *value) {
     view v;
     if (!view_of(address, &v)) {
         return 0;
     }
-    return (c->array.syn[v.s][v.row][v.word][v.col] & v.mask) >> v.shift;
+    *value = view_read(c, &v);
+    return 1;
 }
 
 /* Bit `enable_synaptic_current_<kind>` of entry e of a ColumnCurrentQuad's words w. */
@@ -106,44 +111,48 @@ uint32_t bss2_cm_synram_read(const bss2_chip *c, uint32_t address) {
       1u) ^                                                                                      \
      BSS2_FM_COLUMN_CURRENT_QUAD_SWITCHES_ENABLE_SYNAPTIC_CURRENT_##KIND##_INVERT)
 
-/* Copy the column current switches out of the memory (after a write to the switch rows). */
-static void refresh_switches(bss2_chip *c) {
+/* Copy the column current switches of quad column `col` of synram `s` out of the memory (after
+ * a write to the switch rows). */
+static void refresh_switches(bss2_chip *c, unsigned s, unsigned col) {
     for (unsigned q = 0; q < BSS2_FM_COLUMN_CURRENT_QUAD_COUNT; q++) {
         const uint32_t *address = bss2_fm_column_current_quad_address[q];
+        view v[BSS2_FM_COLUMN_CURRENT_QUAD_WORDS];
         uint32_t w[BSS2_FM_COLUMN_CURRENT_QUAD_WORDS];
+        int ok = 1;
         for (unsigned i = 0; i < BSS2_FM_COLUMN_CURRENT_QUAD_WORDS; i++) {
-            w[i] = bss2_cm_synram_read(c, address[i]);
+            ok &= view_of(address[i], &v[i]); /* always: the switches live in the views */
+            w[i] = ok ? view_read(c, &v[i]) : 0u;
         }
-        view v;
-        if (!view_of(address[0], &v)) {
-            continue; /* unreachable: the switches live in the views */
+        if (!ok || v[0].s != s || v[0].col != col) {
+            continue;
         }
         for (unsigned e = 0; e < 4u; e++) {
             uint32_t exc = SWITCH(w, e, EXCITATORY, excitatory);
             uint32_t inh = SWITCH(w, e, INHIBITORY, inhibitory);
-            unsigned j = bss2_fm_synapse_column[4u * v.col + e];
-            c->array.column_switch[v.s][j] = (uint8_t)(exc | (inh << 1));
+            unsigned j = bss2_fm_synapse_column[4u * col + e];
+            c->array.column_switch[s][j] = (uint8_t)(exc | (inh << 1));
         }
     }
 }
 
-void bss2_cm_synram_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t byte_mask) {
+int bss2_cm_synram_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t byte_mask) {
     view v;
     if (!view_of(address, &v)) {
-        return;
+        return 0;
     }
     uint32_t *p = &c->array.syn[v.s][v.row][v.word][v.col];
     uint32_t m = v.mask & byte_mask; /* a view's bits stay in their byte */
     uint32_t old = *p;
     *p = (old & ~m) | ((data << v.shift) & m);
     if (*p == old) {
-        return;
+        return 1;
     }
     if (v.row >= SYNAPSE_ROWS) {
-        refresh_switches(c);
+        refresh_switches(c, v.s, v.col);
     } else {
         c->array.stale[v.s][v.row] = 1;
     }
+    return 1;
 }
 
 /* ---- configuration copies -------------------------------------------------------------------- */

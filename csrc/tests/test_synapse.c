@@ -522,16 +522,20 @@ static void test_hostile(void) {
                                    : bss2_fm_synapse_quad_base[s] + 0xFFFFu;
             is += bss2_cm_synram_is(first - 1u) == 1 && bss2_cm_synram_is(first) == 0;
             for (uint32_t a = first; a <= last; a++) {
+                uint32_t got = 0;
                 bss2_cm_synram_write(c, a, 0xFFFFFFFFu, 0xFFFFFFFFu);
-                nonzero += bss2_cm_synram_read(c, a) != 0;
+                bss2_cm_synram_read(c, a, &got);
+                nonzero += got != 0;
             }
         }
     }
     const uint32_t odd[] = {0, 0xFFFFFFFFu, 0x7FFFFFFFu, bss2_fm_synapse_access_base[0] - 1u,
                             bss2_fm_synapse_quad_base[1] + 0x10000u};
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        uint32_t got = 0;
         bss2_cm_synram_write(c, odd[i], 0xFFFFFFFFu, 0xFFFFFFFFu);
-        nonzero += bss2_cm_synram_read(c, odd[i]) != 0;
+        bss2_cm_synram_read(c, odd[i], &got);
+        nonzero += got != 0;
     }
     check(is == 10, "hostile: the last row is 257 in every view");
     check(nonzero == 0 && memcmp(&before, &c->array, sizeof before) == 0,
