@@ -421,8 +421,13 @@ class I2CDAC6573RwRegister(_I2CRegister):
 class I2CTCA9546Register(_I2CRegister):
     """Channel enables of the TCA9546 I2C multiplexer (device 0x70; bit i = channel i).
 
-    The mux has a single register: a write is one byte with the stop flag, no register byte.
-    A read first writes 0x00 (as the real fisch's generic read does), then reads one byte.
+    The mux has a single register and no register byte: a write is one byte with the stop flag,
+    a read one byte with the stop flag.
+
+    Decision: the real fisch's generic read first writes 0x00 to the mux, and the mux takes
+    every written byte as its control register, so that read disconnects all four channels and
+    answers 0. Here a read is the single read access the device defines; it leaves the mux as
+    it is and answers what was written.
     """
 
     __slots__ = ()
@@ -440,3 +445,8 @@ class I2CTCA9546Register(_I2CRegister):
     def _write(self, coord: Coordinate) -> list[int]:
         device, _register = self._locate(coord)
         return _write(I2C_OVER_OMNIBUS_MASK | device | I2C_OVER_OMNIBUS_STOP, self._value._e)
+
+    @classmethod
+    def _read(cls, coord: Coordinate) -> list[int]:
+        device, _register = cls._locate(coord)
+        return _read(I2C_OVER_OMNIBUS_MASK | device | I2C_OVER_OMNIBUS_STOP)

@@ -167,7 +167,7 @@ GOLDEN |= {
         0x07,
         halco.I2CTCA9546RegisterOnBoard(),
         _w(0x8800_78F0, 0x07),
-        _w(0x8800_7870, 0x00) + _r(0x8800_78F0),
+        _r(0x8800_78F0),
     ),
 }
 
