@@ -61,6 +61,7 @@ ffibuilder.cdef(
         uint64_t neuron_spikes;
         uint64_t fires_ignored;
         uint64_t output_drops;
+        uint64_t i2c_nacks;
         ...;
     } bss2_chip_diagnostics;
     bss2_chip *bss2_chip_new(uint64_t seed);

@@ -253,6 +253,34 @@ typedef struct bss2_cm_array {
     uint32_t busy; /* bit b: bus b has events; bit 8 + k: event output k has */
 } bss2_cm_array;
 
+/* ---- board I2C (i2c.c) ----------------------------------------------------------------------- */
+
+/* The FPGA's I2C master: accesses to MASTER + 0x000..0x1FF (bits 0-6 the device address, 7 stop,
+ * 8 repeated start) are I2C transfers; PRESCALER is its clock divider. */
+#define BSS2_CM_I2C_MASTER 0x88007800u
+#define BSS2_CM_I2C_PRESCALER 0x88007A00u
+#define BSS2_CM_I2C_DEFAULT_PRESCALER 313u /* 100 kHz SCL from 125 MHz (see chip_model.c) */
+#define BSS2_CM_I2C_SLOTS 16u               /* devices on the bus at most */
+
+static inline int bss2_cm_i2c_is(uint32_t address) {
+    return address - BSS2_CM_I2C_MASTER < 0x200u || address == BSS2_CM_I2C_PRESCALER;
+}
+
+typedef struct bss2_cm_i2c_device {
+    uint16_t reg[64]; /* by register byte (device-specific decoding, i2c.c) */
+    uint8_t pointer;  /* the register byte of the last write transfer */
+    uint8_t staged;   /* the first byte of a two-byte register being written */
+} bss2_cm_i2c_device;
+
+typedef struct bss2_cm_i2c {
+    uint32_t prescaler;
+    int16_t active;  /* device address of the transfer in progress; -1: stopped */
+    uint8_t reading; /* its direction */
+    uint32_t bytes;  /* data bytes since its (repeated) start */
+    uint8_t slot[128]; /* device address -> dev[] index; 0xFF: nobody answers */
+    bss2_cm_i2c_device dev[BSS2_CM_I2C_SLOTS];
+} bss2_cm_i2c;
+
 /* ---- the instance ---------------------------------------------------------------------------- */
 
 struct bss2_chip {
@@ -281,6 +309,7 @@ struct bss2_chip {
     bss2_cm_jtag jtag;
     bss2_cm_fabric fabric;
     bss2_cm_array array;
+    bss2_cm_i2c i2c; /* the board: survives chip resets */
 
     /* responses: pending ring (sorted by time), then the encoded from-FPGA stream */
     bss2_cm_pending *pend;
@@ -382,6 +411,12 @@ void bss2_cm_array_run(bss2_chip *c);
 int bss2_cm_array_last(const bss2_chip *c, uint64_t *t);
 /* The value of a spike counter register at `address` in *v; 0 if it is none. */
 int bss2_cm_array_counter(const bss2_chip *c, uint32_t address, uint32_t *v);
+
+/* i2c.c: an Omnibus write or read of the I2C master's window (bss2_cm_i2c_is) now; both give
+ * the cycles the transfer occupies the bus (a read's value: the byte, or bit 31 on no ack). */
+void bss2_cm_i2c_power_on(bss2_cm_i2c *m);
+uint64_t bss2_cm_i2c_write(bss2_chip *c, uint32_t address, uint32_t data);
+uint32_t bss2_cm_i2c_read(bss2_chip *c, uint32_t address, uint64_t *cycles);
 
 /* jtag.c */
 void bss2_cm_jtag_power_on(bss2_cm_jtag *j);

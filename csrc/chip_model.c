@@ -175,6 +175,35 @@
  * done (at most BSS2_CM_DRAIN_ROUNDS rounds, so a recurrent network cannot hold it forever).
  * The chip reset clears the synapse memory and everything above.
  *
+ * Board I2C (i2c.c; device addresses, register bytes and widths from fisch's I2C words via
+ * field_map.inc). The FPGA's I2C master answers Omnibus accesses to 0x8800_7800 + 0x000..0x1FF
+ * (bits 0-6 the device, 7 stop after this byte, 8 repeated start before it); an access
+ * transfers one byte (a write's low data byte; byte enables 0: nothing). Like the upstream
+ * master, an access to the device and direction of the transfer in progress continues it;
+ * anything else (or the repeat-start flag) first sends a (repeated) start and the address byte.
+ * The transfer holds the Omnibus for its bit times, one SCL period (4 × prescaler cycles) each:
+ * 9 per byte, 10 more for start and address, 1 for a stop; a read's byte comes that much later.
+ * The prescaler register 0x8800_7A00 reads back and starts at 313 (100 kHz, the value the
+ * hardware tests write). A device address nobody answers (diagnostics.i2c_nacks) reads bit 31
+ * set (fisch raises I2CAckMissingError) and ends the transfer. The first byte written in a
+ * transfer is the register byte, later ones the register's data, most significant first (no
+ * auto-increment, except the EEPROM's sequential reads); reads return the register's bytes.
+ * Devices (power-on values from their datasheets): six INA219 (0x40 + n, halco's order:
+ * config 0x399F, bit 15 resets the device; calibration bit 0 reads 0; bus register = the rail's
+ * nominal 1.2 V or 2.5 V with conversion ready; shunt = a fixed supply current (vdd12_digital
+ * 200 mA, vdd25_digital 50, vdd12_analog 150, vdd25_analog 100, vdd12_madc 20, vdd12_pll 10)
+ * through 27 mΩ; current and power by the datasheet's formulas from the calibration); the
+ * TMP112 (0x48: 30 °C; config 0x60A0, limits 0x4B00/0x5000 stored as written); the TCA9554
+ * (0x38: output 0xFF, polarity 0, config 0xFF; input pins are pulled up and read 1, inverted
+ * where the polarity says, output pins read their output); three AD5252 (0x2C + n: RDAC and
+ * EEMEM registers by instruction byte, both 0x80 at power-on; quick commands ignored); the
+ * DAC6573 (0x4C: the control byte's channel select picks the channel, 10 bits kept
+ * left-aligned); the TCA9546 mux (0x70: every written byte is its control register, 0 at
+ * power-on); the EEPROM (0x50: write-protected, the board ID "BSS2" = 0x42535332 at bytes
+ * 0xFC-0xFF, 0xFF elsewhere). Nothing else about the board is modelled (rail voltages do not
+ * follow the potentiometers). The chip reset does not touch the board. A poll of the window
+ * starts no transfer: it sees 0 (the prescaler: its value).
+ *
  * Polls: timing::PollingOmnibusBlock on a counter register re-reads it whenever the fabric has
  * something to do (an event arriving or a source firing); other registers never change by
  * themselves.
@@ -221,6 +250,7 @@ bss2_chip *bss2_chip_new(uint64_t seed) {
     bss2_cm_jtag_power_on(&c->jtag);
     bss2_cm_fabric_init(&c->fabric);
     bss2_cm_array_init(&c->array);
+    bss2_cm_i2c_power_on(&c->i2c);
     c->ranges = bss2_address_ranges(&c->nranges);
     if (c->nranges == 0) {
         c->ranges = NULL;

@@ -54,6 +54,8 @@ typedef struct bss2_chip_diagnostics {
     uint64_t neuron_spikes;       /* spikes the neuron backends registered (and counted) */
     uint64_t fires_ignored;       /* fire signals while refractory, reset or without clocks */
     uint64_t output_drops;        /* spikes lost because the neuron's event register was full */
+    /* Added with the board's I2C devices: */
+    uint64_t i2c_nacks; /* I2C accesses to addresses no device answers (reads: bit 31 set) */
 } bss2_chip_diagnostics;
 
 /* A new instance with everything in its reset state; `seed` keys every random stream. Returns

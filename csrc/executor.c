@@ -301,9 +301,17 @@ static void omnibus_address(bss2_chip *c, uint64_t s, uint64_t p) {
     uint64_t issue = stall_until(c, c->bus_free);
     c->bus_free = issue + 1u;
     uint64_t latency = (address >> 31) ? BSS2_CM_READ_LATENCY_FPGA : BSS2_CM_READ_LATENCY_CHIP;
+    uint32_t value;
+    if (bss2_cm_i2c_is(address)) { /* the transfer holds the bus; the byte comes after it */
+        uint64_t cycles = 0;
+        value = bss2_cm_i2c_read(c, address, &cycles);
+        c->bus_free = issue + 1u + cycles;
+        latency += cycles;
+    } else {
+        value = bss2_cm_bus_read(c, address, 0); /* sampled when the request is accepted */
+    }
     uint64_t done = bss2_cm_t_max(issue + latency, c->last_read_done + 1u);
     c->last_read_done = done;
-    uint32_t value = bss2_cm_bus_read(c, address, 0); /* sampled when the request is accepted */
     c->reads_in_flight++;
     bss2_cm_respond(c, done, BSS2_CM_FROM_OMNIBUS_DATA, value);
     finish(c, issue);
@@ -319,7 +327,13 @@ static void omnibus_data(bss2_chip *c, uint64_t s, uint64_t p) {
     uint32_t address = c->write_address;
     uint64_t issue = stall_until(c, c->bus_free);
     c->bus_free = issue + ((address >> 31) ? BSS2_CM_WRITE_CYCLES_FPGA : BSS2_CM_WRITE_CYCLES_CHIP);
-    bss2_cm_bus_write(c, address, (uint32_t)p, c->write_byte_enables, 0);
+    if (bss2_cm_i2c_is(address)) { /* the transfer holds the bus */
+        if (c->write_byte_enables != 0) {
+            c->bus_free += bss2_cm_i2c_write(c, address, (uint32_t)p);
+        }
+    } else {
+        bss2_cm_bus_write(c, address, (uint32_t)p, c->write_byte_enables, 0);
+    }
     finish(c, issue);
 }
 

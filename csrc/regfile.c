@@ -224,6 +224,9 @@ uint32_t bss2_cm_peek(const bss2_chip *c, uint32_t address) {
     if (address == BSS2_CM_REG_TIMER) {
         return bss2_cm_timer(c);
     }
+    if (bss2_cm_i2c_is(address)) { /* a look starts no I2C transfer */
+        return address == BSS2_CM_I2C_PRESCALER ? c->i2c.prescaler : 0u;
+    }
     if (kind_const(c, address) == BSS2_ADDRESS_NONE) {
         return 0;
     }

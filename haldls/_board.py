@@ -52,7 +52,8 @@ __all__ = [
 ]
 
 
-#: The I2C devices are not simulated: reads are unsupported in simulation.
+#: Upstream's simulation target has no board: reads of the I2C devices are unsupported there.
+#: (The embedded chip model stands for both targets and models the devices.)
 _NOT_SIMULATED = frozenset({"simulation"})
 
 

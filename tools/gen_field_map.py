@@ -10,7 +10,10 @@ Rather than copying bit positions into C, this script reads them from the haldls
 * per container, the Omnibus address of every register word of every coordinate
   (``ctype.addresses(coord)``, in word order) as a static array ``[coordinates][words]``;
 * the crossbar's topology from halco: the (output, input) of each ``CrossbarNodeOnDLS``, the
-  input each background source feeds, and the first L2 input and output.
+  input each background source feeds, and the first L2 input and output;
+* the board's I2C devices from the fisch I2C words: for every word and coordinate, the device
+  address and register byte its ``_locate`` names, so the model knows which device answers at
+  which address (``I2C_KINDS`` names the device behind each word) and the register widths.
 
 The output is deterministic. Run from the repository root::
 
@@ -29,6 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import fisch
 import halco
 import haldls
 
@@ -80,6 +84,18 @@ PER_NEURON = (
     "NeuronReset",
 )
 PREFIX = "BSS2_FM_"
+#: The device behind each fisch I2C word (the chip model's I2C device kinds, in kind order).
+I2C_KINDS = {
+    "I2CIdRegister": "EEPROM",
+    "I2CTempRegister": "TMP112",
+    "I2CINA219RoRegister": "INA219",
+    "I2CINA219RwRegister": "INA219",
+    "I2CTCA9554RoRegister": "TCA9554",
+    "I2CTCA9554RwRegister": "TCA9554",
+    "I2CAD5252RwRegister": "AD5252",
+    "I2CDAC6573RwRegister": "DAC6573",
+    "I2CTCA9546Register": "TCA9546",
+}
 
 
 def c_name(name: str) -> str:
@@ -366,6 +382,60 @@ def array_lines() -> list[str]:
     ]
 
 
+def i2c_lines() -> list[str]:
+    """Return the board's I2C master constants and its devices (fisch's I2C words)."""
+    from fisch import _board
+
+    kinds = list(dict.fromkeys(I2C_KINDS.values()))
+    words = sorted(n for n in fisch.containers if n.startswith("I2C"))
+    assert words == sorted(I2C_KINDS), words
+    kind_of = [0] * 128  # 7-bit device address -> kind (1-based; 0: nothing answers)
+    registers: dict[tuple[str, bool], set[int]] = {}
+    width: dict[str, int] = {}
+    for name in words:
+        word = fisch.containers[name]
+        kind = I2C_KINDS[name]
+        assert width.setdefault(kind, word.register_size_bytes) == word.register_size_bytes, name
+        ctype = word.coordinate_type
+        for e in range(ctype.size):
+            device, register = word._locate(ctype(e))
+            assert kind_of[device] in (0, kinds.index(kind) + 1), (name, device)
+            kind_of[device] = kinds.index(kind) + 1
+            registers.setdefault((kind, word.is_writable), set()).add(register)
+    lines = [
+        "/* Board I2C (fisch's I2C words): the master's Omnibus window, its flags, and per 7-bit",
+        " * device address the kind of device that answers there (0: none). Registers the words",
+        " * use per kind: BSS2_FM_I2C_<KIND>_RO/RW_REGISTERS (bit r: register byte r, r < 64). */",
+        f"#define {PREFIX}I2C_MASTER 0x{_board.I2C_OVER_OMNIBUS_MASK:08X}u",
+        f"#define {PREFIX}I2C_STOP 0x{_board.I2C_OVER_OMNIBUS_STOP:X}u",
+        f"#define {PREFIX}I2C_REPEAT_START 0x{_board.I2C_OVER_OMNIBUS_REPEAT_START:X}u",
+        f"#define {PREFIX}I2C_PRESCALER 0x{_board.I2C_PRESCALER_ADDRESS:08X}u",
+        f"#define {PREFIX}I2C_ACK_MISSING 0x{_board.I2C_ACK_MISSING_BIT:08X}u",
+        f"#define {PREFIX}I2C_KINDS {len(kinds)}u",
+    ]
+    for k, kind in enumerate(kinds):
+        first = kind_of.index(k + 1)
+        count = kind_of.count(k + 1)
+        assert kind_of[first : first + count] == [k + 1] * count, kind  # consecutive addresses
+        lines += [
+            f"#define {PREFIX}I2C_{kind} {k + 1}u",
+            f"#define {PREFIX}I2C_{kind}_FIRST 0x{first:02X}u",
+            f"#define {PREFIX}I2C_{kind}_COUNT {count}u",
+            f"#define {PREFIX}I2C_{kind}_BYTES {width[kind]}u",
+        ]
+        for writable, suffix in ((False, "RO"), (True, "RW")):
+            regs = registers.get((kind, writable), set())
+            if kind in ("EEPROM", "TCA9546"):  # a byte address / no register byte: no set
+                continue
+            assert all(r < 64 for r in regs), (kind, regs)
+            bits = sum(1 << r for r in regs)
+            lines.append(f"#define {PREFIX}I2C_{kind}_{suffix}_REGISTERS UINT64_C(0x{bits:X})")
+    _, id_register = fisch.containers["I2CIdRegister"]._locate(None)
+    lines.append(f"#define {PREFIX}I2C_EEPROM_ID_REGISTER 0x{id_register:02X}u")
+    lines += _array("uint8_t", "bss2_fm_i2c_device_kind", kind_of)
+    return lines
+
+
 def render() -> str:
     """Return the text of ``csrc/field_map.inc``."""
     lines = [
@@ -393,7 +463,8 @@ def render() -> str:
     ]
     for name in CONTAINERS:
         lines += [*container_lines(name), ""]
-    lines += [*topology_lines(), "", *array_lines(), "", "#endif /* BSS2_FIELD_MAP_INC */"]
+    lines += [*topology_lines(), "", *array_lines(), "", *i2c_lines()]
+    lines += ["", "#endif /* BSS2_FIELD_MAP_INC */"]
     return "\n".join(lines) + "\n"
 
 

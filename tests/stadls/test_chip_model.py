@@ -14,16 +14,9 @@ import haldls
 import stadls
 from fisch.connection import ChipModelConnection
 
-#: Containers a program can write and read back. Not here: the counting timer (its own test)
-#: and the board's devices behind the FPGA's I2C master, which the model does not have (yet;
-#: upstream's simulation cannot read them either).
+#: Containers a program can write and read back (the counting timer has its own test).
 READ_WRITE = sorted(
-    n
-    for n, c in haldls.containers.items()
-    if c.is_readable
-    and c.is_writable
-    and n != "Timer"
-    and not c.backends[0].__name__.startswith("I2C")
+    n for n, c in haldls.containers.items() if c.is_readable and c.is_writable and n != "Timer"
 )
 
 
