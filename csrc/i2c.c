@@ -8,12 +8,6 @@
 #include "field_map.inc"
 
 #define KIND(dev) bss2_fm_i2c_device_kind[(dev) & 0x7Fu]
-#define WIDTH_OF(kind)                                                                             \
-    ((kind) == BSS2_FM_I2C_TMP112 || (kind) == BSS2_FM_I2C_INA219 ||                             \
-             (kind) == BSS2_FM_I2C_DAC6573                                                         \
-         ? 2u                                                                                      \
-         : 1u)
-
 _Static_assert(BSS2_FM_I2C_MASTER == BSS2_CM_I2C_MASTER &&
                    BSS2_FM_I2C_PRESCALER == BSS2_CM_I2C_PRESCALER,
                "the master's window (chip_internal.h)");
@@ -36,10 +30,16 @@ static const bss2_cm_rail bss2_cm_ina219_rail[] = {
 /* The board ID in the EEPROM's bytes 0xFC-0xFF, most significant first: "BSS2". */
 #define BSS2_CM_BOARD_ID 0x42535332u
 
-_Static_assert(BSS2_FM_I2C_TMP112_BYTES == 2 && BSS2_FM_I2C_INA219_BYTES == 2 &&
-                   BSS2_FM_I2C_DAC6573_BYTES == 2 && BSS2_FM_I2C_TCA9554_BYTES == 1 &&
-                   BSS2_FM_I2C_AD5252_BYTES == 1 && BSS2_FM_I2C_TCA9546_BYTES == 1,
-               "register widths (WIDTH_OF)");
+/* Bytes of a register, by kind (the EEPROM is read and written a byte at a time). */
+static const uint8_t width_of[BSS2_FM_I2C_KINDS + 1u] = {
+    [BSS2_FM_I2C_EEPROM] = 1u,
+    [BSS2_FM_I2C_TMP112] = BSS2_FM_I2C_TMP112_BYTES,
+    [BSS2_FM_I2C_INA219] = BSS2_FM_I2C_INA219_BYTES,
+    [BSS2_FM_I2C_TCA9554] = BSS2_FM_I2C_TCA9554_BYTES,
+    [BSS2_FM_I2C_AD5252] = BSS2_FM_I2C_AD5252_BYTES,
+    [BSS2_FM_I2C_DAC6573] = BSS2_FM_I2C_DAC6573_BYTES,
+    [BSS2_FM_I2C_TCA9546] = BSS2_FM_I2C_TCA9546_BYTES,
+};
 _Static_assert(BSS2_FM_I2C_EEPROM_COUNT + BSS2_FM_I2C_TMP112_COUNT + BSS2_FM_I2C_INA219_COUNT +
                        BSS2_FM_I2C_TCA9554_COUNT + BSS2_FM_I2C_AD5252_COUNT +
                        BSS2_FM_I2C_DAC6573_COUNT + BSS2_FM_I2C_TCA9546_COUNT <=
@@ -143,7 +143,7 @@ static uint32_t load(const bss2_cm_i2c_device *d, unsigned dev, unsigned reg) {
         return ((config & (0xFFu ^ polarity)) | (~config & output)) & 0xFFu;
     }
     case BSS2_FM_I2C_AD5252:
-        return d->reg[reg & 0x3Fu];
+        return (reg & AD5252_COMMAND) ? 0u : d->reg[reg & 0x3Fu];
     case BSS2_FM_I2C_DAC6573:
         return d->reg[(reg >> 1) & 3u]; /* the control byte's channel select */
     default:
@@ -174,7 +174,9 @@ static void store(bss2_cm_i2c_device *d, unsigned dev, unsigned reg, uint32_t v)
         }
         break;
     case BSS2_FM_I2C_AD5252:
-        d->reg[reg & 0x3Fu] = (uint16_t)(v & 0xFFu);
+        if (!(reg & AD5252_COMMAND)) {
+            d->reg[reg & 0x3Fu] = (uint16_t)(v & 0xFFu);
+        }
         break;
     case BSS2_FM_I2C_DAC6573:
         d->reg[(reg >> 1) & 3u] = (uint16_t)(v & 0xFFC0u); /* 10 bits, left-aligned */
@@ -240,7 +242,7 @@ uint64_t bss2_cm_i2c_write(bss2_chip *c, uint32_t address, uint32_t data) {
         d->pointer = (uint8_t)byte;
     } else if (kind == BSS2_FM_I2C_EEPROM) { /* write-protected: the data is not stored */
         d->pointer = (uint8_t)(d->pointer + 1u);
-    } else if (WIDTH_OF(kind) == 1u) {
+    } else if (width_of[kind] == 1u) {
         store(d, dev, d->pointer, byte);
     } else if ((k - 1u) % 2u == 0) { /* most significant byte first */
         d->staged = (uint8_t)byte;
@@ -271,7 +273,7 @@ uint32_t bss2_cm_i2c_read(bss2_chip *c, uint32_t address, uint64_t *cycles) {
         unsigned p = d->pointer, id = BSS2_FM_I2C_EEPROM_ID_REGISTER;
         v = p >= id && p - id < 4u ? (BSS2_CM_BOARD_ID >> (8u * (3u - (p - id)))) & 0xFFu : 0xFFu;
         d->pointer = (uint8_t)(p + 1u);
-    } else if (WIDTH_OF(kind) == 1u) {
+    } else if (width_of[kind] == 1u) {
         v = load(d, dev, d->pointer) & 0xFFu;
     } else {
         uint32_t reg = load(d, dev, d->pointer);
