@@ -50,7 +50,7 @@ FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-r
 fuzz:
 	mkdir -p build/fuzz/corpus
 	$$(tools/ensure-clang) $(FUZZ_FLAGS) csrc/*.c csrc/fuzz/fuzz_executor.c \
-	  -o build/fuzz/fuzz_executor
+	  -o build/fuzz/fuzz_executor -lm
 	build/fuzz/fuzz_executor -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	  -print_final_stats=1 -artifact_prefix=build/fuzz/ build/fuzz/corpus > build/fuzz/log 2>&1 \
 	  || { tail -n 60 build/fuzz/log; exit 1; }
@@ -62,7 +62,7 @@ csan:
 	mkdir -p build/csan
 	set -e; for t in csrc/tests/test_*.c; do \
 	  name=$$(basename $$t .c); \
-	  gcc $(CSAN_FLAGS) csrc/*.c $$t -o build/csan/$$name; \
+	  gcc $(CSAN_FLAGS) csrc/*.c $$t -o build/csan/$$name -lm; \
 	  build/csan/$$name; \
 	done
 

@@ -73,6 +73,8 @@ ffibuilder.cdef(
     uint64_t bss2_chip_systime(const bss2_chip *chip);
     uint64_t bss2_chip_chip_systime(const bss2_chip *chip);
     uint32_t bss2_chip_peek(const bss2_chip *chip, uint32_t address);
+    void bss2_chip_set_mismatch(bss2_chip *chip, int on);
+    double bss2_chip_membrane(const bss2_chip *chip, unsigned neuron);
 
     typedef struct bss2_address_range {
         uint32_t first;
@@ -90,6 +92,7 @@ ffibuilder.set_source(
     depends=_rel([*CSRC.glob("*.h"), *CSRC.glob("*.inc")]),
     include_dirs=_rel([CSRC]),
     extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wextra"],
+    libraries=["m"],
 )
 
 if __name__ == "__main__":

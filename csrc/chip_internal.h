@@ -221,6 +221,7 @@ typedef struct bss2_cm_driver { /* a synapse driver's configuration, decoded */
 
 typedef struct bss2_cm_neuron {
     uint64_t refractory_until; /* no fire is registered before this cycle */
+    uint8_t holdoff;           /* reset_holdoff */
     uint8_t count, overflow;   /* the spike counter */
     uint8_t pending;           /* its event waits at the event output */
     /* configuration, decoded */
@@ -241,6 +242,7 @@ typedef struct bss2_cm_array {
     /* per synapse row, the columns of its synapses with a weight, grouped by label: label l's
      * are by_label[s][r][first[s][r][l] .. first[s][r][l + 1]); rebuilt when `stale` */
     uint8_t by_label[BSS2_CM_SYNRAMS][256][256];
+    uint8_t weight_by_label[BSS2_CM_SYNRAMS][256][256]; /* the weight of each by_label entry */
     uint16_t first[BSS2_CM_SYNRAMS][256][65];
     uint8_t stale[BSS2_CM_SYNRAMS][256];
     bss2_cm_driver driver[BSS2_CM_SYNRAMS][128];
@@ -252,6 +254,52 @@ typedef struct bss2_cm_array {
     bss2_cm_event_output out[BSS2_CM_EVENT_OUTPUTS];
     uint32_t busy; /* bit b: bus b has events; bit 8 + k: event output k has */
 } bss2_cm_array;
+
+/* ---- analog neurons (neuron.c) --------------------------------------------------------------- */
+
+#define BSS2_CM_CODES 1024u /* CapMem codes */
+/* Per-neuron mismatch draws (z-scores; neuron.c names them). */
+#define BSS2_CM_MM_PER_NEURON 10u
+
+enum { BSS2_CM_FREE, BSS2_CM_FIRING, BSS2_CM_RESET, BSS2_CM_HOLDOFF, BSS2_CM_BLOCKED };
+
+typedef struct bss2_cm_an_neuron {
+    /* parameters, from CapMem, NeuronConfig and the mismatch (units: analog.h) */
+    double c;                  /* membrane capacitance */
+    double g_leak, g_reset;    /* OTA conductance while leaking / resetting */
+    double e_leak, e_reset;    /* its target voltage */
+    double v_th, i_off;        /* threshold; constant current (signed) */
+    double tau_exc, tau_inh;   /* synaptic time constants */
+    double k_exc, k_inh;       /* peak current per weight LSB (0: the input is off) */
+    double sat_exc, sat_inh;   /* saturation current of the input OTA */
+    /* state, in closed form since cycle t0: V(s) = e_eff + a e^(-s/tau) + ke e^(-s/tau_exc)
+     * + ki e^(-s/tau_inh), I_exc(s) = ie0 e^(-s/tau_exc), I_inh likewise (s in µs) */
+    uint64_t t0;
+    double v0, ie0, ii0;
+    double g, e_eff, tau, a, ke, ki;
+    uint64_t phase_end; /* RESET: its end; HOLDOFF: the end of refractoriness */
+    double crossing;    /* µs since creation of the last threshold crossing */
+    uint8_t phase;      /* BSS2_CM_FREE ... */
+    uint8_t can_fire;   /* enable_threshold_comparator and enable_fire */
+    uint8_t pause;      /* enable_pause: no synaptic input while resetting */
+} bss2_cm_an_neuron;
+
+typedef struct bss2_cm_analog {
+    int mismatch; /* the fixed pattern is applied (else every draw is 0) */
+    /* transfer tables by CapMem code: τ_m at C = 63 (plain, divided), τ_syn (exc, inh) */
+    double tau_leak[BSS2_CM_CODES], tau_leak_div[BSS2_CM_CODES];
+    double tau_exc[BSS2_CM_CODES], tau_inh[BSS2_CM_CODES];
+    float mm[BSS2_CM_NEURONS][BSS2_CM_MM_PER_NEURON];     /* per-neuron draws */
+    float gain[BSS2_CM_NEURONS][BSS2_CM_MM_PER_NEURON];   /* e^(σ draw), log-normal kinds */
+    float syn_gain[BSS2_CM_SYNRAMS][256][256];              /* per-synapse DAC gain */
+    bss2_cm_an_neuron n[BSS2_CM_NEURONS];
+    bss2_cm_an_neuron rest[BSS2_CM_NEURONS]; /* as the chip reset leaves them */
+    uint16_t neuron_of[4][128]; /* the neuron of CapMem (block, column) */
+    /* neurons waiting for a time (check, fire, phase end): a binary min-heap on key */
+    uint64_t key[BSS2_CM_NEURONS];
+    uint16_t heap[BSS2_CM_NEURONS], pos[BSS2_CM_NEURONS]; /* pos: 0xFFFF = not in the heap */
+    uint32_t heap_len;
+} bss2_cm_analog;
 
 /* ---- board I2C (i2c.c) ----------------------------------------------------------------------- */
 
@@ -310,6 +358,7 @@ struct bss2_chip {
     bss2_cm_fabric fabric;
     bss2_cm_array array;
     bss2_cm_i2c i2c; /* the board: survives chip resets */
+    bss2_cm_analog *analog; /* the analog core (heap: large) */
 
     /* responses: pending ring (sorted by time), then the encoded from-FPGA stream */
     bss2_cm_pending *pend;
@@ -411,6 +460,32 @@ void bss2_cm_array_run(bss2_chip *c);
 int bss2_cm_array_last(const bss2_chip *c, uint64_t *t);
 /* The value of a spike counter register at `address` in *v; 0 if it is none. */
 int bss2_cm_array_counter(const bss2_chip *c, uint32_t address, uint32_t *v);
+
+/* neuron.c */
+/* A new analog core for `c` (its seed keys the mismatch); -1 if memory runs out. */
+int bss2_cm_analog_new(bss2_chip *c);
+void bss2_cm_analog_free(bss2_chip *c);
+/* Turn the fixed-pattern mismatch on or off (redraws nothing: the pattern belongs to the seed). */
+void bss2_cm_analog_set_mismatch(bss2_chip *c, int on);
+/* The chip reset: every neuron at rest with the (cleared) registers' parameters. */
+void bss2_cm_analog_chip_reset(bss2_chip *c);
+/* A chip register changed: CapMem cells, NeuronConfig, the backend configurations. */
+void bss2_cm_analog_written(bss2_chip *c, uint32_t address);
+/* A synaptic event reaches neuron n now: `weight` (6-bit weight × the synapse's gain) on its
+ * excitatory (inh 0) or inhibitory (inh 1) input. */
+void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight);
+/* The artificial reset (NeuronReset): the neuron resets as after a spike. */
+void bss2_cm_analog_reset(bss2_chip *c, unsigned n);
+/* The per-synapse gain of synapse (row r, column j) of synram s. */
+double bss2_cm_analog_synapse_gain(const bss2_chip *c, unsigned s, unsigned r, unsigned j);
+int bss2_cm_analog_next(const bss2_chip *c, uint64_t *t);
+void bss2_cm_analog_run(bss2_chip *c);
+/* Membrane voltage of neuron n now (V, soft-clipped to the rails as a readout sees it). */
+double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n);
+
+/* synapse.c, for neuron.c: the backend registers a fire of neuron n now (as a bypass event
+ * does); 1 if it registered a spike (and so started the refractory period). */
+int bss2_cm_neuron_fire(bss2_chip *c, unsigned n, unsigned half);
 
 /* i2c.c: an Omnibus write or read of the I2C master's window (bss2_cm_i2c_is) now; both give
  * the cycles the transfer occupies the bus (a read's value: the byte, or bit 31 on no ack). */

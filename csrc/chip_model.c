@@ -175,6 +175,36 @@
  * done (at most BSS2_CM_DRAIN_ROUNDS rounds, so a recurrent network cannot hold it forever).
  * The chip reset clears the synapse memory and everything above.
  *
+ * Analog neurons (stage 4a, neuron.c; constants in analog.h, CapMem layout in field_map.inc).
+ * Each of the 512 circuits is a leaky integrate-and-fire membrane with two exponentially
+ * decaying current inputs, integrated exactly between events (closed form; time in µs from the
+ * 125 MHz cycle count). Parameters come from the neuron's 24 CapMem cells, its NeuronConfig and
+ * its quadrant's syn_i_bias_dac through analog.h's transfer functions, whenever one of them is
+ * written (the CapMem's settling, enable_capmem and the reference generator are not modelled: a
+ * written cell holds at once; code 1023, no refresh, counts as 0). Leak and reset share the OTA:
+ * conductance C(63)/τ(I) from the fitted τ_m(I) curves (division, ×8 multiplication, ×0.5
+ * degeneration), target v_leak or v_reset minus the source-follower drop; the threshold is
+ * v_threshold without drop; i_mem_offset adds a constant current (sign: invert_membrane_offset)
+ * when enabled. A synaptic event adds weight × gain × I_SYN_LSB × (dac/600) × (gm/500) to the
+ * input's current (×4 with enable_small_capacitance; none unless the input is enabled), through
+ * a tanh saturation of the OTA's line voltage; the current decays with τ_syn(I). The membrane
+ * lies within [0, V_DD] at every event; readouts clip softly in the last 50 mV. Spikes: a neuron
+ * with enable_threshold_comparator and enable_fire crosses v_threshold (found by conservative
+ * advancement, located by bisection to 1 ns) and fires at the next edge of its refractory clock
+ * after the cycle of the decision; a spike the backend registers (chip model I's rules: clocks,
+ * force_reset, refractory) resets the membrane: (refractory_time - hold-off) ticks towards
+ * v_reset with the reset conductance (with enable_pause the synaptic currents do not reach the
+ * membrane then), the hold-off ticks (31 - 2 × reset_holdoff, at most the period) leaking, and
+ * at the end of refractoriness a membrane still above threshold fires at once. force_reset holds
+ * the block's membranes in reset; without clocks a crossing fires nothing until the neuron or
+ * its block is written again. A bypass spike and NeuronReset reset the membrane likewise.
+ * Mismatch: a fixed pattern keyed by the seed (the "chip serial": counter-based Gaussian draws,
+ * truncated at ±4σ) shifts the source-follower drop, the reset level and the comparator, and
+ * scales the conductances, the capacitance, τ_syn and g_m per neuron and the DAC gain per
+ * synapse (σ in analog.h); bss2_chip_set_mismatch(0) leaves it out. Not yet modelled (stage 4b):
+ * the exponential term, adaptation, COBA inputs, multicompartment switches, temporal noise, STP,
+ * correlation, MADC sampling and CADC conversion.
+ *
  * Board I2C (i2c.c; device addresses, register bytes and widths from fisch's I2C words via
  * field_map.inc). The FPGA's I2C master answers Omnibus accesses to 0x8800_7800 + 0x000..0x1FF
  * (bits 0-6 the device, 7 stop after this byte, 8 repeated start before it); an access
@@ -251,6 +281,10 @@ bss2_chip *bss2_chip_new(uint64_t seed) {
     bss2_cm_fabric_init(&c->fabric);
     bss2_cm_array_init(&c->array);
     bss2_cm_i2c_power_on(&c->i2c);
+    if (bss2_cm_analog_new(c) != 0) {
+        bss2_chip_free(c);
+        return NULL;
+    }
     c->ranges = bss2_address_ranges(&c->nranges);
     if (c->nranges == 0) {
         c->ranges = NULL;
@@ -273,6 +307,7 @@ void bss2_chip_free(bss2_chip *chip) {
     bss2_cm_regmap_free(&chip->fpga_regs);
     free(chip->pend);
     free(chip->out);
+    bss2_cm_analog_free(chip);
     free(chip);
 }
 
@@ -417,4 +452,14 @@ uint64_t bss2_chip_chip_systime(const bss2_chip *chip) {
 
 uint32_t bss2_chip_peek(const bss2_chip *chip, uint32_t address) {
     return chip == NULL ? 0u : bss2_cm_peek(chip, address);
+}
+
+void bss2_chip_set_mismatch(bss2_chip *chip, int on) {
+    if (chip != NULL) {
+        bss2_cm_analog_set_mismatch(chip, on);
+    }
+}
+
+double bss2_chip_membrane(const bss2_chip *chip, unsigned neuron) {
+    return chip == NULL || neuron >= BSS2_CM_NEURONS ? 0.0 : bss2_cm_analog_membrane(chip, neuron);
 }

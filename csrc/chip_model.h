@@ -97,4 +97,15 @@ uint64_t bss2_chip_chip_systime(const bss2_chip *chip);
  * (0 for NULL and for addresses without a register). */
 uint32_t bss2_chip_peek(const bss2_chip *chip, uint32_t address);
 
+/* Added with the analog core: */
+
+/* Apply (on != 0, the default) or leave out the fixed-pattern mismatch of the analog circuits.
+ * The pattern itself belongs to the seed (the "chip serial"). Takes effect now: every neuron
+ * continues from its present state with the changed parameters. No-op for NULL. */
+void bss2_chip_set_mismatch(bss2_chip *chip, int on);
+
+/* Membrane voltage of atomic neuron `neuron` (0..511) now, in volts, as a readout sees it
+ * (within the rails); 0 for NULL or a neuron out of range. */
+double bss2_chip_membrane(const bss2_chip *chip, unsigned neuron);
+
 #endif /* BSS2_CHIP_MODEL_H */

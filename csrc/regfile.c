@@ -301,6 +301,7 @@ void bss2_cm_bus_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t b
     if (s->value != old) {
         bss2_cm_fabric_written(c, address, old);
         bss2_cm_array_written(c, address);
+        bss2_cm_analog_written(c, address);
     }
     if (!(kind & BSS2_ADDRESS_READ)) { /* write-only registers: triggers act on every write */
         bss2_cm_array_trigger(c, address, s->value);
@@ -319,6 +320,7 @@ void bss2_cm_chip_reset(bss2_chip *c, int assert_line) {
         bss2_cm_jtag_chip_reset(&c->jtag);
         bss2_cm_fabric_chip_reset(c);
         bss2_cm_array_chip_reset(&c->array);
+        bss2_cm_analog_chip_reset(c);
         c->chip_reset = 1;
     } else if (c->chip_reset) {
         c->chip_reset = 0;

@@ -179,6 +179,7 @@ static void decode_backend_config(bss2_cm_neuron *u, const uint32_t *w) {
     u->address_out = (uint8_t)bss2_fm_neuron_backend_config_address_out(w);
     u->refractory_time = (uint8_t)bss2_fm_neuron_backend_config_refractory_time(w);
     u->input_clock = (uint8_t)WFIELD(w, NEURON_BACKEND_CONFIG_SELECT_INPUT_CLOCK);
+    u->holdoff = (uint8_t)bss2_fm_neuron_backend_config_reset_holdoff(w);
 }
 
 static bss2_cm_backend decode_backend(const uint32_t *w) {
@@ -313,13 +314,13 @@ void bss2_cm_padi_arrive(bss2_chip *c, unsigned bus, uint32_t nl, unsigned half,
 /* ---- neurons --------------------------------------------------------------------------------- */
 
 /* The neuron's fire signal reaches its backend now. */
-static void fire(bss2_chip *c, unsigned n, unsigned half) {
+int bss2_cm_neuron_fire(bss2_chip *c, unsigned n, unsigned half) {
     bss2_cm_array *a = &c->array;
     bss2_cm_neuron *u = &a->neuron[n];
     const bss2_cm_backend *b = &a->backend[u->block];
     if (!b->clocks || b->force_reset || bss2_cm_t_lt(c->now, u->refractory_until)) {
         c->diag.fires_ignored++;
-        return;
+        return 0;
     }
     c->diag.neuron_spikes++;
     if (u->count == COUNTER_MAX) {
@@ -328,12 +329,13 @@ static void fire(bss2_chip *c, unsigned n, unsigned half) {
         u->count++;
     }
     u->refractory_until = c->now + ((uint64_t)u->refractory_time << b->scale[u->input_clock]);
+    bss2_cm_analog_reset(c, n); /* the membrane resets */
     if (!u->spike_out || !b->event_registers) {
-        return;
+        return 1;
     }
     if (u->pending) { /* its event register still holds the previous spike */
         c->diag.output_drops++;
-        return;
+        return 1;
     }
     unsigned k = bss2_fm_neuron_event_output[n % 256u];
     bss2_cm_event_output *o = &a->out[k];
@@ -348,6 +350,7 @@ static void fire(bss2_chip *c, unsigned n, unsigned half) {
     o->len++; /* <= 64: one pending event per neuron of the output */
     u->pending = 1;
     a->busy |= UINT32_C(1) << (BSS2_CM_PADI_BUSES + k);
+    return 1;
 }
 
 /* The artificial reset (NeuronReset, NeuronResetQuad): the neuron is held as after a spike
@@ -356,19 +359,21 @@ static void reset_neuron(bss2_chip *c, unsigned n) {
     bss2_cm_neuron *u = &c->array.neuron[n];
     const bss2_cm_backend *b = &c->array.backend[u->block];
     u->refractory_until = c->now + ((uint64_t)u->refractory_time << b->scale[u->input_clock]);
+    bss2_cm_analog_reset(c, n);
 }
 
 /* Group row r's weighted synapses by label (a counting sort over its 256 columns). */
 static void index_row(bss2_cm_array *a, unsigned s, unsigned r) {
     const uint32_t *weights = a->syn[s][r][bss2_fm_synapse_quad_weights_word[0]];
     const uint32_t *labels = a->syn[s][r][bss2_fm_synapse_quad_labels_word[0]];
-    uint8_t label_of[256];
+    uint8_t label_of[256], weight_of[256];
     uint16_t *first = a->first[s][r];
     memset(first, 0, sizeof a->first[s][r]);
     for (unsigned q = 0; q < QC; q++) {
         for (unsigned e = 0; e < 4u; e++) {
             unsigned j = bss2_fm_synapse_column[4u * q + e];
             uint32_t weight = (weights[q] >> bss2_fm_synapse_quad_weights_lsb[e]) & 0x3Fu;
+            weight_of[j] = (uint8_t)weight;
             /* a weight of 0 drives no current (raw 0 is weight 0): label 64, left out */
             label_of[j] = (uint8_t)(weight ? (labels[q] >> bss2_fm_synapse_quad_labels_lsb[e]) &
                                                  0x3Fu
@@ -386,7 +391,9 @@ static void index_row(bss2_cm_array *a, unsigned s, unsigned r) {
     memcpy(at, first, sizeof at);
     for (unsigned j = 0; j < 256u; j++) { /* columns in ascending order within a label */
         if (label_of[j] < 64u) {
-            a->by_label[s][r][at[label_of[j]]++] = (uint8_t)j;
+            unsigned i = at[label_of[j]]++;
+            a->by_label[s][r][i] = (uint8_t)j;
+            a->weight_by_label[s][r][i] = weight_of[j];
         }
     }
     a->stale[s][r] = 0;
@@ -410,9 +417,16 @@ static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsig
         }
         c->diag.synaptic_events++;
         unsigned n = s * 256u + j;
+        double weight = a->weight_by_label[s][r][i] * bss2_cm_analog_synapse_gain(c, s, r, j);
+        if (exc) {
+            bss2_cm_analog_input(c, n, 0, weight);
+        }
+        if (inh) {
+            bss2_cm_analog_input(c, n, 1, weight);
+        }
         unsigned bypass = a->neuron[n].bypass;
         if ((exc && (bypass & 1u)) || (inh && (bypass & 2u))) {
-            fire(c, n, half);
+            bss2_cm_neuron_fire(c, n, half);
         }
     }
 }
@@ -502,8 +516,8 @@ static inline uint64_t head_time(const bss2_cm_array *a, unsigned i) {
 
 int bss2_cm_array_next(const bss2_chip *c, uint64_t *t) {
     const bss2_cm_array *a = &c->array;
-    int any = 0;
     uint64_t best = 0;
+    int any = bss2_cm_analog_next(c, &best); /* the analog neurons (neuron.c) */
     for (uint32_t m = a->busy; m != 0; m &= m - 1u) {
         uint64_t n = head_time(a, (unsigned)__builtin_ctz(m));
         if (!any || bss2_cm_t_lt(n, best)) {
@@ -541,6 +555,7 @@ int bss2_cm_array_last(const bss2_chip *c, uint64_t *t) {
 
 void bss2_cm_array_run(bss2_chip *c) {
     bss2_cm_array *a = &c->array;
+    bss2_cm_analog_run(c); /* neurons fire into their event outputs */
     for (unsigned bus = 0; bus < BSS2_CM_PADI_BUSES; bus++) {
         bss2_cm_padi_bus *p = &a->bus[bus];
         while (p->len > 0 && bss2_cm_t_le(p->q[p->head].time, c->now)) {

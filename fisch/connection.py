@@ -183,8 +183,10 @@ class ChipModelConnection(ConnectionBase):
 
     One C instance per connection holds the FPGA's executor and registers and the chip; its time
     (``systime``, 125 MHz cycles) goes on from one program to the next. ``seed`` keys every random
-    stream of the model. The GIL is released while a program executes. ``diagnostics`` reports
-    what the last program met besides regular traffic (e.g. accesses of unknown addresses).
+    stream of the model and is the "chip serial" of its fixed-pattern mismatch, which
+    ``mismatch=False`` leaves out (ideal circuits, for tests). The GIL is released while a program
+    executes. ``diagnostics`` reports what the last program met besides regular traffic (e.g.
+    accesses of unknown addresses); ``membrane(neuron)`` looks at a membrane without a readout.
 
     Decision: the model stands for both targets (``supported_targets``): it reads back every
     register, also those that only the hardware or only the simulation of the real stack can
@@ -199,7 +201,7 @@ class ChipModelConnection(ConnectionBase):
     Raises
     ------
     TypeError
-        If ``seed`` is not an int.
+        If ``seed`` is not an int or ``mismatch`` not a bool.
     ValueError
         If ``seed`` is not in [0, 2**64).
     MemoryError
@@ -208,17 +210,22 @@ class ChipModelConnection(ConnectionBase):
 
     supported_targets: ClassVar[frozenset[str]] = TARGETS
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, *, mismatch: bool = True) -> None:
         super().__init__()
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
             raise TypeError(f"seed must be an int, got {type(seed).__name__} ({seed!r})")
         if not 0 <= int(seed) < 1 << 64:
             raise ValueError(f"seed must be in [0, 2**64), got {seed}")
+        if not isinstance(mismatch, bool):
+            raise TypeError(f"mismatch must be a bool, got {type(mismatch).__name__}")
         self.seed = int(seed)
+        self.mismatch = mismatch
         chip = lib.bss2_chip_new(self.seed)
         if chip == ffi.NULL:  # pragma: no cover - only when memory runs out
             raise MemoryError("the chip model could not be allocated")
         self._chip = ffi.gc(chip, lib.bss2_chip_free)
+        if not mismatch:
+            lib.bss2_chip_set_mismatch(self._chip, 0)
         self._diagnostics = ffi.new("bss2_chip_diagnostics *")
 
     def close(self) -> None:
@@ -250,6 +257,27 @@ class ChipModelConnection(ConnectionBase):
         """
         lib.bss2_chip_get_diagnostics(self._live(), self._diagnostics)
         return {name: int(getattr(self._diagnostics, name)) for name in _DIAGNOSTICS}
+
+    def membrane(self, neuron: int) -> float:
+        """Return the membrane voltage (V) of atomic neuron ``neuron`` now, as a readout sees it.
+
+        A look into the model (no program, no model time): the real chip shows its membranes
+        only through the MADC and CADC.
+
+        Raises
+        ------
+        TypeError
+            If ``neuron`` is not an int.
+        ValueError
+            If ``neuron`` is not in [0, 512).
+        ConnectionUnavailableError
+            If the connection is closed.
+        """
+        if isinstance(neuron, bool) or not isinstance(neuron, int | np.integer):
+            raise TypeError(f"neuron must be an int, got {type(neuron).__name__} ({neuron!r})")
+        if not 0 <= int(neuron) < 512:
+            raise ValueError(f"neuron must be in [0, 512), got {neuron}")
+        return float(lib.bss2_chip_membrane(self._live(), int(neuron)))
 
     def _live(self) -> Any:
         if self._chip is None:

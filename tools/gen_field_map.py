@@ -11,6 +11,8 @@ Rather than copying bit positions into C, this script reads them from the haldls
   (``ctype.addresses(coord)``, in word order) as a static array ``[coordinates][words]``;
 * the crossbar's topology from halco: the (output, input) of each ``CrossbarNodeOnDLS``, the
   input each background source feeds, and the first L2 input and output;
+* the CapMem's layout: block bases and column stride (``CapMemCell`` addresses), the row of each
+  neuron parameter and the place of each shared cell (halco names), each neuron's block and column;
 * the board's I2C devices from the fisch I2C words: for every word and coordinate, the device
   address and register byte its ``_locate`` names, so the model knows which device answers at
   which address (``I2C_KINDS`` names the device behind each word) and the register widths.
@@ -382,6 +384,54 @@ def array_lines() -> list[str]:
     ]
 
 
+def capmem_lines() -> list[str]:
+    """Return the CapMem's layout (haldls ``CapMemCell`` addresses, halco cell names)."""
+    cell_t, block_t = halco.CapMemCellOnCapMemBlock, halco.CapMemBlockOnDLS
+    col_t, row_t = halco.CapMemColumnOnCapMemBlock, halco.CapMemRowOnCapMemBlock
+    cell = haldls.containers["CapMemCell"]
+
+    def address(block: int, column: int, row: int) -> int:
+        on_block = cell_t(col_t(column), row_t(row))
+        (a,) = cell.addresses(halco.CapMemCellOnDLS(on_block, block_t(block)))
+        return int(a)
+
+    bases = [address(b, 0, 0) for b in range(block_t.size)]
+    stride = address(0, 1, 0) - bases[0]
+    assert address(0, 0, 1) - bases[0] == 1 and stride >= row_t.size
+    for b in range(block_t.size):  # an affine layout: base + column * stride + row
+        for column, row in ((col_t.max, row_t.max), (7, 5)):
+            assert address(b, column, row) == bases[b] + column * stride + row
+    neurons = [halco.AtomicNeuronOnDLS(e) for e in range(halco.AtomicNeuronOnDLS.size)]
+    rows = sorted((n for n in dir(row_t) if isinstance(getattr(row_t, n), row_t)), key=str)
+    shared = sorted(n for n in dir(cell_t) if isinstance(getattr(cell_t, n), cell_t))
+    lines = [
+        "/* CapMem (haldls CapMemCell, halco): cell (column, row) of block b at",
+        " * bss2_fm_capmem_base[b] + column * CAPMEM_STRIDE + row; atomic neuron n owns column",
+        " * bss2_fm_neuron_capmem_column[n] of block bss2_fm_neuron_capmem_block[n], one row per",
+        " * parameter (CAPMEM_ROW_*); the shared cells sit at CAPMEM_<NAME> (column * STRIDE + row",
+        " * within each block). */",
+        f"#define {PREFIX}CAPMEM_BLOCKS {block_t.size}u",
+        *_array("uint32_t", "bss2_fm_capmem_base", bases, "0x{:08X}u"),
+        f"#define {PREFIX}CAPMEM_STRIDE {stride}u",
+        f"#define {PREFIX}CAPMEM_COLUMNS {col_t.size}u",
+        f"#define {PREFIX}CAPMEM_ROWS {row_t.size}u",
+    ]
+    for name in sorted(rows, key=lambda n: int(getattr(row_t, n))):
+        lines.append(f"#define {PREFIX}CAPMEM_ROW_{name.upper()} {int(getattr(row_t, name))}u")
+    for name in shared:
+        c = getattr(cell_t, name)
+        lines.append(f"#define {PREFIX}CAPMEM_{name.upper()} {int(c.x()) * stride + int(c.y())}u")
+    lines += _array(
+        "uint8_t", "bss2_fm_neuron_capmem_block", [int(n.toCapMemBlockOnDLS()) for n in neurons]
+    )
+    lines += _array(
+        "uint8_t",
+        "bss2_fm_neuron_capmem_column",
+        [int(n.toCapMemColumnOnCapMemBlock()) for n in neurons],
+    )
+    return lines
+
+
 def i2c_lines() -> list[str]:
     """Return the board's I2C master constants and its devices (fisch's I2C words)."""
     from fisch import _board
@@ -463,7 +513,7 @@ def render() -> str:
     ]
     for name in CONTAINERS:
         lines += [*container_lines(name), ""]
-    lines += [*topology_lines(), "", *array_lines(), "", *i2c_lines()]
+    lines += [*topology_lines(), "", *array_lines(), "", *capmem_lines(), "", *i2c_lines()]
     lines += ["", "#endif /* BSS2_FIELD_MAP_INC */"]
     return "\n".join(lines) + "\n"
 

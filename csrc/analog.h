@@ -1,0 +1,69 @@
+/* The analog core's model constants, in one place (reference bss2-chipmodel.md §2.5, §3.3, §5,
+ * §10). Units: time µs, voltage V, capacitance pF, conductance µS, current µA (so
+ * pF/µS = µs and µA/µS = V). Tags as in the reference: [FIT] an empirical fit, [INF]
+ * inferred, [EST] estimated.
+ */
+#ifndef BSS2_ANALOG_H
+#define BSS2_ANALOG_H
+
+/* ---- CapMem cells ------------------------------------------------------------------------- */
+/* Volts per LSB of a voltage cell [INF, ±30 %; the alternative reading is 1.2 V / 1023]. */
+#define BSS2_AN_V_CAPMEM_LSB 1.76e-3
+/* Drop of the source follower that buffers v_leak and v_reset [EST 0.3–0.6 V]. */
+#define BSS2_AN_V_SOURCE_FOLLOWER 0.42
+/* The membrane's rails [EST]: readouts clip softly within the last SOFT_CLIP volts. */
+#define BSS2_AN_V_DD 1.2
+#define BSS2_AN_SOFT_CLIP 0.05
+
+/* ---- membrane ------------------------------------------------------------------------------ */
+/* C = (membrane_capacitor_size + C_INTRINSIC) × C_LSB [SRC ~2.3 pF at 63; INF C_i ≈ 6.3 LSB]. */
+#define BSS2_AN_C_LSB 0.036
+#define BSS2_AN_C_INTRINSIC 6.3
+/* τ_m at membrane_capacitor_size 63 vs the leak (or reset) bias code I [FIT]: A · I^-K; with
+ * division A_DIV · I^-K_DIV; multiplication divides τ by MULTIPLICATION; degeneration halves the
+ * conductance [EST]. Codes below 1 count as 1 (the OTA's floor). */
+#define BSS2_AN_TAU_LEAK_A 242.0
+#define BSS2_AN_TAU_LEAK_K 0.72
+#define BSS2_AN_TAU_LEAK_DIV_A 851.0
+#define BSS2_AN_TAU_LEAK_DIV_K 0.59
+#define BSS2_AN_LEAK_MULTIPLICATION 8.0
+#define BSS2_AN_LEAK_DEGENERATION 0.5
+/* Constant current i_mem_offset: µA per LSB [EST 0.1–1 nA/LSB]. */
+#define BSS2_AN_I_OFFSET_LSB 1.0e-4
+/* Hold-off ticks of the refractory period: 31 - 2 × reset_holdoff, at most the period. */
+#define BSS2_AN_HOLDOFF_BASE 31u
+
+/* ---- synaptic inputs ----------------------------------------------------------------------- */
+/* τ_syn vs i_bias_synin_{exc,inh}_tau [FIT, read as the large-capacitance mode]: A · I^-K;
+ * enable_small_capacitance (the lola default) divides τ by SMALL_CAPACITANCE and multiplies
+ * the current step of an event by it (same charge on a smaller line capacitance);
+ * enable_high_resistance multiplies τ by HIGH_RESISTANCE [EST]. */
+#define BSS2_AN_TAU_EXC_A 998.0
+#define BSS2_AN_TAU_EXC_K 0.953
+#define BSS2_AN_TAU_INH_A 979.0
+#define BSS2_AN_TAU_INH_K 0.968
+#define BSS2_AN_SMALL_CAPACITANCE 4.0
+#define BSS2_AN_HIGH_RESISTANCE 4.0
+/* Peak current per weight LSB at syn_i_bias_dac DAC_REF and i_bias_synin_gm GM_REF with the
+ * small capacitance [FIT: I_peak/g_L ≈ 0.75 CADC LSB ≈ 3.2 mV per LSB at g_L of τ_m = 10 µs,
+ * C = 63]; linear in both biases [EST]. */
+#define BSS2_AN_I_SYN_LSB 0.8e-3
+#define BSS2_AN_DAC_REF 600.0
+#define BSS2_AN_GM_REF 500.0
+/* The input OTA saturates: I = I_SAT · tanh(I_lin / I_SAT), I_SAT = SAT_WEIGHTS full-weight
+ * steps at the reference biases [EST 3–5]. */
+#define BSS2_AN_SAT_WEIGHTS (4.0 * 63.0)
+
+/* ---- mismatch (σ of the fixed pattern, per circuit; §5.2 [EST]) ---------------------------- */
+#define BSS2_AN_MM_SOURCE_FOLLOWER 0.015 /* V, leak and reset levels */
+#define BSS2_AN_MM_RESET 0.005           /* V, reset level on top */
+#define BSS2_AN_MM_COMPARATOR 0.010      /* V, threshold */
+#define BSS2_AN_MM_G_LEAK 0.20           /* log-normal gain */
+#define BSS2_AN_MM_G_RESET 0.20
+#define BSS2_AN_MM_C 0.03
+#define BSS2_AN_MM_TAU_SYN 0.20 /* log-normal, excitatory and inhibitory apart */
+#define BSS2_AN_MM_GM 0.15
+#define BSS2_AN_MM_SYNAPSE 0.05 /* per synapse DAC gain */
+#define BSS2_AN_MM_TRUNCATE 4.0 /* draws are truncated at ±4 σ */
+
+#endif /* BSS2_ANALOG_H */

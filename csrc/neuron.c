@@ -1,0 +1,580 @@
+/* The analog neurons: leaky integrate-and-fire membranes with exponential current-based synaptic
+ * inputs, driven by their CapMem cells and NeuronConfig, firing into the digital backend
+ * (synapse.c). The decisions are in chip_model.c ("Analog neurons"), the constants in analog.h.
+ *
+ * Integration is exact and event driven: between events a neuron's membrane is a sum of three
+ * exponentials (leak or reset OTA, two synaptic currents) in closed form. A neuron that may fire
+ * waits in a heap for the earliest time its threshold can be reached, found by conservative
+ * advancement: from V < θ the membrane cannot rise faster than the sum of its rising terms'
+ * slopes now, so it cannot reach θ before (θ - V) / slope. The crossing itself is located by
+ * bisection to 1 ns and fires at the next edge of the neuron's refractory clock.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analog.h"
+#include "chip_internal.h"
+#include "field_map.inc"
+
+#define FIELD BSS2_FM_FIELD
+#define WFIELD(w, NAME) FIELD((w)[BSS2_FM_##NAME##_WORD], NAME)
+#define US_PER_CYCLE 0.008 /* 125 MHz */
+#define NOT_QUEUED 0xFFFFu
+#define NEVER UINT64_MAX
+
+/* The per-neuron mismatch draws (indices into bss2_cm_analog.mm). */
+enum { MM_SF, MM_RESET, MM_COMPARATOR, MM_G_LEAK, MM_G_RESET, MM_C, MM_TAU_EXC, MM_TAU_INH,
+       MM_GM_EXC, MM_GM_INH };
+_Static_assert(MM_GM_INH + 1 == BSS2_CM_MM_PER_NEURON, "mismatch draws");
+
+/* ---- random draws: a counter-based hash of (seed, stream, index) -------------------------- */
+
+static uint64_t mix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* A standard normal draw truncated at ±MM_TRUNCATE (Box-Muller on two hashed uniforms). */
+static double gauss(uint64_t seed, uint64_t stream, uint64_t index) {
+    uint64_t h = mix64(seed ^ mix64(stream * UINT64_C(0x9E3779B97F4A7C15) + index));
+    double u1 = ((double)(h >> 11) + 1.0) * 0x1.0p-53; /* (0, 1] */
+    double u2 = (double)(mix64(h) >> 11) * 0x1.0p-53;
+    double z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+    return fmax(-BSS2_AN_MM_TRUNCATE, fmin(BSS2_AN_MM_TRUNCATE, z));
+}
+
+static void build_rest(bss2_chip *c);
+
+/* ---- life cycle --------------------------------------------------------------------------- */
+
+static double power_law(double a, double k, unsigned code) { return a * pow(code ? code : 1u, -k); }
+
+int bss2_cm_analog_new(bss2_chip *c) {
+    bss2_cm_analog *an = calloc(1, sizeof *an);
+    if (an == NULL) {
+        return -1;
+    }
+    for (unsigned i = 0; i < BSS2_CM_CODES; i++) {
+        an->tau_leak[i] = power_law(BSS2_AN_TAU_LEAK_A, BSS2_AN_TAU_LEAK_K, i);
+        an->tau_leak_div[i] = power_law(BSS2_AN_TAU_LEAK_DIV_A, BSS2_AN_TAU_LEAK_DIV_K, i);
+        an->tau_exc[i] = power_law(BSS2_AN_TAU_EXC_A, BSS2_AN_TAU_EXC_K, i);
+        an->tau_inh[i] = power_law(BSS2_AN_TAU_INH_A, BSS2_AN_TAU_INH_K, i);
+    }
+    static const double sigma_log[BSS2_CM_MM_PER_NEURON] = {
+        [MM_G_LEAK] = BSS2_AN_MM_G_LEAK, [MM_G_RESET] = BSS2_AN_MM_G_RESET,
+        [MM_TAU_EXC] = BSS2_AN_MM_TAU_SYN, [MM_TAU_INH] = BSS2_AN_MM_TAU_SYN};
+    for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
+        for (unsigned k = 0; k < BSS2_CM_MM_PER_NEURON; k++) {
+            an->mm[n][k] = (float)gauss(c->seed, 1u + k, n);
+            an->gain[n][k] = (float)exp(sigma_log[k] * an->mm[n][k]);
+        }
+    }
+    for (unsigned s = 0; s < BSS2_CM_SYNRAMS; s++) {
+        for (unsigned r = 0; r < 256u; r++) {
+            for (unsigned j = 0; j < 256u; j++) {
+                double z = gauss(c->seed, 100u, (s * 256u + r) * 256u + j);
+                an->syn_gain[s][r][j] = (float)z;
+            }
+        }
+    }
+    for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
+        an->neuron_of[bss2_fm_neuron_capmem_block[n]][bss2_fm_neuron_capmem_column[n]] =
+            (uint16_t)n;
+    }
+    an->mismatch = 1;
+    c->analog = an;
+    build_rest(c);
+    bss2_cm_analog_chip_reset(c);
+    return 0;
+}
+
+void bss2_cm_analog_free(bss2_chip *c) {
+    free(c->analog);
+    c->analog = NULL;
+}
+
+/* ---- the heap of waiting neurons ---------------------------------------------------------- */
+
+static void heap_swap(bss2_cm_analog *an, uint32_t i, uint32_t j) {
+    uint16_t a = an->heap[i], b = an->heap[j];
+    an->heap[i] = b;
+    an->heap[j] = a;
+    an->pos[b] = (uint16_t)i;
+    an->pos[a] = (uint16_t)j;
+}
+
+static int before(const bss2_cm_analog *an, uint32_t i, uint32_t j) {
+    return bss2_cm_t_lt(an->key[an->heap[i]], an->key[an->heap[j]]);
+}
+
+static void sift(bss2_cm_analog *an, uint32_t i) {
+    while (i > 0 && before(an, i, (i - 1u) / 2u)) {
+        heap_swap(an, i, (i - 1u) / 2u);
+        i = (i - 1u) / 2u;
+    }
+    for (;;) {
+        uint32_t l = 2u * i + 1u, m = i;
+        if (l < an->heap_len && before(an, l, m)) {
+            m = l;
+        }
+        if (l + 1u < an->heap_len && before(an, l + 1u, m)) {
+            m = l + 1u;
+        }
+        if (m == i) {
+            return;
+        }
+        heap_swap(an, i, m);
+        i = m;
+    }
+}
+
+/* Neuron n waits until cycle t (NEVER: it waits for nothing). */
+static void wait_until(bss2_cm_analog *an, unsigned n, uint64_t t) {
+    uint32_t p = an->pos[n];
+    if (t == NEVER) {
+        if (p != NOT_QUEUED) {
+            uint32_t last = --an->heap_len;
+            if (p != last) {
+                heap_swap(an, p, last);
+                an->pos[n] = NOT_QUEUED;
+                sift(an, p);
+            } else {
+                an->pos[n] = NOT_QUEUED;
+            }
+        }
+        return;
+    }
+    an->key[n] = t;
+    if (p == NOT_QUEUED) {
+        p = an->heap_len++;
+        an->heap[p] = (uint16_t)n;
+        an->pos[n] = (uint16_t)p;
+    }
+    sift(an, p);
+}
+
+/* ---- closed form -------------------------------------------------------------------------- */
+
+static double elapsed(const bss2_cm_an_neuron *x, uint64_t t) {
+    return (double)(int64_t)(t - x->t0) * US_PER_CYCLE;
+}
+
+/* c e^(-s/tau), without the exponential when c is 0 (a neuron at rest, an idle input). */
+static inline double decay(double c, double s, double tau) {
+    return c == 0.0 ? 0.0 : c * exp(-s / tau);
+}
+
+static double membrane_at(const bss2_cm_an_neuron *x, double s) {
+    return x->e_eff + decay(x->a, s, x->tau) + decay(x->ke, s, x->tau_exc) +
+           decay(x->ki, s, x->tau_inh);
+}
+
+/* Bring the state to cycle t (the membrane held within the rails). */
+static void rebase(bss2_cm_an_neuron *x, uint64_t t) {
+    double s = elapsed(x, t);
+    if (s > 0) {
+        x->v0 = fmin(fmax(membrane_at(x, s), 0.0), BSS2_AN_V_DD);
+        x->ie0 = decay(x->ie0, s, x->tau_exc);
+        x->ii0 = decay(x->ii0, s, x->tau_inh);
+    }
+    x->t0 = t;
+}
+
+/* Coefficients of the closed form for the current phase, from the state at t0. */
+static void coefficients(bss2_cm_an_neuron *x, int resetting) {
+    x->g = resetting ? x->g_reset : x->g_leak;
+    double e = resetting ? x->e_reset : x->e_leak;
+    x->tau = x->c / x->g;
+    x->e_eff = e + x->i_off / x->g;
+    int gated = resetting && x->pause;
+    /* particular solutions of C dV/dt = -g (V - E) + I0 e^(-s/τx): I0 / (g - C/τx); a τx within
+     * 1e-4 of τ is moved by that much (the resonant case has no pure exponential solution) */
+    double *taus[2] = {&x->tau_exc, &x->tau_inh};
+    for (int k = 0; k < 2; k++) {
+        double d = x->g - x->c / *taus[k];
+        if (fabs(d) < 1e-4 * x->g) {
+            *taus[k] *= 1.0 + 2e-4;
+        }
+    }
+    x->ke = gated ? 0.0 : x->ie0 / (x->g - x->c / x->tau_exc);
+    x->ki = gated ? 0.0 : -x->ii0 / (x->g - x->c / x->tau_inh);
+    x->a = x->v0 - x->e_eff - x->ke - x->ki;
+}
+
+/* ---- parameters --------------------------------------------------------------------------- */
+
+static inline uint32_t reg(const bss2_chip *c, uint32_t address) {
+    return bss2_cm_regmap_get(&c->chip_regs, address, 0);
+}
+
+static unsigned cell(const bss2_chip *c, unsigned block, unsigned offset) {
+    unsigned code = reg(c, bss2_fm_capmem_base[block] + offset) & 0x3FFu;
+    return code == 1023u ? 0u : code; /* a cell without refresh drifts to 0 */
+}
+
+/* The per-neuron mismatch of kind k: a draw z (σ = 1), 0 without mismatch. */
+static double draw(const bss2_cm_analog *an, unsigned n, unsigned k) {
+    return an->mismatch ? (double)an->mm[n][k] : 0.0;
+}
+
+/* A log-normal gain e^(σ z) of kind k (precomputed: bss2_cm_analog.gain). */
+static double gain(const bss2_cm_analog *an, unsigned n, unsigned k) {
+    return an->mismatch ? (double)an->gain[n][k] : 1.0;
+}
+
+/* The OTA conductance from its bias code and switches (τ at C(63), then C / τ). */
+static double conductance(const bss2_cm_analog *an, unsigned code, int div, int mul, int degen,
+                          double gain) {
+    double c63 = (63.0 + BSS2_AN_C_INTRINSIC) * BSS2_AN_C_LSB;
+    double g = c63 / (div ? an->tau_leak_div[code] : an->tau_leak[code]);
+    if (mul) {
+        g *= BSS2_AN_LEAK_MULTIPLICATION;
+    }
+    if (degen) {
+        g *= BSS2_AN_LEAK_DEGENERATION;
+    }
+    return g * gain;
+}
+
+/* The parameters of neuron n into *x, from its registers (all 0 if `cleared`). */
+static void derive_into(const bss2_chip *c, unsigned n, bss2_cm_an_neuron *x, int cleared) {
+    const bss2_cm_analog *an = c->analog;
+    unsigned b = bss2_fm_neuron_capmem_block[n];
+    unsigned col = bss2_fm_neuron_capmem_column[n] * BSS2_FM_CAPMEM_STRIDE;
+    unsigned code[BSS2_FM_CAPMEM_ROWS] = {0}, dac_code = 0;
+    uint32_t w[BSS2_FM_NEURON_CONFIG_WORDS] = {0};
+    if (!cleared && c->chip_regs.count > 0) { /* (after a chip reset every register is 0) */
+        for (unsigned r = 0; r < BSS2_FM_CAPMEM_ROWS; r++) {
+            code[r] = cell(c, b, col + r);
+        }
+        dac_code = cell(c, b, BSS2_FM_CAPMEM_SYN_I_BIAS_DAC);
+        unsigned e = bss2_fm_neuron_config_of_atomic[n];
+        uint32_t first = bss2_fm_neuron_config_base[e / BSS2_FM_NEURON_CONFIG_PER_BLOCK] +
+                         (e % BSS2_FM_NEURON_CONFIG_PER_BLOCK) * BSS2_FM_NEURON_CONFIG_STRIDE;
+        for (unsigned i = 0; i < BSS2_FM_NEURON_CONFIG_WORDS; i++) {
+            w[i] = reg(c, first + i);
+        }
+    }
+#define CELL(ROW) code[BSS2_FM_CAPMEM_ROW_##ROW]
+    double sf = BSS2_AN_V_SOURCE_FOLLOWER + BSS2_AN_MM_SOURCE_FOLLOWER * draw(an, n, MM_SF);
+    x->c = ((double)WFIELD(w, NEURON_CONFIG_MEMBRANE_CAPACITOR_SIZE) + BSS2_AN_C_INTRINSIC) *
+           BSS2_AN_C_LSB * (1.0 + BSS2_AN_MM_C * draw(an, n, MM_C));
+    x->g_leak = conductance(an, CELL(I_BIAS_LEAK),
+                            (int)WFIELD(w, NEURON_CONFIG_ENABLE_LEAK_DIVISION),
+                            (int)WFIELD(w, NEURON_CONFIG_ENABLE_LEAK_MULTIPLICATION),
+                            (int)WFIELD(w, NEURON_CONFIG_ENABLE_LEAK_DEGENERATION),
+                            gain(an, n, MM_G_LEAK));
+    x->g_reset = conductance(an, CELL(I_BIAS_RESET),
+                             (int)WFIELD(w, NEURON_CONFIG_ENABLE_RESET_DIVISION),
+                             (int)WFIELD(w, NEURON_CONFIG_ENABLE_RESET_MULTIPLICATION),
+                             (int)WFIELD(w, NEURON_CONFIG_ENABLE_RESET_DEGENERATION),
+                             gain(an, n, MM_G_RESET));
+    x->e_leak = BSS2_AN_V_CAPMEM_LSB * CELL(V_LEAK) - sf;
+    x->e_reset = BSS2_AN_V_CAPMEM_LSB * CELL(V_RESET) - sf +
+                 BSS2_AN_MM_RESET * draw(an, n, MM_RESET);
+    x->v_th = BSS2_AN_V_CAPMEM_LSB * CELL(V_THRESHOLD) +
+              BSS2_AN_MM_COMPARATOR * draw(an, n, MM_COMPARATOR);
+    double i_off = BSS2_AN_I_OFFSET_LSB * CELL(I_MEM_OFFSET);
+    x->i_off = !WFIELD(w, NEURON_CONFIG_ENABLE_MEMBRANE_OFFSET)   ? 0.0
+               : WFIELD(w, NEURON_CONFIG_INVERT_MEMBRANE_OFFSET) ? -i_off
+                                                                  : i_off;
+    double dac = dac_code / BSS2_AN_DAC_REF;
+    struct {
+        int on, small, high;
+        unsigned tau_code, gm_code, mm_tau, mm_gm;
+        const double *table;
+        double *tau, *k, *sat;
+    } in[2] = {
+        {(int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_EXCITATORY),
+         (int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_EXCITATORY_SMALL_CAPACITANCE),
+         (int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_EXCITATORY_HIGH_RESISTANCE),
+         CELL(I_BIAS_SYNIN_EXC_TAU), CELL(I_BIAS_SYNIN_EXC_GM), MM_TAU_EXC, MM_GM_EXC, an->tau_exc,
+         &x->tau_exc, &x->k_exc, &x->sat_exc},
+        {(int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_INHIBITORY),
+         (int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_INHIBITORY_SMALL_CAPACITANCE),
+         (int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_INHIBITORY_HIGH_RESISTANCE),
+         CELL(I_BIAS_SYNIN_INH_TAU), CELL(I_BIAS_SYNIN_INH_GM), MM_TAU_INH, MM_GM_INH, an->tau_inh,
+         &x->tau_inh, &x->k_inh, &x->sat_inh},
+    };
+#undef CELL
+    for (int k = 0; k < 2; k++) {
+        double tau = in[k].table[in[k].tau_code] * gain(an, n, in[k].mm_tau);
+        double step = 1.0;
+        if (in[k].small) {
+            tau /= BSS2_AN_SMALL_CAPACITANCE;
+        } else {
+            step /= BSS2_AN_SMALL_CAPACITANCE;
+        }
+        if (in[k].high) {
+            tau *= BSS2_AN_HIGH_RESISTANCE;
+        }
+        double gm = in[k].gm_code / BSS2_AN_GM_REF;
+        gm *= 1.0 + BSS2_AN_MM_GM * draw(an, n, in[k].mm_gm);
+        *in[k].tau = tau;
+        *in[k].k = in[k].on ? BSS2_AN_I_SYN_LSB * dac * gm * step : 0.0;
+        *in[k].sat = BSS2_AN_I_SYN_LSB * BSS2_AN_SAT_WEIGHTS * fmax(gm, 1e-3);
+    }
+    x->can_fire = (uint8_t)(WFIELD(w, NEURON_CONFIG_ENABLE_THRESHOLD_COMPARATOR) &&
+                            WFIELD(w, NEURON_CONFIG_ENABLE_FIRE));
+    x->pause = (uint8_t)WFIELD(w, NEURON_CONFIG_ENABLE_PAUSE);
+}
+
+static void derive(bss2_chip *c, unsigned n) { derive_into(c, n, &c->analog->n[n], 0); }
+
+/* ---- phases and the threshold ------------------------------------------------------------- */
+
+static const bss2_cm_neuron *backend_of(const bss2_chip *c, unsigned n) {
+    return &c->array.neuron[n];
+}
+
+/* FPGA cycles of one tick of neuron n's refractory clock. */
+static uint64_t tick(const bss2_chip *c, unsigned n) {
+    const bss2_cm_neuron *u = backend_of(c, n);
+    return UINT64_C(1) << c->array.backend[u->block].scale[u->input_clock];
+}
+
+/* The first edge of neuron n's refractory clock at or after cycle t. */
+static uint64_t edge(const bss2_chip *c, unsigned n, uint64_t t) {
+    uint64_t p = tick(c, n);
+    return (t + p - 1u) / p * p;
+}
+
+static void fire_at(bss2_chip *c, unsigned n, uint64_t t) {
+    bss2_cm_an_neuron *x = &c->analog->n[n];
+    x->phase = BSS2_CM_FIRING;
+    x->phase_end = edge(c, n, t);
+    wait_until(c->analog, n, x->phase_end);
+}
+
+/* The threshold comparator of a free neuron, at now (state rebased to now): fire, or wait until
+ * the earliest cycle the threshold can be reached, or for nothing. */
+static void check(bss2_chip *c, unsigned n) {
+    bss2_cm_an_neuron *x = &c->analog->n[n];
+    double th = x->v_th, v = x->e_eff + x->a + x->ke + x->ki;
+    if (v >= th) {
+        x->crossing = (double)c->now * US_PER_CYCLE;
+        fire_at(c, n, c->now + 1u); /* (a decision now fires at a later edge: progress) */
+        return;
+    }
+    double up = x->e_eff + fmax(x->a, 0.0) + fmax(x->ke, 0.0) + fmax(x->ki, 0.0);
+    if (up < th) { /* even the rising bound stays below: no crossing until something changes */
+        wait_until(c->analog, n, NEVER);
+        return;
+    }
+    double slope = fmax(-x->a / x->tau, 0.0) + fmax(-x->ke / x->tau_exc, 0.0) +
+                   fmax(-x->ki / x->tau_inh, 0.0);
+    double safe = (th - v) / slope / US_PER_CYCLE; /* cycles: no crossing before */
+    if (safe >= 1.0) {
+        wait_until(c->analog, n, c->now + (uint64_t)fmin(safe, 0x1.0p40));
+        return;
+    }
+    if (membrane_at(x, US_PER_CYCLE) < th) {
+        wait_until(c->analog, n, c->now + 1u);
+        return;
+    }
+    double lo = 0.0, hi = US_PER_CYCLE; /* the crossing lies in (lo, hi]: bisect to 1 ns */
+    while (hi - lo > 1e-3) {
+        double mid = 0.5 * (lo + hi);
+        if (membrane_at(x, mid) >= th) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    x->crossing = (double)c->now * US_PER_CYCLE + hi;
+    fire_at(c, n, c->now + 1u);
+}
+
+/* Continue neuron n at now (state rebased to now) in its phase: the coefficients of its
+ * dynamics, and what it waits for. */
+static void resume(bss2_chip *c, unsigned n) {
+    bss2_cm_an_neuron *x = &c->analog->n[n];
+    const bss2_cm_neuron *u = backend_of(c, n);
+    const bss2_cm_backend *b = &c->array.backend[u->block];
+    if (b->force_reset) {
+        x->phase = BSS2_CM_BLOCKED;
+        coefficients(x, 1);
+        wait_until(c->analog, n, NEVER);
+        return;
+    }
+    if (x->phase == BSS2_CM_BLOCKED) {
+        x->phase = BSS2_CM_FREE;
+    }
+    if (x->phase == BSS2_CM_RESET && !bss2_cm_t_lt(c->now, x->phase_end)) {
+        x->phase = BSS2_CM_HOLDOFF;
+        x->phase_end = u->refractory_until;
+    }
+    if (x->phase == BSS2_CM_HOLDOFF && !bss2_cm_t_lt(c->now, x->phase_end)) {
+        x->phase = BSS2_CM_FREE;
+    }
+    coefficients(x, x->phase == BSS2_CM_RESET);
+    if (x->phase == BSS2_CM_RESET || x->phase == BSS2_CM_HOLDOFF || x->phase == BSS2_CM_FIRING) {
+        wait_until(c->analog, n, x->phase_end);
+    } else if (x->can_fire && b->clocks) {
+        check(c, n);
+    } else {
+        wait_until(c->analog, n, NEVER);
+    }
+}
+
+void bss2_cm_analog_reset(bss2_chip *c, unsigned n) {
+    bss2_cm_an_neuron *x = &c->analog->n[n];
+    const bss2_cm_neuron *u = backend_of(c, n);
+    unsigned hold = BSS2_AN_HOLDOFF_BASE - 2u * u->holdoff;
+    unsigned ticks = u->refractory_time > hold ? u->refractory_time - hold : 0u;
+    rebase(x, c->now);
+    x->phase = BSS2_CM_RESET;
+    x->phase_end = c->now + ((uint64_t)ticks << c->array.backend[u->block].scale[u->input_clock]);
+    resume(c, n);
+}
+
+/* The backend samples the fire signal of neuron n now. */
+static void fire(bss2_chip *c, unsigned n) {
+    bss2_cm_an_neuron *x = &c->analog->n[n];
+    rebase(x, c->now);
+    x->phase = BSS2_CM_FREE;
+    if (bss2_cm_neuron_fire(c, n, 0)) {
+        return; /* registered: the backend reset it (bss2_cm_analog_reset) */
+    }
+    const bss2_cm_neuron *u = backend_of(c, n);
+    if (bss2_cm_t_lt(c->now, u->refractory_until)) { /* an artificial reset holds it */
+        x->phase = BSS2_CM_HOLDOFF;
+        x->phase_end = u->refractory_until;
+        resume(c, n);
+        return;
+    }
+    /* clocks off: the comparator's fire goes nowhere until the neuron or its block changes */
+    x->phase = BSS2_CM_BLOCKED;
+    coefficients(x, 0);
+    wait_until(c->analog, n, NEVER);
+}
+
+/* ---- the chip's side ---------------------------------------------------------------------- */
+
+static void update(bss2_chip *c, unsigned n) {
+    rebase(&c->analog->n[n], c->now);
+    derive(c, n);
+    resume(c, n);
+}
+
+/* The neurons as a chip reset leaves them (cleared registers: nothing fires), at rest. */
+static void build_rest(bss2_chip *c) {
+    for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
+        bss2_cm_an_neuron *x = &c->analog->rest[n];
+        memset(x, 0, sizeof *x);
+        derive_into(c, n, x, 1);
+        x->v0 = fmin(fmax(x->e_leak + x->i_off / x->g_leak, 0.0), BSS2_AN_V_DD);
+        x->phase = BSS2_CM_FREE;
+        coefficients(x, 0);
+    }
+}
+
+void bss2_cm_analog_chip_reset(bss2_chip *c) {
+    bss2_cm_analog *an = c->analog;
+    an->heap_len = 0;
+    memset(an->pos, 0xFF, sizeof an->pos); /* NOT_QUEUED */
+    memcpy(an->n, an->rest, sizeof an->n);
+    for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
+        an->n[n].t0 = c->now;
+    }
+}
+
+void bss2_cm_analog_set_mismatch(bss2_chip *c, int on) {
+    c->analog->mismatch = on != 0;
+    build_rest(c);
+    for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
+        update(c, n);
+    }
+}
+
+void bss2_cm_analog_written(bss2_chip *c, uint32_t address) {
+    for (unsigned b = 0; b < BSS2_FM_CAPMEM_BLOCKS; b++) {
+        uint32_t off = address - bss2_fm_capmem_base[b];
+        if (off >= BSS2_FM_CAPMEM_COLUMNS * BSS2_FM_CAPMEM_STRIDE) {
+            continue;
+        }
+        unsigned col = off / BSS2_FM_CAPMEM_STRIDE;
+        if (col < 128u && off % BSS2_FM_CAPMEM_STRIDE < BSS2_FM_CAPMEM_ROWS) {
+            update(c, c->analog->neuron_of[b][col]);
+        } else if (off == BSS2_FM_CAPMEM_SYN_I_BIAS_DAC) {
+            for (unsigned k = 0; k < 128u; k++) {
+                update(c, c->analog->neuron_of[b][k]);
+            }
+        }
+        return;
+    }
+    unsigned word = 0;
+    int e = bss2_fm_neuron_config_coord(address, &word);
+    if (e >= 0) {
+        update(c, bss2_fm_neuron_config_atomic[e]);
+        return;
+    }
+    for (unsigned b = 0; b < BSS2_FM_COMMON_NEURON_BACKEND_CONFIG_COUNT; b++) {
+        if (address == bss2_fm_common_neuron_backend_config_address[b][0]) {
+            for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
+                if (c->array.neuron[n].block == b) {
+                    rebase(&c->analog->n[n], c->now);
+                    resume(c, n);
+                }
+            }
+            return;
+        }
+    }
+}
+
+void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight) {
+    bss2_cm_an_neuron *x = &c->analog->n[n];
+    double k = inh ? x->k_inh : x->k_exc;
+    if (k == 0.0) {
+        return;
+    }
+    rebase(x, c->now);
+    double *i = inh ? &x->ii0 : &x->ie0, sat = inh ? x->sat_inh : x->sat_exc;
+    double r = fmin(fmax(*i / sat, -0.999999), 0.999999);
+    *i = sat * tanh(atanh(r) + weight * k / sat); /* the OTA's line voltage adds linearly */
+    resume(c, n);
+}
+
+double bss2_cm_analog_synapse_gain(const bss2_chip *c, unsigned s, unsigned r, unsigned j) {
+    const bss2_cm_analog *an = c->analog;
+    double z = an->mismatch ? (double)an->syn_gain[s][r][j] : 0.0;
+    return fmax(1.0 + BSS2_AN_MM_SYNAPSE * z, 0.0);
+}
+
+int bss2_cm_analog_next(const bss2_chip *c, uint64_t *t) {
+    const bss2_cm_analog *an = c->analog;
+    if (an->heap_len == 0) {
+        return 0;
+    }
+    *t = an->key[an->heap[0]];
+    return 1;
+}
+
+void bss2_cm_analog_run(bss2_chip *c) {
+    bss2_cm_analog *an = c->analog;
+    while (an->heap_len > 0 && bss2_cm_t_le(an->key[an->heap[0]], c->now)) {
+        unsigned n = an->heap[0];
+        bss2_cm_an_neuron *x = &an->n[n];
+        if (x->phase == BSS2_CM_FIRING) {
+            fire(c, n);
+        } else {
+            rebase(x, c->now);
+            resume(c, n);
+        }
+    }
+}
+
+double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n) {
+    const bss2_cm_an_neuron *x = &c->analog->n[n];
+    double v = membrane_at(x, elapsed(x, c->now)), lo = BSS2_AN_SOFT_CLIP;
+    double hi = BSS2_AN_V_DD - BSS2_AN_SOFT_CLIP;
+    if (v > hi) {
+        return hi + BSS2_AN_SOFT_CLIP * (1.0 - exp(-(v - hi) / BSS2_AN_SOFT_CLIP));
+    }
+    if (v < lo) {
+        return BSS2_AN_SOFT_CLIP * exp((v - lo) / BSS2_AN_SOFT_CLIP);
+    }
+    return v;
+}
