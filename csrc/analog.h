@@ -54,6 +54,21 @@
  * steps at the reference biases [EST 3–5]. */
 #define BSS2_AN_SAT_WEIGHTS (4.0 * 63.0)
 
+/* ---- readout ------------------------------------------------------------------------------ */
+/* The synaptic input lines as a readout sees them [EST]: SYNIN_REST, falling by SYNIN_R volts per
+ * µA of excitatory current, rising so for inhibitory current (an excitatory event makes the
+ * exc_synin trace dip). The adaptation readout (not modelled yet) reads ADAPT_REST. */
+#define BSS2_AN_SYNIN_REST 0.7
+#define BSS2_AN_SYNIN_R 0.5
+#define BSS2_AN_ADAPT_REST 0.6
+/* MADC: code = (V - MADC_V0) / MADC_LSB [INF ≈ 1.2 mV/LSB over ≈ 0–1.2 V], with a chip-wide
+ * offset and gain mismatch. */
+#define BSS2_AN_MADC_V0 0.0
+#define BSS2_AN_MADC_LSB 1.2e-3
+
+/* ---- temporal noise (§5.3 [EST]) ------------------------------------------------------------ */
+#define BSS2_AN_NOISE_MADC 1.5 /* LSB per sample */
+
 /* ---- mismatch (σ of the fixed pattern, per circuit; §5.2 [EST]) ---------------------------- */
 #define BSS2_AN_MM_SOURCE_FOLLOWER 0.015 /* V, leak and reset levels */
 #define BSS2_AN_MM_RESET 0.005           /* V, reset level on top */
@@ -64,6 +79,8 @@
 #define BSS2_AN_MM_TAU_SYN 0.20 /* log-normal, excitatory and inhibitory apart */
 #define BSS2_AN_MM_GM 0.15
 #define BSS2_AN_MM_SYNAPSE 0.05 /* per synapse DAC gain */
+#define BSS2_AN_MM_MADC_OFFSET 10.0 /* LSB */
+#define BSS2_AN_MM_MADC_GAIN 0.02
 #define BSS2_AN_MM_TRUNCATE 4.0 /* draws are truncated at ±4 σ */
 
 #endif /* BSS2_ANALOG_H */

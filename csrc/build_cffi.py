@@ -62,6 +62,8 @@ ffibuilder.cdef(
         uint64_t fires_ignored;
         uint64_t output_drops;
         uint64_t i2c_nacks;
+        uint64_t madc_samples;
+        uint64_t madc_not_recorded;
         ...;
     } bss2_chip_diagnostics;
     bss2_chip *bss2_chip_new(uint64_t seed);
@@ -74,6 +76,7 @@ ffibuilder.cdef(
     uint64_t bss2_chip_chip_systime(const bss2_chip *chip);
     uint32_t bss2_chip_peek(const bss2_chip *chip, uint32_t address);
     void bss2_chip_set_mismatch(bss2_chip *chip, int on);
+    void bss2_chip_set_noise(bss2_chip *chip, int on);
     double bss2_chip_membrane(const bss2_chip *chip, unsigned neuron);
 
     typedef struct bss2_address_range {

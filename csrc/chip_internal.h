@@ -55,6 +55,7 @@
 #define BSS2_CM_FROM_TIMEOUT 4u
 #define BSS2_CM_FROM_SYSTIME 5u
 #define BSS2_CM_FROM_SYSDELTA 6u
+#define BSS2_CM_FROM_MADC_PACK1 7u
 #define BSS2_CM_FROM_SPIKE_PACK1 10u
 
 /* ---- time: 64-bit cycle counts compared modulo 2^64 ------------------------------------------
@@ -286,6 +287,8 @@ typedef struct bss2_cm_an_neuron {
 
 typedef struct bss2_cm_analog {
     int mismatch; /* the fixed pattern is applied (else every draw is 0) */
+    int noise;    /* temporal noise is added */
+    uint64_t noise_draws; /* draws of the temporal noise so far (its counter) */
     /* transfer tables by CapMem code: τ_m at C = 63 (plain, divided), τ_syn (exc, inh) */
     double tau_leak[BSS2_CM_CODES], tau_leak_div[BSS2_CM_CODES];
     double tau_exc[BSS2_CM_CODES], tau_inh[BSS2_CM_CODES];
@@ -295,11 +298,29 @@ typedef struct bss2_cm_analog {
     bss2_cm_an_neuron n[BSS2_CM_NEURONS];
     bss2_cm_an_neuron rest[BSS2_CM_NEURONS]; /* as the chip reset leaves them */
     uint16_t neuron_of[4][128]; /* the neuron of CapMem (block, column) */
+    double madc_mm[2];          /* the MADC's offset and gain draws */
     /* neurons waiting for a time (check, fire, phase end): a binary min-heap on key */
     uint64_t key[BSS2_CM_NEURONS];
     uint16_t heap[BSS2_CM_NEURONS], pos[BSS2_CM_NEURONS]; /* pos: 0xFFFF = not in the heap */
     uint32_t heap_len;
 } bss2_cm_analog;
+
+/* ---- MADC (madc.c) -------------------------------------------------------------------------- */
+
+#define BSS2_CM_MADC_LINE_DRIVERS 16u /* neurons on one readout line the model averages at most */
+
+typedef struct bss2_cm_madc {
+    uint8_t awake, sampling, continuous, power_down;
+    uint64_t next;   /* MADC clock tick (4 per FPGA cycle) of the next sample */
+    uint64_t period; /* ticks between samples */
+    uint32_t left;   /* samples still to take (unless continuous) */
+    uint64_t taken;  /* samples since the start */
+    /* the neurons driving each readout line (2 × hemisphere + parity), and their sources */
+    uint16_t driver[4][BSS2_CM_MADC_LINE_DRIVERS];
+    uint8_t source[4][BSS2_CM_MADC_LINE_DRIVERS];
+    uint8_t count[4];
+    uint8_t stale; /* a NeuronConfig changed since */
+} bss2_cm_madc;
 
 /* ---- board I2C (i2c.c) ----------------------------------------------------------------------- */
 
@@ -358,6 +379,7 @@ struct bss2_chip {
     bss2_cm_fabric fabric;
     bss2_cm_array array;
     bss2_cm_i2c i2c; /* the board: survives chip resets */
+    bss2_cm_madc madc;
     bss2_cm_analog *analog; /* the analog core (heap: large) */
 
     /* responses: pending ring (sorted by time), then the encoded from-FPGA stream */
@@ -467,6 +489,8 @@ int bss2_cm_analog_new(bss2_chip *c);
 void bss2_cm_analog_free(bss2_chip *c);
 /* Turn the fixed-pattern mismatch on or off (redraws nothing: the pattern belongs to the seed). */
 void bss2_cm_analog_set_mismatch(bss2_chip *c, int on);
+/* Turn the temporal noise on or off. */
+void bss2_cm_analog_set_noise(bss2_chip *c, int on);
 /* The chip reset: every neuron at rest with the (cleared) registers' parameters. */
 void bss2_cm_analog_chip_reset(bss2_chip *c);
 /* A chip register changed: CapMem cells, NeuronConfig, the backend configurations. */
@@ -482,6 +506,20 @@ int bss2_cm_analog_next(const bss2_chip *c, uint64_t *t);
 void bss2_cm_analog_run(bss2_chip *c);
 /* Membrane voltage of neuron n now (V, soft-clipped to the rails as a readout sees it). */
 double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n);
+
+/* The readout signal of neuron n now (source: NeuronConfig.readout_source), in volts. */
+double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source);
+/* The MADC's code (before rounding and clamping) for an input of v volts (with its mismatch). */
+double bss2_cm_analog_madc_code(bss2_chip *c, double v);
+
+/* madc.c */
+/* A write of MADCControl (a trigger register) now. */
+void bss2_cm_madc_control(bss2_chip *c, uint32_t word);
+int bss2_cm_madc_next(const bss2_chip *c, uint64_t *t);
+void bss2_cm_madc_run(bss2_chip *c);
+
+/* fabric.c, for madc.c: an MADC sample (bits 0-9 value, 10 channel) reaches the FPGA now. */
+void bss2_cm_fabric_sample(bss2_chip *c, uint32_t field, unsigned half);
 
 /* synapse.c, for neuron.c: the backend registers a fire of neuron n now (as a bypass event
  * does); 1 if it registered a spike (and so started the refractory period). */

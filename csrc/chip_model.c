@@ -202,8 +202,29 @@
  * truncated at ±4σ) shifts the source-follower drop, the reset level and the comparator, and
  * scales the conductances, the capacitance, τ_syn and g_m per neuron and the DAC gain per
  * synapse (σ in analog.h); bss2_chip_set_mismatch(0) leaves it out. Not yet modelled (stage 4b):
- * the exponential term, adaptation, COBA inputs, multicompartment switches, temporal noise, STP,
- * correlation, MADC sampling and CADC conversion.
+ * the exponential term, adaptation, COBA inputs, multicompartment switches, membrane noise, STP,
+ * correlation and CADC conversion.
+ *
+ * MADC (madc.c). MADCControl is a trigger register: a write's wake_up powers the MADC up (at
+ * once), start_recording starts sampling if it is awake (else nothing happens),
+ * stop_recording stops it (and powers it down with enable_power_down_after_sampling);
+ * enable_continuous_sampling and enable_power_down_after_sampling are taken from each write.
+ * Sampling reads MADCConfig at the start: a sample every 12 + sample_duration_adjust ticks of
+ * the 500 MHz MADC clock (× 2 (scale + 1) with clock scaling), the first one period after the
+ * start, number_of_samples of them (unless continuous), then idle (powered down if so
+ * enabled). The multiplexer stays on active_mux_initially_selected_input, or alternates every
+ * active_mux_input_select_length samples. Input i carries the readout lines that
+ * ReadoutSourceSelection buffer i connects (neuron_even/odd per hemisphere; several: their
+ * mean); a line carries the neurons of its hemisphere and column parity whose NeuronConfig has
+ * enable_readout with enable_readout_amplifier, or enable_unbuffered_access (several: their mean,
+ * the first 16), each its readout_source: membrane, the exc/inh synaptic input line (analog.h:
+ * SYNIN_REST ∓ SYNIN_R × current), adaptation (a constant until it is modelled). Nothing
+ * connected, or the preamp/active-mux path of MADCConfig switched off: 0 V. The code is
+ * (V - V0) / 1.2 mV with a chip-wide offset and gain mismatch and per-sample noise (σ 1.5 LSB,
+ * bss2_chip_set_noise), rounded and clamped to 0..1023; enable_dummy_data gives the sample count
+ * (a sawtooth) instead. Each sample goes to the host as an MADCSamplePack1 (bits 0-9 value, bit
+ * 10 the input) stamped like a spike, if event recording is on (else diagnostics
+ * madc_not_recorded); samples count toward the call's event message limit.
  *
  * Board I2C (i2c.c; device addresses, register bytes and widths from fisch's I2C words via
  * field_map.inc). The FPGA's I2C master answers Omnibus accesses to 0x8800_7800 + 0x000..0x1FF
@@ -281,6 +302,7 @@ bss2_chip *bss2_chip_new(uint64_t seed) {
     bss2_cm_fabric_init(&c->fabric);
     bss2_cm_array_init(&c->array);
     bss2_cm_i2c_power_on(&c->i2c);
+    c->madc.stale = 1;
     if (bss2_cm_analog_new(c) != 0) {
         bss2_chip_free(c);
         return NULL;
@@ -457,6 +479,12 @@ uint32_t bss2_chip_peek(const bss2_chip *chip, uint32_t address) {
 void bss2_chip_set_mismatch(bss2_chip *chip, int on) {
     if (chip != NULL) {
         bss2_cm_analog_set_mismatch(chip, on);
+    }
+}
+
+void bss2_chip_set_noise(bss2_chip *chip, int on) {
+    if (chip != NULL) {
+        bss2_cm_analog_set_noise(chip, on);
     }
 }
 

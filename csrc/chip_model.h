@@ -56,6 +56,9 @@ typedef struct bss2_chip_diagnostics {
     uint64_t output_drops;        /* spikes lost because the neuron's event register was full */
     /* Added with the board's I2C devices: */
     uint64_t i2c_nacks; /* I2C accesses to addresses no device answers (reads: bit 31 set) */
+    /* Added with the analog core: */
+    uint64_t madc_samples;      /* MADC samples sent to the host */
+    uint64_t madc_not_recorded; /* MADC samples taken while event recording was off */
 } bss2_chip_diagnostics;
 
 /* A new instance with everything in its reset state; `seed` keys every random stream. Returns
@@ -103,6 +106,11 @@ uint32_t bss2_chip_peek(const bss2_chip *chip, uint32_t address);
  * The pattern itself belongs to the seed (the "chip serial"). Takes effect now: every neuron
  * continues from its present state with the changed parameters. No-op for NULL. */
 void bss2_chip_set_mismatch(bss2_chip *chip, int on);
+
+/* Add (on != 0, the default) or leave out the temporal noise (readout noise of the MADC). Its
+ * random stream is keyed by the seed and counts on over the instance's life, so a seed and a
+ * sequence of programs always give the same bytes. No-op for NULL. */
+void bss2_chip_set_noise(bss2_chip *chip, int on);
 
 /* Membrane voltage of atomic neuron `neuron` (0..511) now, in volts, as a readout sees it
  * (within the rails); 0 for NULL or a neuron out of range. */

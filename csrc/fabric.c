@@ -275,6 +275,24 @@ void bss2_cm_fabric_run(bss2_chip *c) {
     }
 }
 
+void bss2_cm_fabric_sample(bss2_chip *c, uint32_t field, unsigned half) {
+    bss2_cm_fabric *f = &c->fabric;
+    uint32_t rec = bss2_cm_fpga_reg(c, bss2_fm_event_recording_config_address[0][0]);
+    if (!FIELD(rec, EVENT_RECORDING_CONFIG_ENABLE_EVENT_RECORDING)) {
+        c->diag.madc_not_recorded++;
+        return;
+    }
+    if (f->call_messages >= BSS2_CM_MAX_EVENT_MESSAGES) {
+        c->diag.events_lost++;
+        return;
+    }
+    f->call_messages++;
+    c->diag.madc_samples++;
+    uint64_t chip_time = c->chip_reset ? 0u : (c->now - c->chip_origin);
+    uint64_t ts = (2u * chip_time + half) & 0xFFu; /* 250 MHz, as for spikes */
+    bss2_cm_respond(c, c->now, BSS2_CM_FROM_MADC_PACK1, (ts << 16) | (field & 0xFFFFu));
+}
+
 /* ---- counters -------------------------------------------------------------------------------- */
 
 int bss2_cm_fabric_counter(const bss2_chip *c, uint32_t address, uint32_t *v) {

@@ -79,11 +79,14 @@ int bss2_cm_analog_new(bss2_chip *c) {
             }
         }
     }
+    an->madc_mm[0] = gauss(c->seed, 200u, 0);
+    an->madc_mm[1] = gauss(c->seed, 200u, 1);
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         an->neuron_of[bss2_fm_neuron_capmem_block[n]][bss2_fm_neuron_capmem_column[n]] =
             (uint16_t)n;
     }
     an->mismatch = 1;
+    an->noise = 1;
     c->analog = an;
     build_rest(c);
     bss2_cm_analog_chip_reset(c);
@@ -481,6 +484,8 @@ void bss2_cm_analog_chip_reset(bss2_chip *c) {
     }
 }
 
+void bss2_cm_analog_set_noise(bss2_chip *c, int on) { c->analog->noise = on != 0; }
+
 void bss2_cm_analog_set_mismatch(bss2_chip *c, int on) {
     c->analog->mismatch = on != 0;
     build_rest(c);
@@ -508,6 +513,7 @@ void bss2_cm_analog_written(bss2_chip *c, uint32_t address) {
     unsigned word = 0;
     int e = bss2_fm_neuron_config_coord(address, &word);
     if (e >= 0) {
+        c->madc.stale = 1; /* its readout switches may have changed */
         update(c, bss2_fm_neuron_config_atomic[e]);
         return;
     }
@@ -564,6 +570,34 @@ void bss2_cm_analog_run(bss2_chip *c) {
             resume(c, n);
         }
     }
+}
+
+double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source) {
+    const bss2_cm_an_neuron *x = &c->analog->n[n];
+    double s = elapsed(x, c->now);
+    switch (source) {
+    case 0:
+        return bss2_cm_analog_membrane(c, n);
+    case 1:
+        return BSS2_AN_SYNIN_REST - BSS2_AN_SYNIN_R * decay(x->ie0, s, x->tau_exc);
+    case 2:
+        return BSS2_AN_SYNIN_REST + BSS2_AN_SYNIN_R * decay(x->ii0, s, x->tau_inh);
+    default:
+        return BSS2_AN_ADAPT_REST;
+    }
+}
+
+/* A draw of the temporal noise (σ = 1): the instance's next one. */
+static double noise(bss2_chip *c) {
+    return gauss(c->seed, 300u, c->analog->noise_draws++);
+}
+
+double bss2_cm_analog_madc_code(bss2_chip *c, double v) {
+    const bss2_cm_analog *an = c->analog;
+    double offset = an->mismatch ? BSS2_AN_MM_MADC_OFFSET * an->madc_mm[0] : 0.0;
+    double gain = an->mismatch ? 1.0 + BSS2_AN_MM_MADC_GAIN * an->madc_mm[1] : 1.0;
+    double n = an->noise ? BSS2_AN_NOISE_MADC * noise(c) : 0.0;
+    return (v - BSS2_AN_MADC_V0) / BSS2_AN_MADC_LSB * gain + offset + n;
 }
 
 double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n) {

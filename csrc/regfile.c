@@ -321,6 +321,8 @@ void bss2_cm_chip_reset(bss2_chip *c, int assert_line) {
         bss2_cm_fabric_chip_reset(c);
         bss2_cm_array_chip_reset(&c->array);
         bss2_cm_analog_chip_reset(c);
+        memset(&c->madc, 0, sizeof c->madc); /* powered down */
+        c->madc.stale = 1;
         c->chip_reset = 1;
     } else if (c->chip_reset) {
         c->chip_reset = 0;

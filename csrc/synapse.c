@@ -372,7 +372,8 @@ static void index_row(bss2_cm_array *a, unsigned s, unsigned r) {
     for (unsigned q = 0; q < QC; q++) {
         for (unsigned e = 0; e < 4u; e++) {
             unsigned j = bss2_fm_synapse_column[4u * q + e];
-            uint32_t weight = (weights[q] >> bss2_fm_synapse_quad_weights_lsb[e]) & 0x3Fu;
+            uint32_t raw = (weights[q] >> bss2_fm_synapse_quad_weights_lsb[e]) & 0x3Fu;
+            uint32_t weight = bss2_fm_synapse_quad_weights_unperm[raw]; /* bits are permuted */
             weight_of[j] = (uint8_t)weight;
             /* a weight of 0 drives no current (raw 0 is weight 0): label 64, left out */
             label_of[j] = (uint8_t)(weight ? (labels[q] >> bss2_fm_synapse_quad_labels_lsb[e]) &
@@ -457,6 +458,10 @@ static void deliver(bss2_chip *c, unsigned bus, uint32_t label, unsigned half) {
 /* ---- triggers and counters ------------------------------------------------------------------- */
 
 void bss2_cm_array_trigger(bss2_chip *c, uint32_t address, uint32_t data) {
+    if (address == bss2_fm_madc_control_address[0][0]) {
+        bss2_cm_madc_control(c, data);
+        return;
+    }
     unsigned word = 0;
     int e = bss2_fm_neuron_reset_coord(address, &word);
     if (e >= 0) {
@@ -516,8 +521,12 @@ static inline uint64_t head_time(const bss2_cm_array *a, unsigned i) {
 
 int bss2_cm_array_next(const bss2_chip *c, uint64_t *t) {
     const bss2_cm_array *a = &c->array;
-    uint64_t best = 0;
+    uint64_t best = 0, m = 0;
     int any = bss2_cm_analog_next(c, &best); /* the analog neurons (neuron.c) */
+    if (bss2_cm_madc_next(c, &m) && (!any || bss2_cm_t_lt(m, best))) { /* madc.c */
+        best = m;
+        any = 1;
+    }
     for (uint32_t m = a->busy; m != 0; m &= m - 1u) {
         uint64_t n = head_time(a, (unsigned)__builtin_ctz(m));
         if (!any || bss2_cm_t_lt(n, best)) {
@@ -556,6 +565,7 @@ int bss2_cm_array_last(const bss2_chip *c, uint64_t *t) {
 void bss2_cm_array_run(bss2_chip *c) {
     bss2_cm_array *a = &c->array;
     bss2_cm_analog_run(c); /* neurons fire into their event outputs */
+    bss2_cm_madc_run(c);
     for (unsigned bus = 0; bus < BSS2_CM_PADI_BUSES; bus++) {
         bss2_cm_padi_bus *p = &a->bus[bus];
         while (p->len > 0 && bss2_cm_t_le(p->q[p->head].time, c->now)) {

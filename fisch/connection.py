@@ -184,7 +184,8 @@ class ChipModelConnection(ConnectionBase):
     One C instance per connection holds the FPGA's executor and registers and the chip; its time
     (``systime``, 125 MHz cycles) goes on from one program to the next. ``seed`` keys every random
     stream of the model and is the "chip serial" of its fixed-pattern mismatch, which
-    ``mismatch=False`` leaves out (ideal circuits, for tests). The GIL is released while a program
+    ``mismatch=False`` leaves out (ideal circuits, for tests); ``noise=False`` leaves out the
+    temporal noise (the readout noise of the MADC). The GIL is released while a program
     executes. ``diagnostics`` reports what the last program met besides regular traffic (e.g.
     accesses of unknown addresses); ``membrane(neuron)`` looks at a membrane without a readout.
 
@@ -201,7 +202,7 @@ class ChipModelConnection(ConnectionBase):
     Raises
     ------
     TypeError
-        If ``seed`` is not an int or ``mismatch`` not a bool.
+        If ``seed`` is not an int or ``mismatch`` or ``noise`` not a bool.
     ValueError
         If ``seed`` is not in [0, 2**64).
     MemoryError
@@ -210,22 +211,25 @@ class ChipModelConnection(ConnectionBase):
 
     supported_targets: ClassVar[frozenset[str]] = TARGETS
 
-    def __init__(self, seed: int = 0, *, mismatch: bool = True) -> None:
+    def __init__(self, seed: int = 0, *, mismatch: bool = True, noise: bool = True) -> None:
         super().__init__()
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
             raise TypeError(f"seed must be an int, got {type(seed).__name__} ({seed!r})")
         if not 0 <= int(seed) < 1 << 64:
             raise ValueError(f"seed must be in [0, 2**64), got {seed}")
-        if not isinstance(mismatch, bool):
-            raise TypeError(f"mismatch must be a bool, got {type(mismatch).__name__}")
+        for name, flag in (("mismatch", mismatch), ("noise", noise)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
         self.seed = int(seed)
-        self.mismatch = mismatch
+        self.mismatch, self.noise = mismatch, noise
         chip = lib.bss2_chip_new(self.seed)
         if chip == ffi.NULL:  # pragma: no cover - only when memory runs out
             raise MemoryError("the chip model could not be allocated")
         self._chip = ffi.gc(chip, lib.bss2_chip_free)
         if not mismatch:
             lib.bss2_chip_set_mismatch(self._chip, 0)
+        if not noise:
+            lib.bss2_chip_set_noise(self._chip, 0)
         self._diagnostics = ffi.new("bss2_chip_diagnostics *")
 
     def close(self) -> None:

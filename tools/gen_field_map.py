@@ -66,6 +66,9 @@ CONTAINERS = {
     "SpikeCounterReset": "affine",
     "NeuronReset": "affine",
     "NeuronResetQuad": "affine",
+    "MADCControl": "table",
+    "MADCConfig": "table",
+    "ReadoutSourceSelection": "table",
 }
 #: Coordinates per block of the "affine" containers (a block shares one base address).
 PER_BLOCK = {
@@ -134,7 +137,8 @@ def _members(f: Any) -> list[tuple[str, Any]]:
     members = getattr(f, "members", None)
     if members is None:
         return [(f.name.upper(), f)]
-    return [(m.name.replace("[].", "_").upper(), m) for m in members]
+    # "buffers[].neuron_odd[0]" -> BUFFERS_NEURON_ODD_0 (a nested array's entry)
+    return [(re.sub(r"\[(\d+)\]", r"_\1", m.name.replace("[].", "_")).upper(), m) for m in members]
 
 
 def field_lines(cn: str, name: str, f: Any) -> list[str]:

@@ -204,6 +204,16 @@ static inline void backend(prog *p, const site *t, uint32_t address_out, uint32_
     }
 }
 
+/* The stored bits of 6-bit weight w (the weight's bits are permuted in the synapse memory). */
+static inline uint32_t weight_bits(uint32_t w) {
+    for (uint32_t raw = 0; raw < 64u; raw++) {
+        if (bss2_fm_synapse_quad_weights_unperm[raw] == w) {
+            return raw;
+        }
+    }
+    return 0;
+}
+
 /* Everything a path from L2 channel 0 to neuron column j of synram s needs but the neuron: event
  * recording, a crossbar that drops the L2 loopback, PADI bus 0 of block s, driver 0 (receiver,
  * bottom row excitatory), its synapse in column j (label L, weight `weight`, calibration bits
@@ -223,7 +233,7 @@ static inline void configure_path(prog *p, const site *t, uint32_t L, uint32_t w
     }
     unsigned e = t->e, row = bss2_fm_driver_row_bottom[0];
     wr(p, full_at(t->s, row, bss2_fm_synapse_quad_weights_word[e], t->q),
-       (weight << bss2_fm_synapse_quad_weights_lsb[e]) |
+       (weight_bits(weight) << bss2_fm_synapse_quad_weights_lsb[e]) |
            (3u << bss2_fm_synapse_quad_time_calibs_lsb[e]));
     wr(p, full_at(t->s, row, bss2_fm_synapse_quad_labels_word[e], t->q),
        (L << bss2_fm_synapse_quad_labels_lsb[e]) | (2u << bss2_fm_synapse_quad_amp_calibs_lsb[e]));
