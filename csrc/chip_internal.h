@@ -273,11 +273,14 @@ typedef struct bss2_cm_an_neuron {
     double tau_exc, tau_inh;   /* synaptic time constants */
     double k_exc, k_inh;       /* peak current per weight LSB (0: the input is off) */
     double sat_exc, sat_inh;   /* saturation current of the input OTA */
-    /* state, in closed form since cycle t0: V(s) = e_eff + a e^(-s/tau) + ke e^(-s/tau_exc)
-     * + ki e^(-s/tau_inh), I_exc(s) = ie0 e^(-s/tau_exc), I_inh likewise (s in µs) */
+    /* state, in closed form since cycle t0: V(s) = e_eff + a e^(-s rate) + ke e^(-s rate_exc)
+     * + ki e^(-s rate_inh), I_exc(s) = ie0 e^(-s rate_exc), I_inh likewise (s in µs) */
     uint64_t t0;
     double v0, ie0, ii0;
-    double g, e_eff, tau, a, ke, ki;
+    double rate, e_eff, a, ke, ki; /* rate: 1/τ of the present phase */
+    double rate_exc, rate_inh;     /* 1/τ_syn */
+    /* per phase (0 leak, 1 reset): 1/τ, target with the constant current, and 1/(g - C/τx) */
+    double ph_rate[2], ph_e_eff[2], ph_k_exc[2], ph_k_inh[2];
     uint64_t phase_end; /* RESET: its end; HOLDOFF: the end of refractoriness */
     double crossing;    /* µs since creation of the last threshold crossing */
     uint8_t phase;      /* BSS2_CM_FREE ... */
@@ -315,6 +318,7 @@ typedef struct bss2_cm_madc {
     uint64_t period; /* ticks between samples */
     uint32_t left;   /* samples still to take (unless continuous) */
     uint64_t taken;  /* samples since the start */
+    uint32_t config[10]; /* MADCConfig's words at the start */
     /* the neurons driving each readout line (2 × hemisphere + parity), and their sources */
     uint16_t driver[4][BSS2_CM_MADC_LINE_DRIVERS];
     uint8_t source[4][BSS2_CM_MADC_LINE_DRIVERS];
@@ -520,6 +524,10 @@ void bss2_cm_madc_run(bss2_chip *c);
 
 /* fabric.c, for madc.c: an MADC sample (bits 0-9 value, 10 channel) reaches the FPGA now. */
 void bss2_cm_fabric_sample(bss2_chip *c, uint32_t field, unsigned half);
+
+/* For the C tests: when e + a e^(-s ra) + k e^(-s rk), below th at s = 0, first reaches th (a
+ * lower bound in µs, within half a cycle), or -1 if never. */
+double bss2_cm_analog_first_reach(double e, double a, double ra, double k, double rk, double th);
 
 /* synapse.c, for neuron.c: the backend registers a fire of neuron n now (as a bypass event
  * does); 1 if it registered a spike (and so started the refractory period). */

@@ -13,6 +13,9 @@
 #define CONFIG(NAME) FIELD(config[BSS2_FM_MADC_CONFIG_##NAME##_WORD], MADC_CONFIG_##NAME)
 #define TICKS_PER_CYCLE 4u /* the MADC clock (500 MHz) per FPGA cycle (125 MHz) */
 
+_Static_assert(BSS2_FM_MADC_CONFIG_WORDS == sizeof((bss2_cm_madc *)0)->config / sizeof(uint32_t),
+               "bss2_cm_madc.config holds MADCConfig");
+
 static inline uint32_t reg(const bss2_chip *c, uint32_t address) {
     return bss2_cm_regmap_get(&c->chip_regs, address, 0);
 }
@@ -47,7 +50,7 @@ void bss2_cm_madc_control(bss2_chip *c, uint32_t word) {
         m->awake = 1;
     }
     if (CONTROL(START_RECORDING) && m->awake && !m->sampling) {
-        uint32_t config[BSS2_FM_MADC_CONFIG_WORDS];
+        uint32_t *config = m->config; /* read once: the sampling runs on these settings */
         read_config(c, config);
         m->left = CONFIG(NUMBER_OF_SAMPLES);
         m->sampling = m->continuous || m->left > 0;
@@ -148,8 +151,7 @@ void bss2_cm_madc_run(bss2_chip *c) {
     if (!m->sampling) {
         return;
     }
-    uint32_t config[BSS2_FM_MADC_CONFIG_WORDS];
-    read_config(c, config);
+    const uint32_t *config = m->config;
     if (m->stale) {
         find_drivers(c);
     }

@@ -23,6 +23,11 @@
 #define NOT_QUEUED 0xFFFFu
 #define NEVER UINT64_MAX
 
+/* max/min for the hot paths (libm's fmax/fmin are calls: they order NaNs; no NaN gets here, the
+ * parameters being finite) */
+static inline double max2(double a, double b) { return a > b ? a : b; }
+static inline double min2(double a, double b) { return a < b ? a : b; }
+
 /* The per-neuron mismatch draws (indices into bss2_cm_analog.mm). */
 enum { MM_SF, MM_RESET, MM_COMPARATOR, MM_G_LEAK, MM_G_RESET, MM_C, MM_TAU_EXC, MM_TAU_INH,
        MM_GM_EXC, MM_GM_INH };
@@ -164,45 +169,104 @@ static double elapsed(const bss2_cm_an_neuron *x, uint64_t t) {
     return (double)(int64_t)(t - x->t0) * US_PER_CYCLE;
 }
 
-/* c e^(-s/tau), without the exponential when c is 0 (a neuron at rest, an idle input). */
-static inline double decay(double c, double s, double tau) {
-    return c == 0.0 ? 0.0 : c * exp(-s / tau);
+/* 2^(-j/64), j = 0..63, correctly rounded. */
+static const double exp2_neg64[64] = {
+    0x1.0000000000000p+0, 0x1.fa7c1819e90d8p-1, 0x1.f50765b6e4540p-1, 0x1.efa1bee615a27p-1,
+    0x1.ea4afa2a490dap-1, 0x1.e502ee78b3ff6p-1, 0x1.dfc97337b9b5fp-1, 0x1.da9e603db3285p-1,
+    0x1.d5818dcfba487p-1, 0x1.d072d4a07897cp-1, 0x1.cb720dcef9069p-1, 0x1.c67f12e57d14bp-1,
+    0x1.c199bdd85529cp-1, 0x1.bcc1e904bc1d2p-1, 0x1.b7f76f2fb5e47p-1, 0x1.b33a2b84f15fbp-1,
+    0x1.ae89f995ad3adp-1, 0x1.a9e6b5579fdbfp-1, 0x1.a5503b23e255dp-1, 0x1.a0c667b5de565p-1,
+    0x1.9c49182a3f090p-1, 0x1.97d829fde4e50p-1, 0x1.93737b0cdc5e5p-1, 0x1.8f1ae99157736p-1,
+    0x1.8ace5422aa0dbp-1, 0x1.868d99b4492edp-1, 0x1.82589994cce13p-1, 0x1.7e2f336cf4e62p-1,
+    0x1.7a11473eb0187p-1, 0x1.75feb564267c9p-1, 0x1.71f75e8ec5f74p-1, 0x1.6dfb23c651a2fp-1,
+    0x1.6a09e667f3bcdp-1, 0x1.6623882552225p-1, 0x1.6247eb03a5585p-1, 0x1.5e76f15ad2148p-1,
+    0x1.5ab07dd485429p-1, 0x1.56f4736b527dap-1, 0x1.5342b569d4f82p-1, 0x1.4f9b2769d2ca7p-1,
+    0x1.4bfdad5362a27p-1, 0x1.486a2b5c13cd0p-1, 0x1.44e086061892dp-1, 0x1.4160a21f72e2ap-1,
+    0x1.3dea64c123422p-1, 0x1.3a7db34e59ff7p-1, 0x1.371a7373aa9cbp-1, 0x1.33c08b26416ffp-1,
+    0x1.306fe0a31b715p-1, 0x1.2d285a6e4030bp-1, 0x1.29e9df51fdee1p-1, 0x1.26b4565e27cddp-1,
+    0x1.2387a6e756238p-1, 0x1.2063b88628cd6p-1, 0x1.1d4873168b9aap-1, 0x1.1a35beb6fcb75p-1,
+    0x1.172b83c7d517bp-1, 0x1.1429aaea92de0p-1, 0x1.11301d0125b51p-1, 0x1.0e3ec32d3d1a2p-1,
+    0x1.0b5586cf9890fp-1, 0x1.0874518759bc8p-1, 0x1.059b0d3158574p-1, 0x1.02c9a3e778061p-1,
+};
+
+/* e^(-x) for x >= 0, to 4e-16 relative: e^(-x) = 2^(-m/64) e^(-r) with m = round(64 x / ln 2),
+ * |r| <= ln(2)/128 (ln 2 split in two for the reduction), a degree-6 Taylor polynomial for
+ * e^(-r) and the table. Plain arithmetic, so the same on every platform (libm's exp may differ
+ * in the last bit between versions), and several times faster than a libm call here. */
+static inline double exp_neg(double x) {
+    if (!(x < 700.0)) {
+        return x == x ? 0.0 : x; /* (NaN stays NaN) */
+    }
+    double m = (double)(int64_t)(x * (64.0 / 0.6931471805599453) + 0.5); /* x >= 0: rounds */
+    /* |r| <= ln(2)/128; ln 2 split (fdlibm's hi/lo) so that m × hi is exact */
+    double r = (x - m * (0x1.62e42feep-1 / 64.0)) - m * (0x1.a39ef35793c76p-33 / 64.0);
+    double q = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0 -
+               r * (1.0 / 120.0 - r * (1.0 / 720.0))))));
+    int64_t mi = (int64_t)m;
+    union {
+        double d;
+        uint64_t u;
+    } scale = {.u = (uint64_t)(1023 - (mi >> 6)) << 52}; /* 2^-(m / 64), m / 64 <= 1010 */
+    return q * exp2_neg64[mi & 63] * scale.d;
+}
+
+/* c e^(-s rate), without the exponential when c is 0 (a neuron at rest, an idle input). */
+static inline double decay(double c, double s, double rate) {
+    return c == 0.0 ? 0.0 : c * exp_neg(s * rate);
 }
 
 static double membrane_at(const bss2_cm_an_neuron *x, double s) {
-    return x->e_eff + decay(x->a, s, x->tau) + decay(x->ke, s, x->tau_exc) +
-           decay(x->ki, s, x->tau_inh);
+    return x->e_eff + decay(x->a, s, x->rate) + decay(x->ke, s, x->rate_exc) +
+           decay(x->ki, s, x->rate_inh);
 }
 
 /* Bring the state to cycle t (the membrane held within the rails). */
 static void rebase(bss2_cm_an_neuron *x, uint64_t t) {
     double s = elapsed(x, t);
     if (s > 0) {
-        x->v0 = fmin(fmax(membrane_at(x, s), 0.0), BSS2_AN_V_DD);
-        x->ie0 = decay(x->ie0, s, x->tau_exc);
-        x->ii0 = decay(x->ii0, s, x->tau_inh);
+        /* the synaptic terms decay with their currents: one exponential each */
+        double fe = x->ie0 != 0.0 || x->ke != 0.0 ? exp_neg(s * x->rate_exc) : 0.0;
+        double fi = x->ii0 != 0.0 || x->ki != 0.0 ? exp_neg(s * x->rate_inh) : 0.0;
+        double v = x->e_eff + decay(x->a, s, x->rate) + x->ke * fe + x->ki * fi;
+        x->v0 = min2(max2(v, 0.0), BSS2_AN_V_DD);
+        x->ie0 *= fe;
+        x->ii0 *= fi;
     }
     x->t0 = t;
 }
 
-/* Coefficients of the closed form for the current phase, from the state at t0. */
-static void coefficients(bss2_cm_an_neuron *x, int resetting) {
-    x->g = resetting ? x->g_reset : x->g_leak;
-    double e = resetting ? x->e_reset : x->e_leak;
-    x->tau = x->c / x->g;
-    x->e_eff = e + x->i_off / x->g;
-    int gated = resetting && x->pause;
-    /* particular solutions of C dV/dt = -g (V - E) + I0 e^(-s/τx): I0 / (g - C/τx); a τx within
-     * 1e-4 of τ is moved by that much (the resonant case has no pure exponential solution) */
-    double *taus[2] = {&x->tau_exc, &x->tau_inh};
-    for (int k = 0; k < 2; k++) {
-        double d = x->g - x->c / *taus[k];
-        if (fabs(d) < 1e-4 * x->g) {
-            *taus[k] *= 1.0 + 2e-4;
+/* The constants of both phases (leak 0, reset 1), after the parameters changed: rates, target
+ * with the constant current, and the factors of the particular solutions of
+ * C dV/dt = -g (V - E) + I0 e^(-s/τx), I0 / (g - C/τx). A τx within 1e-4 of a phase's τ is
+ * moved by 2e-4 (the resonant case has no pure exponential solution). */
+static void phases(bss2_cm_an_neuron *x) {
+    for (int p = 0; p < 2; p++) {
+        double g = p ? x->g_reset : x->g_leak;
+        double *taus[2] = {&x->tau_exc, &x->tau_inh};
+        for (int k = 0; k < 2; k++) {
+            if (fabs(g - x->c / *taus[k]) < 1e-4 * g) {
+                *taus[k] *= 1.0 + 2e-4;
+            }
         }
     }
-    x->ke = gated ? 0.0 : x->ie0 / (x->g - x->c / x->tau_exc);
-    x->ki = gated ? 0.0 : -x->ii0 / (x->g - x->c / x->tau_inh);
+    x->rate_exc = 1.0 / x->tau_exc;
+    x->rate_inh = 1.0 / x->tau_inh;
+    for (int p = 0; p < 2; p++) {
+        double g = p ? x->g_reset : x->g_leak;
+        x->ph_rate[p] = g / x->c;
+        x->ph_e_eff[p] = (p ? x->e_reset : x->e_leak) + x->i_off / g;
+        x->ph_k_exc[p] = 1.0 / (g - x->c * x->rate_exc);
+        x->ph_k_inh[p] = 1.0 / (g - x->c * x->rate_inh);
+    }
+}
+
+/* Coefficients of the closed form for the current phase, from the state at t0. */
+static void coefficients(bss2_cm_an_neuron *x, int resetting) {
+    int p = resetting != 0, gated = resetting && x->pause;
+    x->rate = x->ph_rate[p];
+    x->e_eff = x->ph_e_eff[p];
+    x->ke = gated ? 0.0 : x->ie0 * x->ph_k_exc[p];
+    x->ki = gated ? 0.0 : -x->ii0 * x->ph_k_inh[p];
     x->a = x->v0 - x->e_eff - x->ke - x->ki;
 }
 
@@ -322,6 +386,7 @@ static void derive_into(const bss2_chip *c, unsigned n, bss2_cm_an_neuron *x, in
     x->can_fire = (uint8_t)(WFIELD(w, NEURON_CONFIG_ENABLE_THRESHOLD_COMPARATOR) &&
                             WFIELD(w, NEURON_CONFIG_ENABLE_FIRE));
     x->pause = (uint8_t)WFIELD(w, NEURON_CONFIG_ENABLE_PAUSE);
+    phases(x);
 }
 
 static void derive(bss2_chip *c, unsigned n) { derive_into(c, n, &c->analog->n[n], 0); }
@@ -351,6 +416,79 @@ static void fire_at(bss2_chip *c, unsigned n, uint64_t t) {
     wait_until(c->analog, n, x->phase_end);
 }
 
+/* Beyond this (µs), a predicted crossing is scheduled by a bound, not located. */
+#define FAR_US 0.5
+
+/* For a membrane of at most two exponentials from now, V(s) = e_eff + a e^(-s/τ) + k e^(-s/tk)
+ * below th at s = 0: a lower bound (µs, within 1 ns) of the first s with V(s) >= th, or -1 if
+ * there is none. V has at most one stationary point s* (where a/τ e^(-s/τ) = -k/tk e^(-s/tk)),
+ * so it reaches th iff e_eff >= th or V(s*) >= th, and rises monotonically until then. */
+static double first_reach(const bss2_cm_an_neuron *x, double k, double rk, double th) {
+    double a = x->a, ra = x->rate, hi = -1.0; /* (rates: 1/τ) */
+    /* With the slower term cs e^(-s rs) and the faster cf e^(-s rf), X = e^(-s rs):
+     * V - e_eff = cs X + cf X^q, q = rf/rs > 1. It peaks inside only if cs > 0 > cf, at
+     * cs X* (1 - 1/q) with X* <= 1 (else it falls from the start); otherwise it moves
+     * monotonically towards e_eff after at most a dip. */
+    int a_slow = ra < rk;
+    double cs = a_slow ? a : k, cf = a_slow ? k : a, q = a_slow ? rk / ra : ra / rk;
+    if (cs > 0.0 && cf < 0.0 && ra != rk && x->e_eff + cs * (1.0 - 1.0 / q) >= th) {
+        double s = log(-(k * rk) / (a * ra)) / (rk - ra); /* the peak */
+        if (s > 0.0 && x->e_eff + decay(a, s, ra) + decay(k, s, rk) >= th) {
+            hi = s;
+        }
+    }
+    if (hi < 0.0 && x->e_eff < th) {
+        return -1.0;
+    }
+    /* it crosses: while that is more than FAR away by the bound of the rising terms' slopes,
+     * that bound will do (an input may well come first and change everything) */
+    double v = x->e_eff + a + k;
+    double slope = max2(-a * ra, 0.0) + max2(-k * rk, 0.0);
+    if ((th - v) > FAR_US * slope) {
+        return (th - v) / slope;
+    }
+    if (hi < 0.0) {
+        hi = 1.0 / fmin(ra, rk); /* rising towards e_eff >= th: double until reached */
+        while (membrane_at(x, hi) < th && hi < 0x1.0p40) {
+            hi *= 2.0;
+        }
+        if (!(hi < 0x1.0p40)) {
+            return -1.0; /* (e_eff == th: reached only in the limit) */
+        }
+    }
+    /* Newton from below, safeguarded by the bracket [lo, hi] (V(lo) < th <= V(hi)): on the
+     * concave rise before a peak each step stays below the crossing; a step that does not is
+     * replaced by bisection. To half a cycle: the caller needs only the cycle; check() locates
+     * the crossing to 1 ns within it. */
+    double lo = 0.0;
+    for (int i = 0; i < 100 && hi - lo > 0.5 * US_PER_CYCLE; i++) {
+        double xa = decay(a, lo, ra), xk = decay(k, lo, rk);
+        double f = x->e_eff + xa + xk - th, slope = -xa * ra - xk * rk;
+        double next = slope > 0.0 ? lo - f / slope : hi;
+        if (!(next > lo && next < hi)) {
+            next = 0.5 * (lo + hi);
+        }
+        if (membrane_at(x, next) >= th) { /* overshot: close in from both sides */
+            hi = next;
+            double mid = 0.5 * (lo + hi);
+            if (membrane_at(x, mid) >= th) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        } else {
+            lo = next;
+        }
+    }
+    return lo;
+}
+
+double bss2_cm_analog_first_reach(double e, double a, double ra, double k, double rk, double th) {
+    bss2_cm_an_neuron x = {0};
+    x.e_eff = e, x.a = a, x.rate = ra, x.ke = k, x.rate_exc = rk, x.rate_inh = 1.0;
+    return first_reach(&x, k, rk, th);
+}
+
 /* The threshold comparator of a free neuron, at now (state rebased to now): fire, or wait until
  * the earliest cycle the threshold can be reached, or for nothing. */
 static void check(bss2_chip *c, unsigned n) {
@@ -361,16 +499,27 @@ static void check(bss2_chip *c, unsigned n) {
         fire_at(c, n, c->now + 1u); /* (a decision now fires at a later edge: progress) */
         return;
     }
-    double up = x->e_eff + fmax(x->a, 0.0) + fmax(x->ke, 0.0) + fmax(x->ki, 0.0);
+    double up = x->e_eff + max2(x->a, 0.0) + max2(x->ke, 0.0) + max2(x->ki, 0.0);
     if (up < th) { /* even the rising bound stays below: no crossing until something changes */
         wait_until(c->analog, n, NEVER);
         return;
     }
-    double slope = fmax(-x->a / x->tau, 0.0) + fmax(-x->ke / x->tau_exc, 0.0) +
-                   fmax(-x->ki / x->tau_inh, 0.0);
-    double safe = (th - v) / slope / US_PER_CYCLE; /* cycles: no crossing before */
+    double safe; /* cycles from now without a crossing */
+    if (x->ke == 0.0 || x->ki == 0.0) { /* two exponentials at most: exact */
+        double k = x->ke != 0.0 ? x->ke : x->ki, rk = x->ke != 0.0 ? x->rate_exc : x->rate_inh;
+        double reach = first_reach(x, k, rk, th); /* µs */
+        if (reach < 0.0) {
+            wait_until(c->analog, n, NEVER);
+            return;
+        }
+        safe = reach / US_PER_CYCLE;
+    } else { /* the rising terms' slopes now bound the slope ever after */
+        double slope = max2(-x->a * x->rate, 0.0) + max2(-x->ke * x->rate_exc, 0.0) +
+                       max2(-x->ki * x->rate_inh, 0.0);
+        safe = (th - v) / slope / US_PER_CYCLE;
+    }
     if (safe >= 1.0) {
-        wait_until(c->analog, n, c->now + (uint64_t)fmin(safe, 0x1.0p40));
+        wait_until(c->analog, n, c->now + (uint64_t)min2(safe, 0x1.0p40));
         return;
     }
     if (membrane_at(x, US_PER_CYCLE) < th) {
@@ -538,15 +687,18 @@ void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight) {
     }
     rebase(x, c->now);
     double *i = inh ? &x->ii0 : &x->ie0, sat = inh ? x->sat_inh : x->sat_exc;
-    double r = fmin(fmax(*i / sat, -0.999999), 0.999999);
-    *i = sat * tanh(atanh(r) + weight * k / sat); /* the OTA's line voltage adds linearly */
+    /* the OTA's line voltage adds linearly: I = sat tanh(u), so tanh(u + d) =
+     * (I/sat + tanh d) / (1 + I/sat tanh d) */
+    double r = min2(max2(*i / sat, -0.999999), 0.999999), d = weight * k / sat;
+    double t = fabs(d) < 0.2 ? d * (1.0 - d * d * (1.0 / 3.0 - d * d * (2.0 / 15.0))) : tanh(d);
+    *i = sat * (r + t) / (1.0 + r * t);
     resume(c, n);
 }
 
 double bss2_cm_analog_synapse_gain(const bss2_chip *c, unsigned s, unsigned r, unsigned j) {
     const bss2_cm_analog *an = c->analog;
     double z = an->mismatch ? (double)an->syn_gain[s][r][j] : 0.0;
-    return fmax(1.0 + BSS2_AN_MM_SYNAPSE * z, 0.0);
+    return max2(1.0 + BSS2_AN_MM_SYNAPSE * z, 0.0);
 }
 
 int bss2_cm_analog_next(const bss2_chip *c, uint64_t *t) {
@@ -579,9 +731,9 @@ double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source) {
     case 0:
         return bss2_cm_analog_membrane(c, n);
     case 1:
-        return BSS2_AN_SYNIN_REST - BSS2_AN_SYNIN_R * decay(x->ie0, s, x->tau_exc);
+        return BSS2_AN_SYNIN_REST - BSS2_AN_SYNIN_R * decay(x->ie0, s, x->rate_exc);
     case 2:
-        return BSS2_AN_SYNIN_REST + BSS2_AN_SYNIN_R * decay(x->ii0, s, x->tau_inh);
+        return BSS2_AN_SYNIN_REST + BSS2_AN_SYNIN_R * decay(x->ii0, s, x->rate_inh);
     default:
         return BSS2_AN_ADAPT_REST;
     }

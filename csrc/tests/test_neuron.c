@@ -243,6 +243,37 @@ static void test_synaptic_input(void) {
            "inhibitory PSP w=40: %.4f V (closed form %.4f)", d, predicted);
 }
 
+/* The crossing prediction against brute force: two exponentials of random signs and rates
+ * (µs), sampled every 4 ns over 200 µs. */
+static void test_first_reach(void) {
+    uint64_t h = 7;
+    unsigned wrong = 0, late = 0, n = 0;
+    for (unsigned i = 0; i < 1000u; i++) {
+        double u[7];
+        for (unsigned j = 0; j < 7u; j++) {
+            h = h * 6364136223846793005u + 1442695040888963407u;
+            u[j] = (double)(h >> 11) * 0x1.0p-53;
+        }
+        double e = u[0], a = 2 * u[1] - 1, k = 2 * u[2] - 1, ra = 0.05 + u[3], rk = 0.05 + 2 * u[4];
+        double th = e + a + k + 0.5 * u[5];
+        if (e + a + k >= th) {
+            continue;
+        }
+        n++;
+        double first = -1.0;
+        for (double s = 4e-3; s < 200.0 && first < 0; s += 4e-3) {
+            if (e + a * exp(-ra * s) + k * exp(-rk * s) >= th) {
+                first = s;
+            }
+        }
+        double got = bss2_cm_analog_first_reach(e, a, ra, k, rk, th);
+        wrong += (got < 0) != (first < 0);
+        late += got >= 0 && first >= 0 && got > first; /* a lower bound */
+    }
+    CHECKF(n > 300 && wrong == 0 && late == 0,
+           "first reach: %u cases, %u wrong predictions, %u late bounds", n, wrong, late);
+}
+
 /* Random cells and switches on every neuron, random input: finite membranes, no hang. */
 static void test_hostile(void) {
     bss2_chip *c = bss2_chip_new(11);
@@ -278,6 +309,7 @@ int main(void) {
     test_leak_over_threshold();
     test_fixed_pattern();
     test_synaptic_input();
+    test_first_reach();
     test_hostile();
     return check_report();
 }

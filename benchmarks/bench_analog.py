@@ -1,0 +1,234 @@
+"""Speed of the chip model's analog core on the reference LIF network, against the chip itself.
+
+The network (issue "chip model II"): 512 current-based LIF neurons (τ_m ≈ 10 µs, τ_syn ≈ 5 µs),
+256 external Poisson inputs at 20 kHz (hardware time), each neuron fed by each input with
+p = 0.1 and by each other neuron with p = 0.05, weights 10..40, 1 ms of hardware time, all
+spikes recorded and one MADC trace. Target: wall time at most 10x the hardware time (the chip
+runs the millisecond in a millisecond). Printed: the wall/hardware ratio, the network's spike
+and synaptic event counts and rates, and the scaling with the input rate (events per second of
+wall time). The AdEx variant follows with its stage.
+
+Placement (what the PyNN backend's router would do, simplified): every source (input or neuron)
+gets a PADI bus, a row select (synapse driver) and a 6-bit synapse label; a connection takes a
+free row (top, then bottom) of that driver in the target's column. Where both are taken the
+connection is left out (counted and printed: a few per cent).
+
+Run: ``python -P benchmarks/bench_analog.py [--check]`` (``--check`` exits 1 if the target is
+missed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+import numpy.typing as npt
+
+import halco
+import haldls
+import stadls
+from fisch.connection import ChipModelConnection
+from haldls import lola
+
+US = 125  # FPGA cycles per µs
+INPUTS, NEURONS = 256, 512
+P_INPUT, P_RECURRENT = 0.1, 0.05
+DURATION_US = 1000
+TARGET = 10.0  # wall / hardware time
+
+
+def _sources() -> tuple[npt.NDArray[np.int64], ...]:
+    """(bus, select, label) of every source: inputs 0..255, then neurons 0..511, and the
+    address_out of each neuron. A neuron's event output fixes its bus and 3 select bits."""
+    bus = np.zeros(INPUTS + NEURONS, np.int64)
+    select = np.zeros_like(bus)
+    label = np.zeros_like(bus)
+    address = np.zeros(NEURONS, np.int64)
+    for n in range(NEURONS):
+        column = n % 256
+        output = int(halco.NeuronColumnOnDLS(column).toNeuronEventOutputOnDLS().toEnum()) % 8
+        idx = (column % 32) + 32 * (n // 256)  # 64 neurons share an output
+        address[n] = ((idx % 4) << 6) | (idx // 4)
+        padi = (output << 8) | int(address[n])
+        bus[INPUTS + n], select[INPUTS + n], label[INPUTS + n] = output % 4, padi >> 6, padi & 63
+    for i in range(INPUTS):  # the selects no neuron uses on the bus
+        b, j = i % 4, i // 4
+        free = [k for k in range(32) if k // 4 not in (b, b + 4)]
+        bus[i], select[i], label[i] = b, free[j % len(free)], j // len(free)
+    return bus, select, label, address
+
+
+def build(seed: int) -> tuple[stadls.PlaybackProgramBuilder, npt.NDArray[np.int64], int]:
+    """The configuration program, the inputs' 14-bit labels, and the connections left out."""
+    rng = np.random.default_rng(seed)
+    bus, select, label, address = _sources()
+    builder = stadls.PlaybackProgramBuilder()
+    builder.write(halco.EventRecordingConfigOnFPGA(), haldls.EventRecordingConfig(True))
+    node = haldls.CrossbarNode
+    for n in halco.iter_all(halco.CrossbarNodeOnDLS):
+        out, inp = int(n.x()), int(n.y())
+        if 8 <= inp < 12 and out < 8:  # inputs: bits 11-12 of the label pick the bus
+            c = node(mask=0b11 << 11, target=(out % 4) << 11)
+        elif inp < 8 and out < 8:  # neurons: their output's bus
+            c = node(mask=0, target=0)
+        elif inp < 8 and out >= 8:  # neurons to the FPGA (recorded)
+            c = node(mask=0, target=0)
+        else:
+            c = node(mask=0, target=1)  # nothing else
+        builder.write(n, c)
+    padi = haldls.CommonPADIBusConfig()
+    for b in range(4):
+        padi.enable_spl1[b] = True
+    for block in halco.iter_all(halco.CommonPADIBusConfigOnDLS):
+        builder.write(block, padi)
+    mode = haldls.SynapseDriverConfig.RowMode.excitatory
+    driver = haldls.SynapseDriverConfig(
+        enable_receiver=True, row_address_compare_mask=31, row_mode_top=mode, row_mode_bottom=mode
+    )
+    for d in halco.iter_all(halco.SynapseDriverOnDLS):
+        builder.write(d, driver)
+    # connections: (source, target neuron) with the probabilities; weights 10..40
+    left_out = 0
+    weights = np.zeros((2, 256, 256), np.int64)
+    labels = np.zeros((2, 256, 256), np.int64)
+    drivers = halco.SynapseDriverOnSynapseDriverBlock
+    row_of = {}
+    for e in range(drivers.size):
+        rows = halco.SynapseDriverOnDLS(e).toSynapseRowOnSynram()
+        row_of[e] = [int(rows[halco.SynapseRowOnSynapseDriver.top]),
+                     int(rows[halco.SynapseRowOnSynapseDriver.bottom])]  # fmt: skip
+    for target in range(NEURONS):
+        s, j = target // 256, target % 256
+        p = np.where(np.arange(INPUTS + NEURONS) < INPUTS, P_INPUT, P_RECURRENT)
+        chosen = np.flatnonzero(rng.random(INPUTS + NEURONS) < p)
+        chosen = chosen[chosen != INPUTS + target]
+        for src in chosen:
+            d = int(select[src]) * 4 + int(bus[src])  # driver number k on bus b
+            for r in row_of[d]:
+                if weights[s, r, j] == 0:
+                    weights[s, r, j] = rng.integers(10, 41)
+                    labels[s, r, j] = label[src]
+                    break
+            else:
+                left_out += 1
+    for s in range(2):
+        matrix = lola.SynapseMatrix()
+        matrix.weights.from_numpy(weights[s])
+        matrix.labels.from_numpy(labels[s])
+        builder.write(halco.SynramOnDLS(s), matrix)
+        for q in range(64):
+            switches = haldls.ColumnCurrentQuad()
+            for e in range(4):
+                switches.switches[e].enable_synaptic_current_excitatory = True
+            builder.write(
+                halco.ColumnCurrentQuadOnDLS(
+                    halco.ColumnCurrentQuadOnSynram(q), halco.SynramOnDLS(s)
+                ),
+                switches,
+            )
+    for block in halco.iter_all(halco.CapMemBlockOnDLS):
+        dac = halco.CapMemCellOnDLS(halco.CapMemCellOnCapMemBlock.syn_i_bias_dac, block)
+        builder.write(dac, haldls.CapMemCell(haldls.CapMemCell.Value(600)))
+    for block in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
+        builder.write(block, haldls.CommonNeuronBackendConfig(clock_scale_slow=3))
+    for n in range(NEURONS):
+        builder.write(halco.AtomicNeuronOnDLS(n), _neuron(int(address[n]), n == 0))
+    inputs = (bus[:INPUTS] << 11) | (select[:INPUTS] << 6) | label[:INPUTS]
+    channel = np.arange(INPUTS) % 4  # L2 channel (crossbar input 8 + channel)
+    return builder, (channel << 14) | inputs, left_out
+
+
+def _neuron(address: int, recorded: bool) -> lola.AtomicNeuron:
+    """τ_m ≈ 10 µs (leak bias 84), τ_syn ≈ 5 µs (bias 60, small capacitance), rest 0.37 V,
+    threshold 0.72 V, reset 0.30 V, refractory 31 x 64 ns ≈ 2 µs."""
+    n = lola.AtomicNeuron()
+    n.leak.v_leak, n.leak.i_bias = 450, 84
+    n.threshold.v_threshold, n.threshold.enable = 410, True
+    n.reset.v_reset, n.reset.i_bias, n.reset.enable_multiplication = 410, 1022, True
+    n.membrane_capacitance.capacitance = 63
+    n.excitatory_input.enable, n.excitatory_input.i_bias_tau = True, 60
+    n.excitatory_input.i_bias_gm = 500
+    n.refractory_period.refractory_time = 31
+    n.event_routing.analog_output = lola.AtomicNeuron.EventRouting.AnalogOutputMode.normal
+    n.event_routing.enable_digital = True
+    n.event_routing.address = address
+    if recorded:
+        n.readout.enable_amplifier = n.readout.enable_buffered_access = True
+    return n
+
+
+def experiment(labels: npt.NDArray[np.int64], rate_hz: float, seed: int) -> stadls.PlaybackProgram:
+    """Poisson input at `rate_hz` per input for DURATION_US, the MADC on neuron 0."""
+    rng = np.random.default_rng(seed + 1)
+    n = rng.poisson(rate_hz * DURATION_US * 1e-6 * INPUTS)
+    times = np.sort(rng.integers(10 * US, (DURATION_US + 10) * US, n))
+    which = rng.integers(0, INPUTS, n)
+    builder = stadls.PlaybackProgramBuilder()
+    selection = haldls.ReadoutSourceSelection()
+    mux = halco.SourceMultiplexerOnReadoutSourceSelection(0)
+    buffer = selection.get_buffer(mux)
+    buffer.neuron_even[halco.HemisphereOnDLS(0)] = True
+    selection.set_buffer(mux, buffer)
+    builder.write(halco.ReadoutSourceSelectionOnDLS(), selection)
+    builder.write(halco.MADCConfigOnDLS(), haldls.MADCConfig(number_of_samples=DURATION_US * 30))
+    builder.write(halco.MADCControlOnDLS(), haldls.MADCControl(wake_up=True))
+    builder.write(halco.MADCControlOnDLS(), haldls.MADCControl(start_recording=True))
+    builder.write(halco.TimerOnDLS(), haldls.Timer())
+    builder.write_spike_train(times, labels[which])
+    builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value((DURATION_US + 20) * US))
+    return builder.done()
+
+
+def run(rate_hz: float, seed: int = 1) -> dict[str, float]:
+    """Configure, then time the 1 ms experiment; return its figures."""
+    config, labels, left_out = build(seed)
+    program = experiment(labels, rate_hz, seed)
+    with ChipModelConnection(seed=seed) as connection:
+        stadls.run(connection, config.done())
+        start = time.perf_counter()
+        stadls.run(connection, program)
+        wall = time.perf_counter() - start
+        diagnostics = connection.diagnostics
+    spikes = program.spikes.to_numpy()
+    hardware = (DURATION_US + 20) * 1e-6
+    return {
+        "wall": wall,
+        "ratio": wall / hardware,
+        "spikes": float(len(spikes)),
+        "rate": len(spikes) / NEURONS / hardware,
+        "inputs": float(diagnostics["events_to_chip"]),
+        "synaptic": float(diagnostics["synaptic_events"]),
+        "madc": float(len(program.madc_samples.to_numpy())),
+        "left_out": float(left_out),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the target is missed")
+    args = parser.parse_args()
+    r = run(20e3)
+    ok = r["ratio"] <= TARGET
+    print(
+        f"LIF network, 1 ms hardware time: wall {r['wall'] * 1e3:.1f} ms, wall/hardware "
+        f"{r['ratio']:.1f} (target <= {TARGET:.0f}, the chip: 1) {'ok' if ok else 'MISSED'}; "
+        f"{r['spikes']:.0f} spikes ({r['rate'] / 1e3:.1f} kHz per neuron), "
+        f"{r['inputs']:.0f} input spikes, {r['synaptic']:.0f} synaptic events "
+        f"({r['synaptic'] / r['wall'] / 1e6:.1f} M/s), {r['madc']:.0f} MADC samples, "
+        f"{r['left_out']:.0f} connections left out by placement"
+    )
+    for rate in (5e3, 10e3, 40e3):
+        s = run(rate)
+        print(
+            f"  input {rate / 1e3:.0f} kHz: wall/hardware {s['ratio']:.1f}, "
+            f"{(s['inputs'] + s['synaptic']) / s['wall'] / 1e6:.1f} M events/s "
+            f"({s['rate'] / 1e3:.1f} kHz per neuron)"
+        )
+    print("targets met" if ok else "TARGETS MISSED")
+    return 0 if ok or not args.check else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
