@@ -20,8 +20,9 @@
  * In the valid half, an Omnibus address word whose bit 40 is set (a payload bit validation
  * refuses anyway; looked at before the payload is masked) gets one of the fabric's registers as
  * its address (event recording, output config, crossbar nodes, background sources, counters,
- * PADI buses, synapse drivers, synapse views, neuron configs, spike counters, resets), so that
- * routing, recording, sources and the synapse array get exercised; a write address picked so
+ * PADI buses, synapse drivers, synapse views, neuron configs, spike counters, resets, CapMem
+ * cells, the MADC and its readout selection), so that routing, recording, sources, the synapse
+ * array, the analog neurons and the MADC get exercised; a write address picked so
  * is followed by a data word (the next word becomes one), and bit 1 of the first byte keeps the
  * chip out of reset (system::Reset words release it).
  */
@@ -41,7 +42,7 @@ static bss2_chip *chip;
 /* Registers of the event fabric and the synapse array (field_map.inc). */
 static uint32_t fabric_address(uint64_t r) {
     uint32_t k = (uint32_t)(r >> 4), s = k & 1u, n = (k >> 1) % 512u;
-    switch (r % 16u) {
+    switch (r % 20u) {
     case 0: return bss2_fm_event_recording_config_address[0][0];
     case 1: return bss2_fm_crossbar_output_config_address[0][0];
     case 2: case 3: return bss2_fm_background_spike_source_address[k % 8u][(k >> 3) % 3u];
@@ -60,6 +61,12 @@ static uint32_t fabric_address(uint64_t r) {
     case 13: return bss2_fm_neuron_backend_config_base[n / 256u] +
                     (n % 256u) * BSS2_FM_NEURON_BACKEND_CONFIG_STRIDE + (k >> 10) % 4u;
     case 14: return bss2_fm_common_neuron_backend_config_address[s][(k >> 1) & 1u];
+    case 16: case 17: /* CapMem cells: the neurons' (columns 0-127) and the shared ones */
+        return bss2_fm_capmem_base[k % 4u] + ((k >> 2) % BSS2_FM_CAPMEM_COLUMNS) *
+               BSS2_FM_CAPMEM_STRIDE + (k >> 10) % BSS2_FM_CAPMEM_ROWS;
+    case 18: return (k & 1u) ? bss2_fm_madc_control_address[0][0]
+                             : bss2_fm_madc_config_address[0][(k >> 1) % 10u];
+    case 19: return bss2_fm_readout_source_selection_address[0][k & 1u];
     default: /* spike counters (read, reset) and neuron resets */
         return ((k >> 10) % 3u == 0   ? bss2_fm_spike_counter_read_base
                 : (k >> 10) % 3u == 1 ? bss2_fm_spike_counter_reset_base
