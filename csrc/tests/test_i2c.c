@@ -1,14 +1,7 @@
 /* C tests of the board's I2C bus (i2c.c): the master's transfer rules (continuation, repeated
  * start, stop), the devices' registers, missing acknowledges, bus time, hostile accesses.
  * Built and run under ASan/UBSan by `make csan`; the rules are chip_model.c's ("Board I2C"). */
-#include <stdio.h>
-#include <string.h>
-
-#include "chip_internal.h"
-#include "chip_model.h"
-#include "field_map.inc"
-#include "ut.h"
-#include "check.h"
+#include "harness.h"
 
 #define MASTER BSS2_FM_I2C_MASTER
 #define STOP BSS2_FM_I2C_STOP
@@ -20,67 +13,36 @@
 #define AD5252 BSS2_FM_I2C_AD5252_FIRST
 #define DAC BSS2_FM_I2C_DAC6573_FIRST
 
-static uint64_t W(unsigned h, uint64_t p) { return ((uint64_t)h << 56) | p; }
-
-#define MAXW 4096
-static uint64_t PW[MAXW];
-static size_t PN;
-static void put(uint64_t w) {
-    if (PN < MAXW) {
-        PW[PN++] = w;
-    }
+/* The harness's program (one, reused): the words since the last run. */
+#define PUT(w) put(&G, (w))
+#define WR_BE(a, v, be) wr_be(&G, (a), (v), (be))
+#define WR(a, v) wr(&G, (a), (v))
+#define RD(a) rd(&G, (a))
+#define PN (G.n)
+static int run_i2c(bss2_chip *c) {
+    int s = run(c, &G);
+    G.n = 0;
+    return s;
 }
-static void wr_be(uint32_t a, uint32_t v, unsigned be) {
-    put(W(11, a | ((uint64_t)be << 32)));
-    put(W(12, v));
-}
-static void wr(uint32_t a, uint32_t v) { wr_be(a, v, 0xF); }
-static void rd(uint32_t a) { put(W(11, a | (UINT64_C(0xF) << 32) | (UINT64_C(1) << 36))); }
-
-/* Run the program built since the last run: Omnibus read values in R, diagnostics in D. */
-#define MAXM 8192
-static uint8_t H[MAXM], HI[MAXM];
-static uint64_t P[MAXM];
-static uint32_t R[MAXM];
-static size_t NR;
-static bss2_chip_diagnostics D;
-static int run(bss2_chip *c) {
-    NR = 0;
-    int s = bss2_chip_execute(c, PW, PN);
-    PN = 0;
-    bss2_chip_get_diagnostics(c, &D);
-    size_t nw = 0, off = 0;
-    const uint64_t *w = bss2_chip_responses(c, &nw);
-    int64_t k = s != BSS2_CHIP_OK ? -1 : bss2_ut_decode_from_fpga(w, nw, H, HI, P, MAXM, &off);
-    for (int64_t i = 0; i < k; i++) {
-        if (H[i] == 1) {
-            R[NR++] = (uint32_t)P[i];
-        }
-    }
-    return k < 0 ? -1 : 0;
-}
-
-static char msg[192];
-#define CHECKF(ok, ...) (snprintf(msg, sizeof msg, __VA_ARGS__), check((ok), msg))
 
 /* Register `reg` of device `dev`: a write transfer of the register byte and `n` data bytes (most
  * significant first), and a read transfer of `n` bytes. */
 static void put_register(unsigned dev, unsigned reg, uint32_t v, unsigned n) {
-    wr(MASTER | dev, reg);
+    WR(MASTER | dev, reg);
     for (unsigned i = 0; i < n; i++) {
-        wr(MASTER | dev | (i + 1 == n ? STOP : 0u), (v >> (8u * (n - 1u - i))) & 0xFFu);
+        WR(MASTER | dev | (i + 1 == n ? STOP : 0u), (v >> (8u * (n - 1u - i))) & 0xFFu);
     }
 }
 static void get_register(unsigned dev, unsigned reg, unsigned n) {
-    wr(MASTER | dev, reg);
+    WR(MASTER | dev, reg);
     for (unsigned i = 0; i < n; i++) {
-        rd(MASTER | dev | (i + 1 == n ? STOP : 0u));
+        RD(MASTER | dev | (i + 1 == n ? STOP : 0u));
     }
 }
 
 static void test_registers(void) {
     bss2_chip *c = bss2_chip_new(1);
-    rd(BSS2_FM_I2C_PRESCALER);
+    RD(BSS2_FM_I2C_PRESCALER);
     put_register(TCA9554, 2, 0x55, 1);               /* polarity */
     get_register(TCA9554, 2, 1);
     put_register(INA219, 0, 0x1234, 2);              /* configuration */
@@ -90,8 +52,8 @@ static void test_registers(void) {
     get_register(DAC, 0x10 + 2 * 3, 2);
     get_register(AD5252, 0x21, 1);                   /* EEMEM: factory midscale */
     get_register(EEPROM, BSS2_FM_I2C_EEPROM_ID_REGISTER, 4);
-    rd(MASTER | EEPROM | STOP);                      /* sequential: the byte address wrapped */
-    check(run(c) == 0, "registers: run");
+    RD(MASTER | EEPROM | STOP);                      /* sequential: the byte address wrapped */
+    check(run_i2c(c) == 0, "registers: run");
     CHECKF(NR == 14, "registers: 14 reads, got %zu", NR);
     CHECKF(R[0] == BSS2_CM_I2C_DEFAULT_PRESCALER, "prescaler at power-on: %u", R[0]);
     CHECKF(R[1] == 0x55, "TCA9554 polarity reads back: 0x%X", R[1]);
@@ -109,25 +71,25 @@ static void test_transfer_rules(void) {
     bss2_chip *c = bss2_chip_new(2);
     /* the second byte of a transfer is data; with the repeated-start flag it is a new register
      * byte: config (3) gets 0x0F, polarity (2) keeps 0 */
-    wr(MASTER | TCA9554, 2);
-    wr(MASTER | TCA9554 | RESTART, 3);
-    wr(MASTER | TCA9554 | STOP, 0x0F);
+    WR(MASTER | TCA9554, 2);
+    WR(MASTER | TCA9554 | RESTART, 3);
+    WR(MASTER | TCA9554 | STOP, 0x0F);
     get_register(TCA9554, 2, 1);
     get_register(TCA9554, 3, 1);
     /* a byte to another device ends the transfer: the INA219's first byte is its register */
-    wr(MASTER | TCA9554, 1);
-    wr(MASTER | INA219, 5);
-    wr(MASTER | INA219, 0x00);
-    wr(MASTER | INA219 | STOP, 0x03);
+    WR(MASTER | TCA9554, 1);
+    WR(MASTER | INA219, 5);
+    WR(MASTER | INA219, 0x00);
+    WR(MASTER | INA219 | STOP, 0x03);
     get_register(INA219, 5, 2);                     /* calibration: bit 0 reads 0 */
     /* the mux: every written byte is its register, reads do not change it */
-    wr(MASTER | MUX | STOP, 0x05);
-    rd(MASTER | MUX | STOP);
-    rd(MASTER | MUX | STOP);
+    WR(MASTER | MUX | STOP, 0x05);
+    RD(MASTER | MUX | STOP);
+    RD(MASTER | MUX | STOP);
     /* a write with byte enables 0 is no transfer */
-    wr_be(MASTER | MUX | STOP, 0x0A, 0);
-    rd(MASTER | MUX | STOP);
-    check(run(c) == 0, "rules: run");
+    WR_BE(MASTER | MUX | STOP, 0x0A, 0);
+    RD(MASTER | MUX | STOP);
+    check(run_i2c(c) == 0, "rules: run");
     CHECKF(NR == 7, "rules: 7 reads, got %zu", NR);
     CHECKF(R[0] == 0 && R[1] == 0x0F, "repeated start: polarity 0x%X config 0x%X", R[0], R[1]);
     CHECKF(R[2] == 0x00 && R[3] == 0x02, "INA219 calibration 0x%X%02X", R[2], R[3]);
@@ -136,7 +98,7 @@ static void test_transfer_rules(void) {
     put_register(INA219, 0, 0x8000, 2);
     get_register(INA219, 5, 2);
     get_register(INA219, 0, 2);
-    check(run(c) == 0, "reset: run");
+    check(run_i2c(c) == 0, "reset: run");
     CHECKF(NR == 4 && R[0] == 0 && R[1] == 0 && R[2] == 0x39 && R[3] == 0x9F,
            "INA219 RST: calibration 0, config power-on");
     bss2_chip_free(c);
@@ -144,26 +106,26 @@ static void test_transfer_rules(void) {
 
 static void test_nacks_and_time(void) {
     bss2_chip *c = bss2_chip_new(3);
-    wr(MASTER | 0x11, 0);
-    rd(MASTER | 0x11 | STOP);
-    check(run(c) == 0, "nack: run");
+    WR(MASTER | 0x11, 0);
+    RD(MASTER | 0x11 | STOP);
+    check(run_i2c(c) == 0, "nack: run");
     CHECKF(NR == 1 && R[0] == BSS2_FM_I2C_ACK_MISSING, "no device: ack missing 0x%X", R[0]);
     CHECKF(D.i2c_nacks == 2 && D.unknown_reads == 0, "nacks counted: %llu",
            (unsigned long long)D.i2c_nacks);
     /* bus time: one byte to the mux = start + address + data + stop = 20 bit times of
      * 4 × prescaler cycles */
-    wr(BSS2_FM_I2C_PRESCALER, 10);
-    check(run(c) == 0, "prescaler: run");
-    wr(MASTER | MUX | STOP, 1);
-    check(run(c) == 0, "time: run");
+    WR(BSS2_FM_I2C_PRESCALER, 10);
+    check(run_i2c(c) == 0, "prescaler: run");
+    WR(MASTER | MUX | STOP, 1);
+    check(run_i2c(c) == 0, "time: run");
     uint64_t took = D.end_systime - D.start_systime;
     CHECKF(took >= 20u * 4u * 10u && took < 20u * 4u * 10u + 8u, "one byte: %llu cycles",
            (unsigned long long)took);
     /* the chip reset leaves the board alone */
-    put(W(9, 1));
-    put(W(9, 0));
-    rd(MASTER | MUX | STOP);
-    check(run(c) == 0, "chip reset: run");
+    PUT(W(9, 1));
+    PUT(W(9, 0));
+    RD(MASTER | MUX | STOP);
+    check(run_i2c(c) == 0, "chip reset: run");
     CHECKF(NR == 1 && R[0] == 1, "mux survives the chip reset: %u", R[0]);
     bss2_chip_free(c);
 }
@@ -172,21 +134,21 @@ static void test_nacks_and_time(void) {
  * breaks, every read answers once. */
 static void test_hostile(void) {
     bss2_chip *c = bss2_chip_new(4);
-    wr(BSS2_FM_I2C_PRESCALER, 0); /* fast */
-    check(run(c) == 0, "hostile: prescaler");
+    WR(BSS2_FM_I2C_PRESCALER, 0); /* fast */
+    check(run_i2c(c) == 0, "hostile: prescaler");
     size_t reads = 0;
     for (uint32_t off = 0; off < 0x200u; off++) {
-        wr_be(MASTER + off, 0xFFFFFF00u | off, off & 0xFu);
-        rd(MASTER + off);
-        rd(MASTER + off);
+        WR_BE(MASTER + off, 0xFFFFFF00u | off, off & 0xFu);
+        RD(MASTER + off);
+        RD(MASTER + off);
         reads += 2;
         if (PN + 8 > MAXW) {
-            check(run(c) == 0, "hostile: run");
+            check(run_i2c(c) == 0, "hostile: run");
             CHECKF(NR == reads, "hostile: %zu reads answered of %zu", NR, reads);
             reads = 0;
         }
     }
-    check(run(c) == 0, "hostile: last run");
+    check(run_i2c(c) == 0, "hostile: last run");
     CHECKF(NR == reads, "hostile: %zu reads answered of %zu", NR, reads);
     bss2_chip_free(c);
 }
