@@ -5,7 +5,7 @@ VPY = $(VENV)/bin/python
 CSAN_FLAGS = -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined \
              -fno-sanitize-recover=all -fno-omit-frame-pointer -Icsrc
 
-.PHONY: demo install-test test bench csan fuzz clean
+.PHONY: demo install-test test bench peers csan fuzz clean
 
 # Virtual environment with an up-to-date pip.
 $(VPY):
@@ -42,6 +42,11 @@ test: install-test
 bench: install-test
 	cd benchmarks && ../$(VPY) -P bench_halco.py --check && ../$(VPY) -P bench_fisch.py --check && ../$(VPY) -P bench_haldls.py --check && ../$(VPY) -P bench_stadls.py --check && ../$(VPY) -P bench_chipmodel.py --check && ../$(VPY) -P bench_analog.py --check
 
+# The benchmarks' peers (NEST, Brian2) in their own environment, for bench_analog.py.
+peers:
+	$(PYTHON) -m venv .venv-peers
+	.venv-peers/bin/pip install -q "$$(pwd)[bench]"
+
 # Coverage-guided fuzzing (libFuzzer) of the chip model's executor under ASan + UBSan, for
 # FUZZ_SECONDS; any crash, leak, sanitizer report or hang fails it (inputs kept in build/fuzz/).
 # tools/ensure-clang finds clang, or installs Debian's where it may.
@@ -68,6 +73,6 @@ csan:
 
 # Remove the venv and every build and cache artefact.
 clean:
-	rm -rf $(VENV) build dist *.egg-info fisch/_chipmodel.c fisch/*.so fisch/*.o csrc/*.o \
+	rm -rf $(VENV) .venv-peers build dist *.egg-info fisch/_chipmodel.c fisch/*.so fisch/*.o csrc/*.o \
 	  .mypy_cache .ruff_cache .hypothesis tests/.hypothesis .pytest_cache .import_linter_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

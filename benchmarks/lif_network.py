@@ -1,0 +1,31 @@
+"""The reference LIF network's sizes and connections, shared by the chip model's benchmark and
+its peers (numpy only, so that the peers' environment can import it)."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+INPUTS, NEURONS = 256, 512
+P_INPUT, P_RECURRENT = 0.1, 0.05
+#: CapMem codes of the chip model's neurons: leak, threshold, reset (bench_analog._neuron).
+V_LEAK, V_THRESHOLD, V_RESET = 450, 430, 410
+#: The same in mV from rest for the peers (csrc/analog.h: 1.76 mV per LSB, 420 mV drop for
+#: leak and reset, none for the threshold); the network stays clear of runaway excitation.
+V_TH_MV = V_THRESHOLD * 1.76 - (V_LEAK * 1.76 - 420.0)
+V_RESET_MV = V_RESET * 1.76 - V_LEAK * 1.76
+
+
+def connections(seed: int) -> tuple[npt.NDArray[np.int64], ...]:
+    """The network's connections (source, target neuron, weight): source i < INPUTS is input i,
+    else neuron i - INPUTS; each input with p = 0.1, each other neuron with p = 0.05."""
+    rng = np.random.default_rng(seed)
+    p = np.where(np.arange(INPUTS + NEURONS) < INPUTS, P_INPUT, P_RECURRENT)
+    src, tgt = [], []
+    for target in range(NEURONS):
+        chosen = np.flatnonzero(rng.random(INPUTS + NEURONS) < p)
+        chosen = chosen[chosen != INPUTS + target]
+        src.append(chosen)
+        tgt.append(np.full(len(chosen), target))
+    sources, targets = np.concatenate(src), np.concatenate(tgt)
+    return sources, targets, rng.integers(10, 41, len(sources))
