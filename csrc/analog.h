@@ -66,8 +66,20 @@
 #define BSS2_AN_MADC_V0 0.0
 #define BSS2_AN_MADC_LSB 1.2e-3
 
+/* CADC [EST shapes; INF numbers: calix maps CapMem voltages 70..550 LSB to 20..220, so
+ * ≈ 4.22 mV per CADC LSB]: code = (V - V0) / q with q = CADC_Q_REF × CADC_SLOPE_REF /
+ * cadc_i_ramp_slope and V0 = V_CAPMEM_LSB × cadc_v_ramp_offset - CADC_V0_DROP (offset 400:
+ * V0 ≈ 39 mV), then the channel's offset; a ramp of slope code 0 never crosses (255). */
+#define BSS2_AN_CADC_Q_REF 4.22e-3
+#define BSS2_AN_CADC_SLOPE_REF 350.0
+#define BSS2_AN_CADC_V0_DROP 0.665
+/* The correlation storage before any correlation: its reset level as the CADC sees it
+ * (≈ 200 at the reference ramp; reference §4: "baseline ≳ 120 ... e.g. 200-220"). */
+#define BSS2_AN_CORRELATION_BASELINE 0.883
+
 /* ---- temporal noise (§5.3 [EST]) ------------------------------------------------------------ */
 #define BSS2_AN_NOISE_MADC 1.5 /* LSB per sample */
+#define BSS2_AN_NOISE_CADC 0.7 /* LSB per read */
 
 /* ---- mismatch (σ of the fixed pattern, per circuit; §5.2 [EST]) ---------------------------- */
 #define BSS2_AN_MM_SOURCE_FOLLOWER 0.015 /* V, leak and reset levels */
@@ -79,6 +91,9 @@
 #define BSS2_AN_MM_TAU_SYN 0.20 /* log-normal, excitatory and inhibitory apart */
 #define BSS2_AN_MM_GM 0.15
 #define BSS2_AN_MM_SYNAPSE 0.05 /* per synapse DAC gain */
+#define BSS2_AN_MM_CADC_OFFSET 8.0  /* LSB per channel */
+#define BSS2_AN_MM_CADC_GAIN 0.02
+#define BSS2_AN_MM_BASELINE 0.025  /* V per synapse (≈ 6 CADC LSB) */
 #define BSS2_AN_MM_MADC_OFFSET 10.0 /* LSB */
 #define BSS2_AN_MM_MADC_GAIN 0.02
 #define BSS2_AN_MM_TRUNCATE 4.0 /* draws are truncated at ±4 σ */

@@ -326,6 +326,12 @@ typedef struct bss2_cm_madc {
     uint8_t stale; /* a NeuronConfig changed since */
 } bss2_cm_madc;
 
+/* ---- CADC (cadc.c) --------------------------------------------------------------------------- */
+
+typedef struct bss2_cm_cadc {
+    uint8_t buffer[2][2][256]; /* the last conversion: [synram][causal, acausal][column] */
+} bss2_cm_cadc;
+
 /* ---- board I2C (i2c.c) ----------------------------------------------------------------------- */
 
 /* The FPGA's I2C master: accesses to MASTER + 0x000..0x1FF (bits 0-6 the device address, 7 stop,
@@ -384,6 +390,7 @@ struct bss2_chip {
     bss2_cm_array array;
     bss2_cm_i2c i2c; /* the board: survives chip resets */
     bss2_cm_madc madc;
+    bss2_cm_cadc cadc;
     bss2_cm_analog *analog; /* the analog core (heap: large) */
 
     /* responses: pending ring (sorted by time), then the encoded from-FPGA stream */
@@ -515,6 +522,20 @@ double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n);
 double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source);
 /* The MADC's code (before rounding and clamping) for an input of v volts (with its mismatch). */
 double bss2_cm_analog_madc_code(bss2_chip *c, double v);
+
+/* The CADC's inputs (neuron.c): the correlation storage of synapse (row r, column j) of synram s,
+ * channel type t, and neuron n's readout, in volts; the code of v at channel (s, t, j) before
+ * the digital offset (with the ramp of its quadrant, mismatch and read noise). */
+double bss2_cm_analog_correlation(const bss2_chip *c, unsigned s, unsigned t, unsigned r,
+                                  unsigned j);
+double bss2_cm_analog_cadc_neuron(const bss2_chip *c, unsigned n);
+double bss2_cm_analog_cadc_code(bss2_chip *c, unsigned s, unsigned t, unsigned j, double v);
+
+/* cadc.c: reads of CADCSampleQuad (a trigger read converts the row); _peek converts nothing.
+ * Both return 0 for other addresses. */
+int bss2_cm_cadc_is(uint32_t address);
+int bss2_cm_cadc_read(bss2_chip *c, uint32_t address, uint32_t *v);
+int bss2_cm_cadc_peek(const bss2_chip *c, uint32_t address, uint32_t *v);
 
 /* madc.c */
 /* A write of MADCControl (a trigger register) now. */

@@ -202,8 +202,8 @@
  * truncated at ±4σ) shifts the source-follower drop, the reset level and the comparator, and
  * scales the conductances, the capacitance, τ_syn and g_m per neuron and the DAC gain per
  * synapse (σ in analog.h); bss2_chip_set_mismatch(0) leaves it out. Not yet modelled (stage 4b):
- * the exponential term, adaptation, COBA inputs, multicompartment switches, membrane noise, STP,
- * correlation and CADC conversion.
+ * the exponential term, adaptation, COBA inputs, multicompartment switches, membrane noise, STP
+ * and the correlation sensors.
  *
  * MADC (madc.c). MADCControl is a trigger register: a write's wake_up powers the MADC up (at
  * once), start_recording starts sampling if it is awake (else nothing happens),
@@ -225,6 +225,18 @@
  * (a sawtooth) instead. Each sample goes to the host as an MADCSamplePack1 (bits 0-9 value, bit
  * 10 the input) stamped like a spike, if event recording is on (else diagnostics
  * madc_not_recorded); samples count toward the call's event message limit.
+ *
+ * CADC (cadc.c). A trigger read of a CADCSampleQuad converts its whole row of that synram and
+ * channel type (causal or acausal; conversion time not modelled) into the buffer and answers
+ * the quad's 4 samples (entry 0 in the top byte); a buffered read answers from the buffer of
+ * the last conversion; nothing converts without CADCConfig.enable (all 0). Column j's channel
+ * sees, by its ColumnCorrelationQuad switches: the synapse's correlation storage
+ * (enable_internal_*: its reset level for now, ≈ 0.88 V with a per-synapse spread), the
+ * column's neuron (enable_cadc_neuron_readout_*: its readout_source signal when its readout
+ * amplifier is on, else 0 V), both (their mean) or nothing (0 V). Code = (V - V0) / q with the
+ * quadrant's ramp cells (analog.h), a channel offset and gain mismatch and read noise
+ * (σ 0.7 LSB), plus the channel's CADCChannelConfig offset (a never-written channel: 0),
+ * rounded and clamped to 0..255; a ramp slope of 0 reads 255.
  *
  * Board I2C (i2c.c; device addresses, register bytes and widths from fisch's I2C words via
  * field_map.inc). The FPGA's I2C master answers Omnibus accesses to 0x8800_7800 + 0x000..0x1FF

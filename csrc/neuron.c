@@ -752,6 +752,44 @@ double bss2_cm_analog_madc_code(bss2_chip *c, double v) {
     return (v - BSS2_AN_MADC_V0) / BSS2_AN_MADC_LSB * gain + offset + n;
 }
 
+double bss2_cm_analog_correlation(const bss2_chip *c, unsigned s, unsigned t, unsigned r,
+                                  unsigned j) {
+    double z = c->analog->mismatch ? gauss(c->seed, 400u + t, (s * 256u + r) * 256u + j) : 0.0;
+    return BSS2_AN_CORRELATION_BASELINE + BSS2_AN_MM_BASELINE * z;
+}
+
+double bss2_cm_analog_cadc_neuron(const bss2_chip *c, unsigned n) {
+    unsigned e = bss2_fm_neuron_config_of_atomic[n];
+    uint32_t w1 = reg(c, bss2_fm_neuron_config_base[e / BSS2_FM_NEURON_CONFIG_PER_BLOCK] +
+                             (e % BSS2_FM_NEURON_CONFIG_PER_BLOCK) * BSS2_FM_NEURON_CONFIG_STRIDE +
+                             BSS2_FM_NEURON_CONFIG_READOUT_SOURCE_WORD);
+    if (!FIELD(w1, NEURON_CONFIG_ENABLE_READOUT_AMPLIFIER)) {
+        return 0.0; /* nothing drives the column's line */
+    }
+    return bss2_cm_analog_readout(c, n, FIELD(w1, NEURON_CONFIG_READOUT_SOURCE));
+}
+
+_Static_assert(BSS2_FM_NEURON_CONFIG_READOUT_SOURCE_WORD ==
+                   BSS2_FM_NEURON_CONFIG_ENABLE_READOUT_AMPLIFIER_WORD,
+               "the readout switches share a word");
+
+double bss2_cm_analog_cadc_code(bss2_chip *c, unsigned s, unsigned t, unsigned j, double v) {
+    const bss2_cm_analog *an = c->analog;
+    unsigned b = bss2_fm_neuron_capmem_block[s * 256u + j];
+    unsigned slope = cell(c, b, BSS2_FM_CAPMEM_CADC_I_RAMP_SLOPE);
+    if (slope == 0) {
+        return 255.0; /* the ramp never crosses */
+    }
+    double q = BSS2_AN_CADC_Q_REF * BSS2_AN_CADC_SLOPE_REF / slope;
+    double v0 = BSS2_AN_V_CAPMEM_LSB * cell(c, b, BSS2_FM_CAPMEM_CADC_V_RAMP_OFFSET) -
+                BSS2_AN_CADC_V0_DROP;
+    uint64_t ch = (s * 2u + t) * 256u + j;
+    double offset = an->mismatch ? BSS2_AN_MM_CADC_OFFSET * gauss(c->seed, 500u, ch) : 0.0;
+    double gain = an->mismatch ? 1.0 + BSS2_AN_MM_CADC_GAIN * gauss(c->seed, 501u, ch) : 1.0;
+    double n = an->noise ? BSS2_AN_NOISE_CADC * noise(c) : 0.0;
+    return (v - v0) / q * gain + offset + n;
+}
+
 double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n) {
     const bss2_cm_an_neuron *x = &c->analog->n[n];
     double v = membrane_at(x, elapsed(x, c->now)), lo = BSS2_AN_SOFT_CLIP;

@@ -237,7 +237,8 @@ uint32_t bss2_cm_peek(const bss2_chip *c, uint32_t address) {
     if (c->chip_reset) {
         return 0;
     }
-    if (bss2_cm_synram_read(c, address, &v) || bss2_cm_fabric_counter(c, address, &v)) {
+    if (bss2_cm_synram_read(c, address, &v) || bss2_cm_fabric_counter(c, address, &v) ||
+        bss2_cm_cadc_peek(c, address, &v)) {
         return v;
     }
     return bss2_cm_regmap_get(&c->chip_regs, address, 0);
@@ -258,7 +259,8 @@ uint32_t bss2_cm_bus_read(bss2_chip *c, uint32_t address, int via_jtag) {
         return 0;
     }
     uint32_t v = 0;
-    if (bss2_cm_synram_read(c, address, &v) || bss2_cm_fabric_counter(c, address, &v)) {
+    if (bss2_cm_synram_read(c, address, &v) || bss2_cm_fabric_counter(c, address, &v) ||
+        bss2_cm_cadc_read(c, address, &v)) {
         return v;
     }
     return bss2_cm_regmap_get(&c->chip_regs, address, 0);
@@ -322,6 +324,7 @@ void bss2_cm_chip_reset(bss2_chip *c, int assert_line) {
         bss2_cm_array_chip_reset(&c->array);
         bss2_cm_analog_chip_reset(c);
         memset(&c->madc, 0, sizeof c->madc); /* powered down */
+        memset(&c->cadc, 0, sizeof c->cadc);
         c->madc.stale = 1;
         c->chip_reset = 1;
     } else if (c->chip_reset) {

@@ -69,6 +69,9 @@ CONTAINERS = {
     "MADCControl": "table",
     "MADCConfig": "table",
     "ReadoutSourceSelection": "table",
+    "ColumnCorrelationQuad": "table",
+    "CADCConfig": "table",
+    "CADCSampleQuad": "none",
 }
 #: Coordinates per block of the "affine" containers (a block shares one base address).
 PER_BLOCK = {
@@ -436,6 +439,44 @@ def capmem_lines() -> list[str]:
     return lines
 
 
+def cadc_lines() -> list[str]:
+    """Return the CADC's sample addresses and per-channel offset registers (haldls, halco)."""
+    from haldls import _readout
+
+    quad = haldls.containers["CADCSampleQuad"]
+    bases = _readout.CADC_SAMPLE_BASE
+    for e in (0, 1, 4097, 70000, halco.CADCSampleQuadOnDLS.size - 1):
+        c = halco.CADCSampleQuadOnDLS(e)
+        on = c.toSynapseQuadOnSynram()
+        (a,) = quad.addresses(c)
+        expect = bases[int(c.toSynramOnDLS())][int(c.toCADCChannelType())]
+        expect |= _readout.CADC_BUFFERED if int(c.toCADCReadoutType()) else 0
+        assert int(a) == expect + int(on.y()) * 64 + int(on.x()), e
+    channel = haldls.containers["CADCChannelConfig"]
+    offset = [[[0] * 256 for _ in range(2)] for _ in range(2)]
+    for c in halco.iter_all(halco.CADCChannelConfigOnDLS):
+        (a,) = channel.addresses(c)
+        s, t = int(c.toSynramOnDLS()), int(c.toCADCChannelType())
+        offset[s][t][int(c.toCADCChannelColumnOnSynram())] = int(a)
+    lines = [
+        "/* CADC (haldls): the sample quad (row r, quad column q) of synram s, channel type t",
+        " * (0 causal, 1 acausal) at bss2_fm_cadc_sample_base[s][t] + r * 64 + q, | CADC_BUFFERED",
+        " * for the buffered read; the offset register of channel (s, t, column). */",
+        f"#define {PREFIX}CADC_BUFFERED 0x{_readout.CADC_BUFFERED:X}u",
+        "static const uint32_t bss2_fm_cadc_sample_base[2][2] BSS2_FM_UNUSED = {",
+        *(f"    {{0x{b[0]:08X}u, 0x{b[1]:08X}u}}," for b in bases),
+        "};",
+        "static const uint32_t bss2_fm_cadc_channel_offset[2][2][256] BSS2_FM_UNUSED = {",
+    ]
+    for s in range(2):
+        lines.append("    {")
+        for t in range(2):
+            inner = _array("uint32_t", "x", offset[s][t], "0x{:08X}u")
+            lines += ["        {", *("    " + line for line in inner[1:-1]), "        },"]
+        lines.append("    },")
+    return [*lines, "};"]
+
+
 def i2c_lines() -> list[str]:
     """Return the board's I2C master constants and its devices (fisch's I2C words)."""
     from fisch import _board
@@ -517,7 +558,8 @@ def render() -> str:
     ]
     for name in CONTAINERS:
         lines += [*container_lines(name), ""]
-    lines += [*topology_lines(), "", *array_lines(), "", *capmem_lines(), "", *i2c_lines()]
+    lines += [*topology_lines(), "", *array_lines(), "", *capmem_lines(), ""]
+    lines += [*cadc_lines(), "", *i2c_lines()]
     lines += ["", "#endif /* BSS2_FIELD_MAP_INC */"]
     return "\n".join(lines) + "\n"
 

@@ -21,10 +21,10 @@
  * refuses anyway; looked at before the payload is masked) gets one of the fabric's registers as
  * its address (event recording, output config, crossbar nodes, background sources, counters,
  * PADI buses, synapse drivers, synapse views, neuron configs, spike counters, resets, CapMem
- * cells, the MADC and its readout selection), so that routing, recording, sources, the synapse
- * array, the analog neurons and the MADC get exercised; a write address picked so
- * is followed by a data word (the next word becomes one), and bit 1 of the first byte keeps the
- * chip out of reset (system::Reset words release it).
+ * cells, the MADC and its readout selection, the CADC and its switches), so that routing,
+ * recording, sources, the synapse array, the analog neurons and the readouts get exercised; a
+ * write address picked so is followed by a data word (the next word becomes one), and bit 1 of
+ * the first byte keeps the chip out of reset (system::Reset words release it).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -42,7 +42,7 @@ static bss2_chip *chip;
 /* Registers of the event fabric and the synapse array (field_map.inc). */
 static uint32_t fabric_address(uint64_t r) {
     uint32_t k = (uint32_t)(r >> 4), s = k & 1u, n = (k >> 1) % 512u;
-    switch (r % 20u) {
+    switch (r % 22u) {
     case 0: return bss2_fm_event_recording_config_address[0][0];
     case 1: return bss2_fm_crossbar_output_config_address[0][0];
     case 2: case 3: return bss2_fm_background_spike_source_address[k % 8u][(k >> 3) % 3u];
@@ -67,6 +67,12 @@ static uint32_t fabric_address(uint64_t r) {
     case 18: return (k & 1u) ? bss2_fm_madc_control_address[0][0]
                              : bss2_fm_madc_config_address[0][(k >> 1) % 10u];
     case 19: return bss2_fm_readout_source_selection_address[0][k & 1u];
+    case 20: /* CADC samples: trigger or buffered reads (writes are dropped: read-only) */
+        return (bss2_fm_cadc_sample_base[k & 1u][(k >> 1) & 1u] + (k >> 3) % (256u * 64u)) |
+               ((k & 4u) ? BSS2_FM_CADC_BUFFERED : 0u);
+    case 21: /* CADC configuration and the column correlation switches */
+        return (k & 1u) ? bss2_fm_cadc_config_address[(k >> 1) & 1u][0]
+                        : bss2_fm_column_correlation_quad_address[(k >> 1) % 128u][(k >> 8) % 4u];
     default: /* spike counters (read, reset) and neuron resets */
         return ((k >> 10) % 3u == 0   ? bss2_fm_spike_counter_read_base
                 : (k >> 10) % 3u == 1 ? bss2_fm_spike_counter_reset_base
