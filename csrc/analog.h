@@ -54,6 +54,23 @@
  * steps at the reference biases [EST 3–5]. */
 #define BSS2_AN_SAT_WEIGHTS (4.0 * 63.0)
 
+/* ---- short-term plasticity (§3.1-3.2 [EST]) ----------------------------------------------- */
+/* Per driver a state voltage V: at an event it first recovers towards v_recover (time constant
+ * STP_TICK × 2^recovery_clock_speed × 64 / (recovery + 1), with the block's recovery clock and
+ * the driver's enable_recovery; else not at all), then moves the fraction
+ * U = STP_U0 + STP_U_SLOPE × utilization / 15 towards v_charge; the pulse width, and so the
+ * synaptic current, is (STP_V_TOP - V) / (STP_V_TOP - STP_V_NORM), clipped to [0, STP_MAX] (the
+ * ramp comparator: a higher state voltage, a shorter pulse). A driver starts at v_recover.
+ * Target set select_target_voltages i: stp_v_charge_i, stp_v_recover_i of the driver's CapMem
+ * block (its synram's west block for even drivers, east for odd). calix's sets: 0 (charge 100,
+ * recover 400) facilitates, 1 (charge 330, recover 50) depresses. */
+#define BSS2_AN_STP_TICK 0.064 /* µs */
+#define BSS2_AN_STP_U0 0.02
+#define BSS2_AN_STP_U_SLOPE 0.4
+#define BSS2_AN_STP_V_TOP 0.75
+#define BSS2_AN_STP_V_NORM 0.088
+#define BSS2_AN_STP_MAX 2.0
+
 /* ---- readout ------------------------------------------------------------------------------ */
 /* The synaptic input lines as a readout sees them [EST]: SYNIN_REST, falling by SYNIN_R volts per
  * µA of excitatory current, rising so for inhibitory current (an excitatory event makes the

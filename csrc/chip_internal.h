@@ -218,6 +218,7 @@ typedef struct bss2_cm_event_output {
 
 typedef struct bss2_cm_driver { /* a synapse driver's configuration, decoded */
     uint8_t receiver, mask, address_out, mode_top, mode_bottom;
+    uint8_t stp, utilization, recovery, target, recover; /* STP: enable_stp, ..., enable_recovery */
 } bss2_cm_driver;
 
 typedef struct bss2_cm_neuron {
@@ -301,6 +302,10 @@ typedef struct bss2_cm_analog {
     bss2_cm_an_neuron n[BSS2_CM_NEURONS];
     bss2_cm_an_neuron rest[BSS2_CM_NEURONS]; /* as the chip reset leaves them */
     uint16_t neuron_of[4][128]; /* the neuron of CapMem (block, column) */
+    /* STP per synapse driver: the state voltage, the cycle of its last event, whether used */
+    double stp_v[2][128];
+    uint64_t stp_t[2][128];
+    uint8_t stp_used[2][128];
     double madc_mm[2];          /* the MADC's offset and gain draws */
     /* neurons waiting for a time (check, fire, phase end): a binary min-heap on key */
     uint64_t key[BSS2_CM_NEURONS];
@@ -517,6 +522,10 @@ int bss2_cm_analog_next(const bss2_chip *c, uint64_t *t);
 void bss2_cm_analog_run(bss2_chip *c);
 /* Membrane voltage of neuron n now (V, soft-clipped to the rails as a readout sees it). */
 double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n);
+
+/* Synapse driver d of synram s passes an event now with STP: its state's update, and the
+ * factor its pulse width gives the synaptic currents (1 without STP). */
+double bss2_cm_analog_stp(bss2_chip *c, unsigned s, unsigned d);
 
 /* The readout signal of neuron n now (source: NeuronConfig.readout_source), in volts. */
 double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source);

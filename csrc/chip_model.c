@@ -202,8 +202,10 @@
  * truncated at ±4σ) shifts the source-follower drop, the reset level and the comparator, and
  * scales the conductances, the capacitance, τ_syn and g_m per neuron and the DAC gain per
  * synapse (σ in analog.h); bss2_chip_set_mismatch(0) leaves it out. Not yet modelled (stage 4b):
- * the exponential term, adaptation, COBA inputs, multicompartment switches, membrane noise, STP
- * and the correlation sensors.
+ * the exponential term, adaptation, COBA inputs, multicompartment switches, membrane noise and
+ * the correlation sensors. STP (enable_stp on a synapse driver) scales the synaptic currents of
+ * the driver's rows by its pulse width, from a state voltage per driver (analog.h: utilisation
+ * towards v_charge at each event after recovery towards v_recover).
  *
  * MADC (madc.c). MADCControl is a trigger register: a write's wake_up powers the MADC up (at
  * once), start_recording starts sampling if it is awake (else nothing happens),

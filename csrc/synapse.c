@@ -164,6 +164,11 @@ static bss2_cm_driver decode_driver(const uint32_t *w) {
         (uint8_t)bss2_fm_synapse_driver_config_enable_address_out(w),
         (uint8_t)bss2_fm_synapse_driver_config_row_mode_top(w),
         (uint8_t)bss2_fm_synapse_driver_config_row_mode_bottom(w),
+        (uint8_t)WFIELD(w, SYNAPSE_DRIVER_CONFIG_ENABLE_STP),
+        (uint8_t)WFIELD(w, SYNAPSE_DRIVER_CONFIG_UTILIZATION),
+        (uint8_t)bss2_fm_synapse_driver_config_recovery(w),
+        (uint8_t)WFIELD(w, SYNAPSE_DRIVER_CONFIG_SELECT_TARGET_VOLTAGES),
+        (uint8_t)WFIELD(w, SYNAPSE_DRIVER_CONFIG_ENABLE_RECOVERY),
     };
 }
 
@@ -402,7 +407,7 @@ static void index_row(bss2_cm_array *a, unsigned s, unsigned r) {
 
 /* Synapse row r of synram s receives 6-bit address `addr` in row mode `mode`. */
 static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsigned mode,
-                      unsigned half) {
+                      double pulse, unsigned half) {
     bss2_cm_array *a = &c->array;
     if (a->stale[s][r]) {
         index_row(a, s, r);
@@ -418,7 +423,8 @@ static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsig
         }
         c->diag.synaptic_events++;
         unsigned n = s * 256u + j;
-        double weight = a->weight_by_label[s][r][i] * bss2_cm_analog_synapse_gain(c, s, r, j);
+        double weight =
+            a->weight_by_label[s][r][i] * bss2_cm_analog_synapse_gain(c, s, r, j) * pulse;
         if (exc) {
             bss2_cm_analog_input(c, n, 0, weight);
         }
@@ -446,11 +452,12 @@ static void deliver(bss2_chip *c, unsigned bus, uint32_t label, unsigned half) {
             continue;
         }
         uint32_t out = drv->address_out ? addr : (addr & 0x20u); /* else only the MSB (hagen) */
+        double pulse = drv->stp ? bss2_cm_analog_stp(c, s, d) : 1.0;
         if (drv->mode_top) {
-            row_event(c, s, bss2_fm_driver_row_top[d], out, drv->mode_top, half);
+            row_event(c, s, bss2_fm_driver_row_top[d], out, drv->mode_top, pulse, half);
         }
         if (drv->mode_bottom) {
-            row_event(c, s, bss2_fm_driver_row_bottom[d], out, drv->mode_bottom, half);
+            row_event(c, s, bss2_fm_driver_row_bottom[d], out, drv->mode_bottom, pulse, half);
         }
     }
 }

@@ -72,6 +72,7 @@ CONTAINERS = {
     "ColumnCorrelationQuad": "table",
     "CADCConfig": "table",
     "CADCSampleQuad": "none",
+    "CommonSTPConfig": "table",
 }
 #: Coordinates per block of the "affine" containers (a block shares one base address).
 PER_BLOCK = {

@@ -151,3 +151,66 @@ def test_madc_control() -> None:
     alternating = haldls.MADCConfig(number_of_samples=12, active_mux_input_select_length=3)
     samples = run((config, alternating), (control, woken), (control, start))
     assert list(samples["channel"]) == [0, 0, 0, 1, 1, 1] * 2
+
+
+def _train(stp: int | None, seed: int) -> list[float]:
+    """PSP increments of 5 input spikes 20 µs apart through driver 0 (STP target set `stp`, or
+    STP off): each the smoothed trace's peak after the spike minus its value at the spike."""
+    n = lola.AtomicNeuron()
+    n.leak.v_leak, n.leak.i_bias = 600, 84
+    n.membrane_capacitance.capacitance = 63
+    n.excitatory_input.enable, n.excitatory_input.i_bias_tau = True, 30
+    n.excitatory_input.i_bias_gm = 500
+    readout(n)
+    gap = 20 * US
+
+    def train(builder: stadls.PlaybackProgramBuilder) -> None:
+        synaptic_input(builder, NEURON, 40)
+        if stp is not None:
+            block = NEURON.toCapMemBlockOnDLS()  # driver 0 (even): its synram's west block
+            cells = {0: (100, 400), 1: (330, 50)}[stp]  # calix's sets: (v_charge, v_recover)
+            names = (f"stp_v_charge_{stp}", f"stp_v_recover_{stp}")
+            for name, value in zip(names, cells, strict=True):
+                cell = halco.CapMemCellOnDLS(getattr(halco.CapMemCellOnCapMemBlock, name), block)
+                builder.write(cell, haldls.CapMemCell(haldls.CapMemCell.Value(value)))
+            mode = haldls.SynapseDriverConfig.RowMode.excitatory
+            driver = haldls.SynapseDriverConfig(
+                enable_receiver=True, row_mode_bottom=mode, enable_stp=True,
+                utilization=8, select_target_voltages=stp,
+            )  # fmt: skip
+            builder.write(halco.SynapseDriverOnDLS(0), driver)
+        builder.write(halco.TimerOnDLS(), haldls.Timer())
+        for k in range(5):
+            builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value(5 * US + k * gap))
+            builder.write(
+                halco.SpikePack1ToChipOnDLS(), haldls.SpikePack1ToChip([halco.SpikeLabel(5)])
+            )
+        builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value(5 * US + 5 * gap))
+
+    samples, spikes = record_membrane(NEURON, n, 5 * US + 5 * gap, seed, extra=train)
+    t, v = samples["fpga_time"].astype(int), samples["value"].astype(float)
+    smooth = np.convolve(v, np.ones(15) / 15, mode="valid")  # at t[7:-7]
+    ts = t[7:-7]
+    # the input spikes also come back over the L2 loopback (24 cycles later): their times
+    inputs = spikes["fpga_time"][(spikes["label"] & 0x3FFF) == 5].astype(int) - 24
+    assert len(inputs) == 5
+    out = []
+    for at in inputs:
+        before = smooth[np.searchsorted(ts, at) - 1]
+        window = (ts > at) & (ts < at + gap - US)
+        out.append(float(smooth[window].max() - before))
+    return out
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_stp_depresses_or_facilitates_a_train(seed: int) -> None:
+    """Against the same train without STP (whose increments shrink a little only because each
+    PSP rides on the decay of the one before)."""
+    static = _train(None, seed)
+    depressing = _train(1, seed)
+    facilitating = _train(0, seed)
+    base = static[4] / static[0]
+    assert 0.5 < base <= 1.0
+    assert depressing[4] / depressing[0] < 0.7 * base
+    assert facilitating[4] / facilitating[0] > 1.3 * base
+    assert all(x > 0 for x in depressing + facilitating)
