@@ -148,7 +148,7 @@ def build(seed: int) -> tuple[stadls.PlaybackProgramBuilder, npt.NDArray[np.int6
 
 def _neuron(address: int, recorded: bool) -> lola.AtomicNeuron:
     """τ_m ≈ 10 µs (leak bias 84), τ_syn ≈ 5 µs (bias 60, small capacitance), rest 0.37 V,
-    threshold 0.76 V, reset 0.30 V, refractory 31 x 64 ns ≈ 2 µs."""
+    threshold 0.79 V, reset 0.30 V, refractory 31 x 64 ns ≈ 2 µs."""
     n = lola.AtomicNeuron()
     n.leak.v_leak, n.leak.i_bias = V_LEAK, 84
     n.threshold.v_threshold, n.threshold.enable = V_THRESHOLD, True
