@@ -283,7 +283,6 @@ typedef struct bss2_cm_an_neuron {
     /* per phase (0 leak, 1 reset): 1/τ, target with the constant current, and 1/(g - C/τx) */
     double ph_rate[2], ph_e_eff[2], ph_k_exc[2], ph_k_inh[2];
     uint64_t phase_end; /* RESET: its end; HOLDOFF: the end of refractoriness */
-    double crossing;    /* µs since creation of the last threshold crossing */
     uint8_t phase;      /* BSS2_CM_FREE ... */
     uint8_t can_fire;   /* enable_threshold_comparator and enable_fire */
     uint8_t pause;      /* enable_pause: no synaptic input while resetting */

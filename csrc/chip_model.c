@@ -175,37 +175,38 @@
  * done (at most BSS2_CM_DRAIN_ROUNDS rounds, so a recurrent network cannot hold it forever).
  * The chip reset clears the synapse memory and everything above.
  *
- * Analog neurons (stage 4a, neuron.c; constants in analog.h, CapMem layout in field_map.inc).
- * Each of the 512 circuits is a leaky integrate-and-fire membrane with two exponentially
- * decaying current inputs, integrated exactly between events (closed form; time in µs from the
- * 125 MHz cycle count). Parameters come from the neuron's 24 CapMem cells, its NeuronConfig and
- * its quadrant's syn_i_bias_dac through analog.h's transfer functions, whenever one of them is
- * written (the CapMem's settling, enable_capmem and the reference generator are not modelled: a
- * written cell holds at once; code 1023, no refresh, counts as 0). Leak and reset share the OTA:
+ * Analog neurons (stage 4a, neuron.c; constants in analog.h, CapMem layout in field_map.inc). Each
+ * of the 512 circuits is a leaky integrate-and-fire membrane with two exponentially decaying
+ * current inputs, integrated exactly between events (closed form; time in µs from the 125 MHz
+ * cycle count). Parameters come from the neuron's 24 CapMem cells, its NeuronConfig and its
+ * quadrant's syn_i_bias_dac through analog.h's transfer functions, whenever one of them is written
+ * (the CapMem's settling, enable_capmem and the reference generator are not modelled: a written
+ * cell holds at once; code 1023, no refresh, counts as 0). Leak and reset share the OTA:
  * conductance C(63)/τ(I) from the fitted τ_m(I) curves (division, ×8 multiplication, ×0.5
  * degeneration), target v_leak or v_reset minus the source-follower drop; the threshold is
  * v_threshold without drop; i_mem_offset adds a constant current (sign: invert_membrane_offset)
  * when enabled. A synaptic event adds weight × gain × I_SYN_LSB × (dac/600) × (gm/500) to the
- * input's current (×4 with enable_small_capacitance; none unless the input is enabled), through
- * a tanh saturation of the OTA's line voltage; the current decays with τ_syn(I). The membrane
- * lies within [0, V_DD] at every event; readouts clip softly in the last 50 mV. Spikes: a neuron
- * with enable_threshold_comparator and enable_fire crosses v_threshold (found by conservative
- * advancement, located by bisection to 1 ns) and fires at the next edge of its refractory clock
- * after the cycle of the decision; a spike the backend registers (chip model I's rules: clocks,
- * force_reset, refractory) resets the membrane: (refractory_time - hold-off) ticks towards
- * v_reset with the reset conductance (with enable_pause the synaptic currents do not reach the
- * membrane then), the hold-off ticks (31 - 2 × reset_holdoff, at most the period) leaking, and
- * at the end of refractoriness a membrane still above threshold fires at once. force_reset holds
- * the block's membranes in reset; without clocks a crossing fires nothing until the neuron or
- * its block is written again. A bypass spike and NeuronReset reset the membrane likewise.
- * Mismatch: a fixed pattern keyed by the seed (the "chip serial": counter-based Gaussian draws,
- * truncated at ±4σ) shifts the source-follower drop, the reset level and the comparator, and
- * scales the conductances, the capacitance, τ_syn and g_m per neuron and the DAC gain per
- * synapse (σ in analog.h); bss2_chip_set_mismatch(0) leaves it out. Not yet modelled (stage 4b):
- * the exponential term, adaptation, COBA inputs, multicompartment switches, membrane noise and
- * the correlation sensors. STP (enable_stp on a synapse driver) scales the synaptic currents of
- * the driver's rows by its pulse width, from a state voltage per driver (analog.h: utilisation
- * towards v_charge at each event after recovery towards v_recover).
+ * input's current (×4 with enable_small_capacitance; none unless the input is enabled), through a
+ * tanh saturation of the OTA's line voltage; the current decays with τ_syn(I). The membrane lies
+ * within [0, V_DD] at every event; readouts clip softly in the last 50 mV. Spikes: a neuron with
+ * enable_threshold_comparator and enable_fire crosses v_threshold (found exactly for two
+ * exponentials, by conservative advancement for three) and fires at the first edge of its
+ * refractory clock after the cycle the crossing lies in; locating it finer inside that cycle would
+ * change nothing (edges fall on whole cycles), so it is not; a spike the backend registers (chip
+ * model I's rules: clocks, force_reset, refractory) resets the membrane: (refractory_time -
+ * hold-off) ticks towards v_reset with the reset conductance (with enable_pause the synaptic
+ * currents do not reach the membrane then), the hold-off ticks (31 - 2 × reset_holdoff, at most
+ * the period) leaking, and at the end of refractoriness a membrane still above threshold fires at
+ * once. force_reset holds the block's membranes in reset; without clocks a crossing fires nothing
+ * until the neuron or its block is written again. A bypass spike and NeuronReset reset the
+ * membrane likewise. Mismatch: a fixed pattern keyed by the seed (the "chip serial": counter-based
+ * Gaussian draws, truncated at ±4σ) shifts the source-follower drop, the reset level and the
+ * comparator, and scales the conductances, the capacitance, τ_syn and g_m per neuron and the DAC
+ * gain per synapse (σ in analog.h); bss2_chip_set_mismatch(0) leaves it out. Not yet modelled
+ * (stage 4b): the exponential term, adaptation, COBA inputs, multicompartment switches, membrane
+ * noise and the correlation sensors. STP (enable_stp on a synapse driver) scales the synaptic
+ * currents of the driver's rows by its pulse width, from a state voltage per driver (analog.h:
+ * utilisation towards v_charge at each event after recovery towards v_recover).
  *
  * MADC (madc.c). MADCControl is a trigger register: a write's wake_up powers the MADC up (at
  * once), start_recording starts sampling if it is awake (else nothing happens),

@@ -6,8 +6,8 @@
  * exponentials (leak or reset OTA, two synaptic currents) in closed form. A neuron that may fire
  * waits in a heap for the earliest time its threshold can be reached, found by conservative
  * advancement: from V < θ the membrane cannot rise faster than the sum of its rising terms'
- * slopes now, so it cannot reach θ before (θ - V) / slope. The crossing itself is located by
- * bisection to 1 ns and fires at the next edge of the neuron's refractory clock.
+ * slopes now, so it cannot reach θ before (θ - V) / slope. The crossing is located to its
+ * cycle, which fixes exactly the edge of the neuron's refractory clock it fires at.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -420,7 +420,7 @@ static void fire_at(bss2_chip *c, unsigned n, uint64_t t) {
 #define FAR_US 0.5
 
 /* For a membrane of at most two exponentials from now, V(s) = e_eff + a e^(-s/τ) + k e^(-s/tk)
- * below th at s = 0: a lower bound (µs, within 1 ns) of the first s with V(s) >= th, or -1 if
+ * below th at s = 0: a lower bound (µs) of the first s with V(s) >= th, or -1 if
  * there is none. V has at most one stationary point s* (where a/τ e^(-s/τ) = -k/tk e^(-s/tk)),
  * so it reaches th iff e_eff >= th or V(s*) >= th, and rises monotonically until then. */
 static double first_reach(const bss2_cm_an_neuron *x, double k, double rk, double th) {
@@ -458,8 +458,7 @@ static double first_reach(const bss2_cm_an_neuron *x, double k, double rk, doubl
     }
     /* Newton from below, safeguarded by the bracket [lo, hi] (V(lo) < th <= V(hi)): on the
      * concave rise before a peak each step stays below the crossing; a step that does not is
-     * replaced by bisection. To half a cycle: the caller needs only the cycle; check() locates
-     * the crossing to 1 ns within it. */
+     * replaced by bisection. To half a cycle: the caller needs only the cycle. */
     double lo = 0.0;
     for (int i = 0; i < 100 && hi - lo > 0.5 * US_PER_CYCLE; i++) {
         double xa = decay(a, lo, ra), xk = decay(k, lo, rk);
@@ -495,7 +494,6 @@ static void check(bss2_chip *c, unsigned n) {
     bss2_cm_an_neuron *x = &c->analog->n[n];
     double th = x->v_th, v = x->e_eff + x->a + x->ke + x->ki;
     if (v >= th) {
-        x->crossing = (double)c->now * US_PER_CYCLE;
         fire_at(c, n, c->now + 1u); /* (a decision now fires at a later edge: progress) */
         return;
     }
@@ -526,16 +524,8 @@ static void check(bss2_chip *c, unsigned n) {
         wait_until(c->analog, n, c->now + 1u);
         return;
     }
-    double lo = 0.0, hi = US_PER_CYCLE; /* the crossing lies in (lo, hi]: bisect to 1 ns */
-    while (hi - lo > 1e-3) {
-        double mid = 0.5 * (lo + hi);
-        if (membrane_at(x, mid) >= th) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    x->crossing = (double)c->now * US_PER_CYCLE + hi;
+    /* the crossing lies in (now, now + 1]: every clock edge is a whole cycle, so the first edge
+     * at or after it is the first edge at or after now + 1, wherever in the cycle it lies */
     fire_at(c, n, c->now + 1u);
 }
 
