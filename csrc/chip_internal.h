@@ -306,6 +306,7 @@ typedef struct bss2_cm_analog {
     uint64_t stp_t[2][128];
     uint8_t stp_used[2][128];
     double madc_mm[2];          /* the MADC's offset and gain draws */
+    float cadc_mm[2][2][256][2]; /* per CADC channel (synram, type, column): offset, gain draws */
     /* neurons waiting for a time (check, fire, phase end): a binary min-heap on key */
     uint64_t key[BSS2_CM_NEURONS];
     uint16_t heap[BSS2_CM_NEURONS], pos[BSS2_CM_NEURONS]; /* pos: 0xFFFF = not in the heap */

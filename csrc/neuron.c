@@ -86,6 +86,10 @@ int bss2_cm_analog_new(bss2_chip *c) {
     }
     an->madc_mm[0] = gauss(c->seed, 200u, 0);
     an->madc_mm[1] = gauss(c->seed, 200u, 1);
+    for (unsigned ch = 0; ch < 2u * 2u * 256u; ch++) {
+        an->cadc_mm[ch / 512u][(ch / 256u) % 2u][ch % 256u][0] = (float)gauss(c->seed, 500u, ch);
+        an->cadc_mm[ch / 512u][(ch / 256u) % 2u][ch % 256u][1] = (float)gauss(c->seed, 501u, ch);
+    }
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         an->neuron_of[bss2_fm_neuron_capmem_block[n]][bss2_fm_neuron_capmem_column[n]] =
             (uint16_t)n;
@@ -804,9 +808,9 @@ double bss2_cm_analog_cadc_code(bss2_chip *c, unsigned s, unsigned t, unsigned j
     double q = BSS2_AN_CADC_Q_REF * BSS2_AN_CADC_SLOPE_REF / slope;
     double v0 = BSS2_AN_V_CAPMEM_LSB * cell(c, b, BSS2_FM_CAPMEM_CADC_V_RAMP_OFFSET) -
                 BSS2_AN_CADC_V0_DROP;
-    uint64_t ch = (s * 2u + t) * 256u + j;
-    double offset = an->mismatch ? BSS2_AN_MM_CADC_OFFSET * gauss(c->seed, 500u, ch) : 0.0;
-    double gain = an->mismatch ? 1.0 + BSS2_AN_MM_CADC_GAIN * gauss(c->seed, 501u, ch) : 1.0;
+    const float *mm = an->cadc_mm[s][t][j];
+    double offset = an->mismatch ? BSS2_AN_MM_CADC_OFFSET * mm[0] : 0.0;
+    double gain = an->mismatch ? 1.0 + BSS2_AN_MM_CADC_GAIN * mm[1] : 1.0;
     double n = an->noise ? BSS2_AN_NOISE_CADC * noise(c) : 0.0;
     return (v - v0) / q * gain + offset + n;
 }
