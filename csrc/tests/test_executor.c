@@ -169,8 +169,13 @@ static void test_validation(void) {
     check(bss2_chip_execute(c, NULL, 0) == BSS2_CHIP_OK, "NULL words with n == 0");
     check(bss2_chip_last_error(c)[0] == '\0', "success clears last_error");
     check(bss2_chip_execute(c, maxok, 1) == BSS2_CHIP_OK, "JTAG data may use all 56 bits");
+    check(bss2_chip_membrane(c, 512) == 0.0 && bss2_chip_membrane(c, 511) >= 0.0,
+          "membrane: a neuron out of range reads 0");
     bss2_chip_free(c);
     bss2_chip_free(NULL);
+    bss2_chip_set_mismatch(NULL, 0); /* no-ops */
+    bss2_chip_set_noise(NULL, 0);
+    check(bss2_chip_membrane(NULL, 0) == 0.0, "membrane: NULL reads 0");
 }
 
 static void test_omnibus(void) {

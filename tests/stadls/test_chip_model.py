@@ -109,3 +109,20 @@ def test_unknown_addresses_and_bad_programs() -> None:
         ChipModelConnection(seed=1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"seed must be in \[0, 2\*\*64\)"):
         ChipModelConnection(seed=-1)
+
+
+def test_analog_options_and_membrane_refuse_bad_values() -> None:
+    for flag in ("mismatch", "noise"):
+        with pytest.raises(TypeError, match=f"{flag} must be a bool, got int"):
+            ChipModelConnection(seed=1, **{flag: 1})  # type: ignore[arg-type]
+    with ChipModelConnection(seed=1, mismatch=False, noise=False) as connection:
+        assert connection.mismatch is False and connection.noise is False
+        assert 0.0 <= connection.membrane(511) <= 1.2
+        with pytest.raises(ValueError, match=r"neuron must be in \[0, 512\), got 512"):
+            connection.membrane(512)
+        with pytest.raises(ValueError, match="got -1"):
+            connection.membrane(-1)
+        with pytest.raises(TypeError, match="neuron must be an int, got float"):
+            connection.membrane(1.0)  # type: ignore[arg-type]
+    with pytest.raises(fisch.errors.ConnectionUnavailableError):
+        connection.membrane(0)
