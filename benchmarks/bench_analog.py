@@ -4,9 +4,10 @@ The network (issue "chip model II"): 512 current-based LIF neurons (τ_m ≈ 10 
 256 external Poisson inputs at 20 kHz (hardware time), each neuron fed by each input with
 p = 0.1 and by each other neuron with p = 0.05, weights 10..40, 1 ms of hardware time, all
 spikes recorded and one MADC trace. Target: wall time at most 10x the hardware time (the chip
-runs the millisecond in a millisecond). Printed: the wall/hardware ratio, the network's spike
-and synaptic event counts and rates, and the scaling with the input rate (events per second of
-wall time). The AdEx variant follows with its stage.
+runs the millisecond in a millisecond); the best of three runs counts, here and in the peers.
+Printed: the wall/hardware ratio, the network's spike and synaptic event counts and rates, and
+the scaling with the input rate (events per second of wall time). The AdEx variant follows with
+its stage.
 
 Placement (what the PyNN backend's router would do, simplified): every source (input or neuron)
 gets a PADI bus, a row select (synapse driver) and a 6-bit synapse label; a connection takes a
@@ -48,6 +49,7 @@ US = 125  # FPGA cycles per µs
 DURATION_US = 1000
 TARGET = 10.0  # wall / hardware time
 PEER_TARGET = 20.0  # at least this much faster than the fastest peer
+REPEATS = 3  # runs timed, here and in the peers: the best counts
 
 
 def _sources() -> tuple[npt.NDArray[np.int64], ...]:
@@ -188,14 +190,17 @@ def experiment(labels: npt.NDArray[np.int64], rate_hz: float, seed: int) -> stad
 
 
 def run(rate_hz: float, seed: int = 1) -> dict[str, float]:
-    """Configure, then time the 1 ms experiment; return its figures."""
+    """Configure, then time the 1 ms experiment REPEATS times (the best counts, as timeit's);
+    return its figures."""
     config, labels, left_out = build(seed)
-    program = experiment(labels, rate_hz, seed)
     with ChipModelConnection(seed=seed) as connection:
         stadls.run(connection, config.done())
-        start = time.perf_counter()
-        stadls.run(connection, program)
-        wall = time.perf_counter() - start
+        wall = float("inf")
+        for _ in range(REPEATS):
+            program = experiment(labels, rate_hz, seed)
+            start = time.perf_counter()
+            stadls.run(connection, program)
+            wall = min(wall, time.perf_counter() - start)
         diagnostics = connection.diagnostics
     spikes = program.spikes.to_numpy()
     hardware = (DURATION_US + 20) * 1e-6
@@ -204,7 +209,7 @@ def run(rate_hz: float, seed: int = 1) -> dict[str, float]:
         "ratio": wall / hardware,
         "spikes": float(len(spikes)),
         "rate": len(spikes) / NEURONS / hardware,
-        "inputs": float(diagnostics["events_to_chip"]),
+        "inputs": float(diagnostics["events_to_chip"]),  # (of the last run)
         "synaptic": float(diagnostics["synaptic_events"]),
         "madc": float(len(program.madc_samples.to_numpy())),
         "left_out": float(left_out),

@@ -244,7 +244,8 @@ typedef struct bss2_cm_array {
     /* per synapse row, the columns of its synapses with a weight, grouped by label: label l's
      * are by_label[s][r][first[s][r][l] .. first[s][r][l + 1]); rebuilt when `stale` */
     uint8_t by_label[BSS2_CM_SYNRAMS][256][256];
-    uint8_t weight_by_label[BSS2_CM_SYNRAMS][256][256]; /* the weight of each by_label entry */
+    /* the weight of each by_label entry, times its synapse's gain (bss2_cm_analog_synapse_gain) */
+    float weight_by_label[BSS2_CM_SYNRAMS][256][256];
     uint16_t first[BSS2_CM_SYNRAMS][256][65];
     uint8_t stale[BSS2_CM_SYNRAMS][256];
     bss2_cm_driver driver[BSS2_CM_SYNRAMS][128];
@@ -266,27 +267,33 @@ typedef struct bss2_cm_array {
 enum { BSS2_CM_FREE, BSS2_CM_FIRING, BSS2_CM_RESET, BSS2_CM_HOLDOFF, BSS2_CM_BLOCKED };
 
 typedef struct bss2_cm_an_neuron {
-    /* parameters, from CapMem, NeuronConfig and the mismatch (units: analog.h) */
-    double c;                  /* membrane capacitance */
-    double g_leak, g_reset;    /* OTA conductance while leaking / resetting */
-    double e_leak, e_reset;    /* its target voltage */
-    double v_th, i_off;        /* threshold; constant current (signed) */
-    double tau_exc, tau_inh;   /* synaptic time constants */
-    double k_exc, k_inh;       /* peak current per weight LSB (0: the input is off) */
-    double sat_exc, sat_inh;   /* saturation current of the input OTA */
     /* state, in closed form since cycle t0: V(s) = e_eff + a e^(-s rate) + ke e^(-s rate_exc)
-     * + ki e^(-s rate_inh), I_exc(s) = ie0 e^(-s rate_exc), I_inh likewise (s in µs) */
+     * + ki e^(-s rate_inh), I_exc(s) = ie0 e^(-s rate_exc), I_inh likewise (s in µs). The
+     * fields a synaptic event touches come first (three cache lines). */
     uint64_t t0;
+    double rate, rate_exc, rate_inh; /* rate: 1/τ of the present phase; 1/τ_syn */
+    double e_eff, a, ke, ki;
     double v0, ie0, ii0;
-    double rate, e_eff, a, ke, ki; /* rate: 1/τ of the present phase */
-    double rate_exc, rate_inh;     /* 1/τ_syn */
+    double k_exc, k_inh;     /* peak current per weight LSB (0: the input is off) */
+    double sat_exc, sat_inh; /* saturation current of the input OTA */
+    double inv_sat_exc, inv_sat_inh;
+    double v_th; /* threshold */
+    /* 1 - (1/τ_m) τx in the leak phase, at least 0: a peak's bound (bss2_cm_analog_inputs) */
+    double peak_exc, peak_inh;
     /* per phase (0 leak, 1 reset): 1/τ, target with the constant current, and 1/(g - C/τx) */
-    double ph_rate[2], ph_e_eff[2], ph_k_exc[2], ph_k_inh[2];
+    double ph_k_exc[2], ph_k_inh[2];
+    uint8_t phase;    /* BSS2_CM_FREE ... */
+    uint8_t can_fire; /* enable_threshold_comparator and enable_fire */
+    uint8_t pause;    /* enable_pause: no synaptic input while resetting */
+    double ph_rate[2], ph_e_eff[2];
     uint64_t phase_end; /* RESET: its end; HOLDOFF: the end of refractoriness */
-    uint8_t phase;      /* BSS2_CM_FREE ... */
-    uint8_t can_fire;   /* enable_threshold_comparator and enable_fire */
-    uint8_t pause;      /* enable_pause: no synaptic input while resetting */
-} bss2_cm_an_neuron;
+    /* parameters, from CapMem, NeuronConfig and the mismatch (units: analog.h) */
+    double c;                /* membrane capacitance */
+    double g_leak, g_reset;  /* OTA conductance while leaking / resetting */
+    double e_leak, e_reset;  /* its target voltage */
+    double i_off;            /* constant current (signed) */
+    double tau_exc, tau_inh; /* synaptic time constants */
+} __attribute__((aligned(64))) bss2_cm_an_neuron;
 
 typedef struct bss2_cm_analog {
     int mismatch; /* the fixed pattern is applied (else every draw is 0) */
@@ -328,7 +335,8 @@ typedef struct bss2_cm_madc {
     uint16_t driver[4][BSS2_CM_MADC_LINE_DRIVERS];
     uint8_t source[4][BSS2_CM_MADC_LINE_DRIVERS];
     uint8_t count[4];
-    uint8_t stale; /* a NeuronConfig changed since */
+    uint8_t on[2][4]; /* the readout selection's switches of mux input i to line l */
+    uint8_t stale;    /* a NeuronConfig or the readout selection changed since */
 } bss2_cm_madc;
 
 /* ---- CADC (cadc.c) --------------------------------------------------------------------------- */
@@ -415,6 +423,7 @@ struct bss2_chip {
     char error[256];
 };
 
+
 /* executor.c */
 /* Let time pass up to t (no-op if t is not after now), emitting the responses that fall due. */
 void bss2_cm_advance_to(bss2_chip *c, uint64_t t);
@@ -499,6 +508,9 @@ int bss2_cm_array_last(const bss2_chip *c, uint64_t *t);
 /* The value of a spike counter register at `address` in *v; 0 if it is none. */
 int bss2_cm_array_counter(const bss2_chip *c, uint32_t address, uint32_t *v);
 
+/* madc.c: a chip register changed */
+void bss2_cm_madc_written(bss2_chip *c, uint32_t address);
+
 /* neuron.c */
 /* A new analog core for `c` (its seed keys the mismatch); -1 if memory runs out. */
 int bss2_cm_analog_new(bss2_chip *c);
@@ -514,6 +526,9 @@ void bss2_cm_analog_written(bss2_chip *c, uint32_t address);
 /* A synaptic event reaches neuron n now: `weight` (6-bit weight × the synapse's gain) on its
  * excitatory (inh 0) or inhibitory (inh 1) input. */
 void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight);
+/* The same for the (distinct) targets of one row event, at most 256, in order. */
+void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const double *weights,
+                           unsigned count);
 /* The artificial reset (NeuronReset): the neuron resets as after a spike. */
 void bss2_cm_analog_reset(bss2_chip *c, unsigned n);
 /* The per-synapse gain of synapse (row r, column j) of synram s. */

@@ -69,10 +69,29 @@ int bss2_cm_madc_next(const bss2_chip *c, uint64_t *t) {
     return 1;
 }
 
+void bss2_cm_madc_written(bss2_chip *c, uint32_t address) {
+    if (address == bss2_fm_readout_source_selection_address[0][0] ||
+        address == bss2_fm_readout_source_selection_address[0][1]) {
+        c->madc.stale = 1;
+    }
+}
+
 /* The neurons that drive each readout line (hemisphere h, parity p: 0 even, 1 odd columns) and
- * their readout sources, from the NeuronConfigs (rebuilt when one changed). */
+ * their readout sources, from the NeuronConfigs, and the readout selection's switches (rebuilt
+ * when one changed). */
 static void find_drivers(bss2_chip *c) {
     bss2_cm_madc *m = &c->madc;
+    uint32_t words[2] = {reg(c, bss2_fm_readout_source_selection_address[0][0]),
+                         reg(c, bss2_fm_readout_source_selection_address[0][1])};
+    for (unsigned i = 0; i < 2u; i++) {
+#define SWITCH(NAME) (uint8_t)((words[bss2_fm_readout_source_selection_buffers_##NAME##_word[i]] >>  \
+                                bss2_fm_readout_source_selection_buffers_##NAME##_lsb[i]) & 1u)
+        m->on[i][0] = SWITCH(neuron_even_0);
+        m->on[i][1] = SWITCH(neuron_odd_0);
+        m->on[i][2] = SWITCH(neuron_even_1);
+        m->on[i][3] = SWITCH(neuron_odd_1);
+#undef SWITCH
+    }
     memset(m->count, 0, sizeof m->count);
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         unsigned e = bss2_fm_neuron_config_of_atomic[n];
@@ -123,21 +142,12 @@ static uint32_t convert(bss2_chip *c, const uint32_t *config, unsigned input) {
     double v = 0;
     if (CONFIG(CONNECT_PREAMP_TO_MADC) && CONFIG(SIGNAL_SELECTION_CONNECT_PREAMP) &&
         CONFIG(SIGNAL_SELECTION_CONNECT_ACTIVE_MUX)) {
-        uint32_t words[2] = {reg(c, bss2_fm_readout_source_selection_address[0][0]),
-                             reg(c, bss2_fm_readout_source_selection_address[0][1])};
-#define SWITCH(NAME) ((words[bss2_fm_readout_source_selection_buffers_##NAME##_word[input]] >>   \
-                       bss2_fm_readout_source_selection_buffers_##NAME##_lsb[input]) & 1u)
-        const unsigned on[2][2] = {{SWITCH(neuron_even_0), SWITCH(neuron_odd_0)},
-                                   {SWITCH(neuron_even_1), SWITCH(neuron_odd_1)}};
-#undef SWITCH
-        double sum = 0, l = 0;
+        double sum = 0, value = 0;
         unsigned k = 0;
-        for (unsigned h = 0; h < 2u; h++) {
-            for (unsigned p = 0; p < 2u; p++) {
-                if (on[h][p] && line(c, 2u * h + p, &l)) {
-                    sum += l;
-                    k++;
-                }
+        for (unsigned l = 0; l < 4u; l++) { /* (lines: 2 hemisphere + parity) */
+            if (c->madc.on[input][l] && line(c, l, &value)) {
+                sum += value;
+                k++;
             }
         }
         v = k ? sum / k : 0.0; /* an input nothing drives reads 0 V */

@@ -57,7 +57,12 @@ static void build_rest(bss2_chip *c);
 static double power_law(double a, double k, unsigned code) { return a * pow(code ? code : 1u, -k); }
 
 int bss2_cm_analog_new(bss2_chip *c) {
-    bss2_cm_analog *an = calloc(1, sizeof *an);
+    /* (aligned: a neuron's fields that an event touches share three cache lines) */
+    size_t size = (sizeof(bss2_cm_analog) + 63u) / 64u * 64u;
+    bss2_cm_analog *an = aligned_alloc(64, size);
+    if (an != NULL) {
+        memset(an, 0, size);
+    }
     if (an == NULL) {
         return -1;
     }
@@ -193,25 +198,51 @@ static const double exp2_neg64[64] = {
     0x1.0b5586cf9890fp-1, 0x1.0874518759bc8p-1, 0x1.059b0d3158574p-1, 0x1.02c9a3e778061p-1,
 };
 
-/* e^(-x) for x >= 0, to 4e-16 relative: e^(-x) = 2^(-m/64) e^(-r) with m = round(64 x / ln 2),
- * |r| <= ln(2)/128 (ln 2 split in two for the reduction), a degree-6 Taylor polynomial for
- * e^(-r) and the table. Plain arithmetic, so the same on every platform (libm's exp may differ
- * in the last bit between versions), and several times faster than a libm call here. */
+/* e^(-x) for x >= 0, to 2e-13 relative: e^(-x) = 2^(-m/64) e^(-r) with m = round(64 x / ln 2)
+ * (rounded by adding 1.5 2^52, which leaves m in the low bits), |r| <= ln(2)/128, a degree-4
+ * Taylor polynomial for e^(-r) and the table; x >= 700 gives e^-700. Plain arithmetic without
+ * branches, so the same on every platform (libm's exp may differ in the last bit between
+ * versions), several times faster than a libm call, and pipelined by the batched input path. */
 static inline double exp_neg(double x) {
-    if (!(x < 700.0)) {
-        return x == x ? 0.0 : x; /* (NaN stays NaN) */
-    }
-    double m = (double)(int64_t)(x * (64.0 / 0.6931471805599453) + 0.5); /* x >= 0: rounds */
-    /* |r| <= ln(2)/128; ln 2 split (fdlibm's hi/lo) so that m × hi is exact */
-    double r = (x - m * (0x1.62e42feep-1 / 64.0)) - m * (0x1.a39ef35793c76p-33 / 64.0);
-    double q = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0 -
-               r * (1.0 / 120.0 - r * (1.0 / 720.0))))));
-    int64_t mi = (int64_t)m;
+    x = min2(x, 700.0);
     union {
         double d;
         uint64_t u;
-    } scale = {.u = (uint64_t)(1023 - (mi >> 6)) << 52}; /* 2^-(m / 64), m / 64 <= 1010 */
-    return q * exp2_neg64[mi & 63] * scale.d;
+    } t = {.d = x * (64.0 / 0.6931471805599453) + 0x1.8p52}, scale;
+    double m = t.d - 0x1.8p52;
+    double r = x - m * (0.6931471805599453 / 64.0);
+    double q = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0))));
+    uint64_t mi = t.u & 0xFFFFFu; /* m < 2^16 */
+    scale.u = (uint64_t)(1023u - (mi >> 6)) << 52; /* 2^-(m / 64), m / 64 <= 1010 */
+    return q * exp2_neg64[mi & 63u] * scale.d;
+}
+
+/* exp_neg over f[0 .. n), in place, two at a time (GCC/Clang vector extensions; the same
+ * operations as exp_neg lane by lane, so the same bits). */
+typedef double v2d __attribute__((vector_size(16)));
+typedef int64_t v2i __attribute__((vector_size(16)));
+
+static void exp_neg_array(double *f, unsigned n) {
+    const v2d lim = {700.0, 700.0}, magic = {0x1.8p52, 0x1.8p52};
+    unsigned j = 0;
+    for (; j + 2u <= n; j += 2u) {
+        v2d x;
+        memcpy(&x, f + j, sizeof x);
+        v2i below = x < lim;
+        x = (v2d)(((v2i)x & below) | ((v2i)lim & ~below));
+        v2d t = x * (64.0 / 0.6931471805599453) + magic;
+        v2d m = t - magic;
+        v2d r = x - m * (0.6931471805599453 / 64.0);
+        v2d q = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0))));
+        v2i mi = (v2i)t & 0xFFFFF;
+        v2i scale = (1023 - (mi >> 6)) << 52;
+        v2d table = {exp2_neg64[mi[0] & 63], exp2_neg64[mi[1] & 63]};
+        v2d y = q * table * (v2d)scale;
+        memcpy(f + j, &y, sizeof y);
+    }
+    for (; j < n; j++) {
+        f[j] = exp_neg(f[j]);
+    }
 }
 
 /* c e^(-s rate), without the exponential when c is 0 (a neuron at rest, an idle input). */
@@ -262,6 +293,8 @@ static void phases(bss2_cm_an_neuron *x) {
         x->ph_k_exc[p] = 1.0 / (g - x->c * x->rate_exc);
         x->ph_k_inh[p] = 1.0 / (g - x->c * x->rate_inh);
     }
+    x->peak_exc = max2(1.0 - x->ph_rate[0] * x->tau_exc, 0.0);
+    x->peak_inh = max2(1.0 - x->ph_rate[0] * x->tau_inh, 0.0);
 }
 
 /* Coefficients of the closed form for the current phase, from the state at t0. */
@@ -390,6 +423,8 @@ static void derive_into(const bss2_chip *c, unsigned n, bss2_cm_an_neuron *x, in
     x->can_fire = (uint8_t)(WFIELD(w, NEURON_CONFIG_ENABLE_THRESHOLD_COMPARATOR) &&
                             WFIELD(w, NEURON_CONFIG_ENABLE_FIRE));
     x->pause = (uint8_t)WFIELD(w, NEURON_CONFIG_ENABLE_PAUSE);
+    x->inv_sat_exc = 1.0 / x->sat_exc;
+    x->inv_sat_inh = 1.0 / x->sat_inh;
     phases(x);
 }
 
@@ -632,6 +667,7 @@ void bss2_cm_analog_set_noise(bss2_chip *c, int on) { c->analog->noise = on != 0
 
 void bss2_cm_analog_set_mismatch(bss2_chip *c, int on) {
     c->analog->mismatch = on != 0;
+    memset(c->array.stale, 1, sizeof c->array.stale); /* the rows' weights carry the gains */
     build_rest(c);
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         update(c, n);
@@ -674,6 +710,14 @@ void bss2_cm_analog_written(bss2_chip *c, uint32_t address) {
     }
 }
 
+/* The input OTA's current i after an event of d = weight k / sat: its line voltage adds
+ * linearly, I = sat tanh(u), so tanh(u + d) = (I/sat + tanh d) / (1 + I/sat tanh d). */
+static inline double saturate(double i, double d, double sat, double inv_sat) {
+    double r = min2(max2(i * inv_sat, -0.999999), 0.999999);
+    double t = fabs(d) < 0.2 ? d * (1.0 - d * d * (1.0 / 3.0 - d * d * (2.0 / 15.0))) : tanh(d);
+    return sat * (r + t) / (1.0 + r * t);
+}
+
 void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight) {
     bss2_cm_an_neuron *x = &c->analog->n[n];
     double k = inh ? x->k_inh : x->k_exc;
@@ -681,13 +725,91 @@ void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight) {
         return;
     }
     rebase(x, c->now);
-    double *i = inh ? &x->ii0 : &x->ie0, sat = inh ? x->sat_inh : x->sat_exc;
-    /* the OTA's line voltage adds linearly: I = sat tanh(u), so tanh(u + d) =
-     * (I/sat + tanh d) / (1 + I/sat tanh d) */
-    double r = min2(max2(*i / sat, -0.999999), 0.999999), d = weight * k / sat;
-    double t = fabs(d) < 0.2 ? d * (1.0 - d * d * (1.0 / 3.0 - d * d * (2.0 / 15.0))) : tanh(d);
-    *i = sat * (r + t) / (1.0 + r * t);
+    if (inh) {
+        x->ii0 = saturate(x->ii0, weight * k * x->inv_sat_inh, x->sat_inh, x->inv_sat_inh);
+    } else {
+        x->ie0 = saturate(x->ie0, weight * k * x->inv_sat_exc, x->sat_exc, x->inv_sat_exc);
+    }
     resume(c, n);
+}
+
+/* The batched path of bss2_cm_analog_inputs for a free neuron: given the decay factors fm, fe,
+ * fi since t0, rebase to now, the input and the leak phase's coefficients as in
+ * bss2_cm_analog_input; returns a bound of the membrane from now on (see first_reach): with a
+ * rising slow leak term a > 0 and one falling faster synaptic term alone, V - e_eff = a X + k X^q
+ * (X = e^(-s/τ_m), q = τ_m/τx > 1) peaks below a (1 - 1/q); with a falling slower one it is
+ * convex in X, so at most max(V, e_eff); otherwise the rising terms' sum. */
+static inline double input_free(bss2_cm_an_neuron *x, const double *f, double fi, uint64_t now,
+                                int inh, double weight) {
+    double v = x->e_eff + x->a * f[0] + x->ke * f[1] + x->ki * fi;
+    double v0 = min2(max2(v, 0.0), BSS2_AN_V_DD);
+    double ie = x->ie0 * f[1], ii = x->ii0 * fi;
+    if (inh) {
+        ii = saturate(ii, weight * x->k_inh * x->inv_sat_inh, x->sat_inh, x->inv_sat_inh);
+    } else {
+        ie = saturate(ie, weight * x->k_exc * x->inv_sat_exc, x->sat_exc, x->inv_sat_exc);
+    }
+    double ke = ie * x->ph_k_exc[0], ki = -ii * x->ph_k_inh[0];
+    double a = v0 - x->e_eff - ke - ki;
+    x->t0 = now;
+    x->v0 = v0;
+    x->ie0 = ie;
+    x->ii0 = ii;
+    x->ke = ke;
+    x->ki = ki;
+    x->a = a;
+    double fa = ke < 0.0 && ki == 0.0 ? x->peak_exc : ki < 0.0 && ke == 0.0 ? x->peak_inh : 1.0;
+    return max2(x->e_eff + max2(a, 0.0) * fa + max2(ke, 0.0) + max2(ki, 0.0), v0);
+}
+
+#define SLOW 0x8000u
+
+/* In three passes (the exponentials' arguments, the exponentials, the rest), each short enough
+ * that the CPU overlaps many targets: one pass for it all is a chain too long for that. The
+ * inhibitory term's exponential only where it is active (as in an excitatory network). */
+void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const double *weights,
+                           unsigned count) {
+    bss2_cm_analog *an = c->analog;
+    uint16_t fast[256], later[256]; /* free targets; those that may cross, are queued or not free */
+    uint16_t at[256];               /* where a free target's inhibitory factor is in g */
+    double f[2 * 256], g[257];      /* (g[256]: the factor of an idle inhibitory term, 0) */
+    unsigned nf = 0, ng = 0, m = 0;
+    count = count < 256u ? count : 256u;
+    g[256] = 0.0;
+    for (unsigned i = 0; i < count; i++) {
+        const bss2_cm_an_neuron *x = &an->n[targets[i]];
+        if (x->phase != BSS2_CM_FREE) {
+            later[m++] = (uint16_t)(i | SLOW);
+        } else if ((inh ? x->k_inh : x->k_exc) != 0.0) {
+            double s = elapsed(x, c->now);
+            f[2u * nf] = s * x->rate;
+            f[2u * nf + 1u] = s * x->rate_exc;
+            unsigned active = inh || x->ii0 != 0.0 || x->ki != 0.0;
+            g[ng] = s * x->rate_inh;
+            at[nf] = (uint16_t)(active ? ng : 256u);
+            ng += active;
+            fast[nf++] = (uint16_t)i;
+        }
+    }
+    exp_neg_array(f, 2u * nf);
+    exp_neg_array(g, ng);
+    for (unsigned j = 0; j < nf; j++) {
+        unsigned i = fast[j], n = targets[i];
+        double up = input_free(&an->n[n], &f[2u * j], g[at[j]], c->now, inh, weights[i]);
+        later[m] = (uint16_t)i; /* (kept without a branch: which ones is data, unpredictable) */
+        m += (unsigned)(up >= an->n[n].v_th) | (unsigned)(an->pos[n] != NOT_QUEUED);
+    }
+    for (unsigned j = 0; j < m; j++) {
+        unsigned i = later[j] & ~SLOW, n = targets[i];
+        bss2_cm_an_neuron *x = &an->n[n];
+        if (later[j] & SLOW) {
+            bss2_cm_analog_input(c, n, inh, weights[i]); /* not free: the general path */
+        } else if (x->can_fire && c->array.backend[backend_of(c, n)->block].clocks) {
+            check(c, n);
+        } else {
+            wait_until(an, n, NEVER);
+        }
+    }
 }
 
 double bss2_cm_analog_synapse_gain(const bss2_chip *c, unsigned s, unsigned r, unsigned j) {
@@ -734,9 +856,15 @@ double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source) {
     }
 }
 
-/* A draw of the temporal noise (σ = 1): the instance's next one. */
+/* A temporal noise draw, mean 0 and variance 1: the sum of four 16-bit uniforms of one hash
+ * (Irwin-Hall, within 3.5 sigma): readout noise needs no exact tails, and Box-Muller's log and
+ * cos cost more than the rest of an MADC sample. */
 static double noise(bss2_chip *c) {
-    return gauss(c->seed, 300u, c->analog->noise_draws++);
+    uint64_t h = mix64(c->seed ^ mix64(UINT64_C(300) * UINT64_C(0x9E3779B97F4A7C15) +
+                                       c->analog->noise_draws++));
+    double sum = (double)((h & 0xFFFFu) + ((h >> 16) & 0xFFFFu) + ((h >> 32) & 0xFFFFu) +
+                          (h >> 48));
+    return (sum * 0x1.0p-16 - 2.0 + 0x1.0p-17 * 4.0) * 1.7320508075688772; /* (4 u - 2) sqrt 3 */
 }
 
 double bss2_cm_analog_madc_code(bss2_chip *c, double v) {

@@ -304,6 +304,7 @@ void bss2_cm_bus_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t b
         bss2_cm_fabric_written(c, address, old);
         bss2_cm_array_written(c, address);
         bss2_cm_analog_written(c, address);
+        bss2_cm_madc_written(c, address);
     }
     if (!(kind & BSS2_ADDRESS_READ)) { /* write-only registers: triggers act on every write */
         bss2_cm_array_trigger(c, address, s->value);

@@ -368,7 +368,8 @@ static void reset_neuron(bss2_chip *c, unsigned n) {
 }
 
 /* Group row r's weighted synapses by label (a counting sort over its 256 columns). */
-static void index_row(bss2_cm_array *a, unsigned s, unsigned r) {
+static void index_row(bss2_chip *c, unsigned s, unsigned r) {
+    bss2_cm_array *a = &c->array;
     const uint32_t *weights = a->syn[s][r][bss2_fm_synapse_quad_weights_word[0]];
     const uint32_t *labels = a->syn[s][r][bss2_fm_synapse_quad_labels_word[0]];
     uint8_t label_of[256], weight_of[256];
@@ -399,7 +400,8 @@ static void index_row(bss2_cm_array *a, unsigned s, unsigned r) {
         if (label_of[j] < 64u) {
             unsigned i = at[label_of[j]]++;
             a->by_label[s][r][i] = (uint8_t)j;
-            a->weight_by_label[s][r][i] = weight_of[j];
+            a->weight_by_label[s][r][i] =
+                (float)(weight_of[j] * bss2_cm_analog_synapse_gain(c, s, r, j));
         }
     }
     a->stale[s][r] = 0;
@@ -410,9 +412,12 @@ static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsig
                       double pulse, unsigned half) {
     bss2_cm_array *a = &c->array;
     if (a->stale[s][r]) {
-        index_row(a, s, r);
+        index_row(c, s, r);
     }
     const uint16_t *first = a->first[s][r];
+    uint16_t target[2][256], fires[256];
+    double weight[2][256];
+    unsigned count[2] = {0, 0}, nfire = 0;
     for (unsigned i = first[addr]; i < first[addr + 1u]; i++) {
         unsigned j = a->by_label[s][r][i];
         unsigned sw = a->column_switch[s][j];
@@ -423,18 +428,24 @@ static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsig
         }
         c->diag.synaptic_events++;
         unsigned n = s * 256u + j;
-        double weight =
-            a->weight_by_label[s][r][i] * bss2_cm_analog_synapse_gain(c, s, r, j) * pulse;
-        if (exc) {
-            bss2_cm_analog_input(c, n, 0, weight);
-        }
-        if (inh) {
-            bss2_cm_analog_input(c, n, 1, weight);
+        double w = a->weight_by_label[s][r][i] * pulse;
+        for (unsigned k = 0; k < 2u; k++) {
+            if (k ? inh : exc) {
+                target[k][count[k]] = (uint16_t)n;
+                weight[k][count[k]++] = w;
+            }
         }
         unsigned bypass = a->neuron[n].bypass;
         if ((exc && (bypass & 1u)) || (inh && (bypass & 2u))) {
-            bss2_cm_neuron_fire(c, n, half);
+            fires[nfire++] = (uint16_t)n;
         }
+    }
+    /* the inputs of all targets (in one batch: bss2_cm_analog_inputs), then the bypass fires:
+     * each target's own order is kept, and a target's input or fire touches no other neuron */
+    bss2_cm_analog_inputs(c, 0, target[0], weight[0], count[0]);
+    bss2_cm_analog_inputs(c, 1, target[1], weight[1], count[1]);
+    for (unsigned i = 0; i < nfire; i++) {
+        bss2_cm_neuron_fire(c, fires[i], half);
     }
 }
 
@@ -573,7 +584,9 @@ void bss2_cm_array_run(bss2_chip *c) {
     bss2_cm_array *a = &c->array;
     bss2_cm_analog_run(c); /* neurons fire into their event outputs */
     bss2_cm_madc_run(c);
-    for (unsigned bus = 0; bus < BSS2_CM_PADI_BUSES; bus++) {
+    for (uint32_t todo = a->busy & ((UINT32_C(1) << BSS2_CM_PADI_BUSES) - 1u); todo != 0;
+         todo &= todo - 1u) { /* (the buses with events) */
+        unsigned bus = (unsigned)__builtin_ctz(todo);
         bss2_cm_padi_bus *p = &a->bus[bus];
         while (p->len > 0 && bss2_cm_t_le(p->q[p->head].time, c->now)) {
             bss2_cm_padi_event ev = p->q[p->head];
@@ -585,7 +598,8 @@ void bss2_cm_array_run(bss2_chip *c) {
             a->busy &= ~(UINT32_C(1) << bus);
         }
     }
-    for (unsigned k = 0; k < BSS2_CM_EVENT_OUTPUTS; k++) {
+    for (uint32_t todo = a->busy >> BSS2_CM_PADI_BUSES; todo != 0; todo &= todo - 1u) {
+        unsigned k = (unsigned)__builtin_ctz(todo);
         bss2_cm_event_output *o = &a->out[k];
         while (o->len > 0 && bss2_cm_t_le(o->q[o->head].time, c->now)) {
             bss2_cm_out_event ev = o->q[o->head];
