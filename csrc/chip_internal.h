@@ -397,6 +397,7 @@ struct bss2_chip {
     uint32_t range_hint;      /* index of the range the last lookup hit */
     bss2_cm_regmap chip_regs; /* addresses with bit 31 clear */
     bss2_cm_regmap fpga_regs; /* addresses with bit 31 set */
+    uint8_t recording;        /* EventRecordingConfig.enable_event_recording (a copy) */
 
     bss2_cm_jtag jtag;
     bss2_cm_fabric fabric;
@@ -430,6 +431,9 @@ void bss2_cm_advance_to(bss2_chip *c, uint64_t t);
 /* Schedule a response produced at time t (at once if t is not after now); the _wide form
  * carries payload bits 64-71 of the 80-bit messages (headers 9, 12). */
 void bss2_cm_respond(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload);
+/* The same at t after now, when nothing else will produce a response at or before t: the
+ * responses pending until t go out, then this one (no wait in the pending ring). */
+void bss2_cm_respond_ahead(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload);
 void bss2_cm_respond_wide(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload,
                           unsigned payload_high);
 /* End the stream: comma-flush the last word and publish its length (out_words). */
@@ -468,8 +472,11 @@ void bss2_cm_fabric_chip_reset(bss2_chip *c);
 void bss2_cm_fabric_spike_pack(bss2_chip *c, unsigned header, uint64_t p);
 /* The earliest time after now something happens in the fabric, in *t; 0 if nothing will. */
 int bss2_cm_fabric_next(const bss2_chip *c, uint64_t *t);
-/* Let everything happen that is due at or before now (called by advance() only). */
-void bss2_cm_fabric_run(bss2_chip *c);
+/* The same, leaving out the MADC's samples (which change nothing else). */
+int bss2_cm_fabric_next_but_madc(const bss2_chip *c, uint64_t *t);
+/* Let everything happen that is due at or before now (called by advance() only, on its way to
+ * `limit`: the MADC may sample ahead until then, see madc.c). */
+void bss2_cm_fabric_run(bss2_chip *c, uint64_t limit);
 /* The time the last event on its way to the FPGA arrives; 0 if none is. */
 int bss2_cm_fabric_last(const bss2_chip *c, uint64_t *t);
 /* A chip register's value changed from `old` by an Omnibus write (enable edges). */
@@ -499,10 +506,11 @@ void bss2_cm_array_trigger(bss2_chip *c, uint32_t address, uint32_t data);
  * `input`). */
 void bss2_cm_padi_arrive(bss2_chip *c, unsigned bus, uint32_t nl, unsigned half, unsigned input,
                          int count_drop);
-/* The earliest time after now something happens in the array, in *t; 0 if nothing will. */
-int bss2_cm_array_next(const bss2_chip *c, uint64_t *t);
-/* Let everything happen that is due at or before now. */
-void bss2_cm_array_run(bss2_chip *c);
+/* The earliest time after now something happens in the array, in *t (the MADC's samples only
+ * if `madc`); 0 if nothing will. */
+int bss2_cm_array_next(const bss2_chip *c, uint64_t *t, int madc);
+/* Let everything happen that is due at or before now (limit: as for bss2_cm_fabric_run). */
+void bss2_cm_array_run(bss2_chip *c, uint64_t limit);
 /* The latest time an event now inside the array can reach the FPGA; 0 if none is inside. */
 int bss2_cm_array_last(const bss2_chip *c, uint64_t *t);
 /* The value of a spike counter register at `address` in *v; 0 if it is none. */
@@ -542,8 +550,9 @@ double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n);
  * factor its pulse width gives the synaptic currents (1 without STP). */
 double bss2_cm_analog_stp(bss2_chip *c, unsigned s, unsigned d);
 
-/* The readout signal of neuron n now (source: NeuronConfig.readout_source), in volts. */
-double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source);
+/* The readout signal of neuron n at cycle t, now or later with no event in between (source:
+ * NeuronConfig.readout_source), in volts. */
+double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source, uint64_t t);
 /* The MADC's code (before rounding and clamping) for an input of v volts (with its mismatch). */
 double bss2_cm_analog_madc_code(bss2_chip *c, double v);
 
@@ -565,10 +574,12 @@ int bss2_cm_cadc_peek(const bss2_chip *c, uint32_t address, uint32_t *v);
 /* A write of MADCControl (a trigger register) now. */
 void bss2_cm_madc_control(bss2_chip *c, uint32_t word);
 int bss2_cm_madc_next(const bss2_chip *c, uint64_t *t);
-void bss2_cm_madc_run(bss2_chip *c);
+/* The samples due now, and those due before anything else happens, up to `limit`. */
+void bss2_cm_madc_run(bss2_chip *c, uint64_t limit);
 
-/* fabric.c, for madc.c: an MADC sample (bits 0-9 value, 10 channel) reaches the FPGA now. */
-void bss2_cm_fabric_sample(bss2_chip *c, uint32_t field, unsigned half);
+/* fabric.c, for madc.c: an MADC sample (bits 0-9 value, 10 channel) reaches the FPGA at cycle t,
+ * now or later when nothing else responds until then (bss2_cm_respond_ahead). */
+void bss2_cm_fabric_sample(bss2_chip *c, uint32_t field, uint64_t t, unsigned half);
 
 /* For the C tests: when e + a e^(-s ra) + k e^(-s rk), below th at s = 0, first reaches th (a
  * lower bound in µs, within half a cycle), or -1 if never. */

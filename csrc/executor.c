@@ -150,6 +150,16 @@ void bss2_cm_respond(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload
     bss2_cm_respond_wide(c, t, header, payload, 0);
 }
 
+void bss2_cm_respond_ahead(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload) {
+    while (c->pend_len > 0 && bss2_cm_t_le(pend_at(c, 0)->time, t)) { /* (earlier or tied) */
+        bss2_cm_pending p = *pend_at(c, 0);
+        c->pend_head = (c->pend_head + 1u) & (c->pend_cap - 1u);
+        c->pend_len--;
+        emit(c, p.time, p.header, p.payload, p.payload_high);
+    }
+    emit(c, t, header, payload, 0);
+}
+
 /* ---- time ------------------------------------------------------------------------------------ */
 
 /* The single way time passes. */
@@ -171,7 +181,7 @@ static inline void advance(bss2_chip *c, uint64_t t) {
             emit(c, p.time, p.header, p.payload, p.payload_high);
         } else if (fabric) {
             c->now = tf;
-            bss2_cm_fabric_run(c);
+            bss2_cm_fabric_run(c, t);
         } else {
             break;
         }

@@ -204,10 +204,10 @@ void bss2_cm_fabric_written(bss2_chip *c, uint32_t address, uint32_t old) {
 
 /* ---- time ------------------------------------------------------------------------------------ */
 
-int bss2_cm_fabric_next(const bss2_chip *c, uint64_t *t) {
+static int next(const bss2_chip *c, uint64_t *t, int madc) {
     const bss2_cm_fabric *f = &c->fabric;
     uint64_t best = 0;
-    int any = bss2_cm_array_next(c, &best); /* the synapse array's queues (synapse.c) */
+    int any = bss2_cm_array_next(c, &best, madc); /* the synapse array's queues (synapse.c) */
     if (f->len > 0 && (!any || bss2_cm_t_lt(f->ring[f->head].time, best))) {
         best = f->ring[f->head].time;
         any = 1;
@@ -223,6 +223,10 @@ int bss2_cm_fabric_next(const bss2_chip *c, uint64_t *t) {
     return any;
 }
 
+int bss2_cm_fabric_next(const bss2_chip *c, uint64_t *t) { return next(c, t, 1); }
+
+int bss2_cm_fabric_next_but_madc(const bss2_chip *c, uint64_t *t) { return next(c, t, 0); }
+
 int bss2_cm_fabric_last(const bss2_chip *c, uint64_t *t) {
     const bss2_cm_fabric *f = &c->fabric;
     if (f->len == 0) {
@@ -232,9 +236,9 @@ int bss2_cm_fabric_last(const bss2_chip *c, uint64_t *t) {
     return 1;
 }
 
-void bss2_cm_fabric_run(bss2_chip *c) {
+void bss2_cm_fabric_run(bss2_chip *c, uint64_t limit) {
     bss2_cm_fabric *f = &c->fabric;
-    bss2_cm_array_run(c); /* PADI buses and event outputs: they feed the crossbar */
+    bss2_cm_array_run(c, limit); /* PADI buses and event outputs: they feed the crossbar */
     for (uint32_t m = f->bg_active; m != 0; m &= m - 1u) { /* sources first: they feed the ring */
         unsigned i = (unsigned)__builtin_ctz(m);
         while ((f->bg_active >> i) & 1u && bss2_cm_t_le(f->bg[i].next, c->now)) {
@@ -244,8 +248,7 @@ void bss2_cm_fabric_run(bss2_chip *c) {
     /* events reaching the FPGA in the same cycle travel together, up to 3 in one SpikePack */
     while (f->len > 0 && bss2_cm_t_le(f->ring[f->head].time, c->now)) {
         uint64_t t = f->ring[f->head].time;
-        uint32_t rec = bss2_cm_fpga_reg(c, bss2_fm_event_recording_config_address[0][0]);
-        int recording = FIELD(rec, EVENT_RECORDING_CONFIG_ENABLE_EVENT_RECORDING) != 0;
+        int recording = c->recording;
         uint64_t chip_time = c->chip_reset ? 0u : (t - c->chip_origin);
         uint64_t payload = 0;
         unsigned high = 0, n = 0;
@@ -275,10 +278,9 @@ void bss2_cm_fabric_run(bss2_chip *c) {
     }
 }
 
-void bss2_cm_fabric_sample(bss2_chip *c, uint32_t field, unsigned half) {
+void bss2_cm_fabric_sample(bss2_chip *c, uint32_t field, uint64_t t, unsigned half) {
     bss2_cm_fabric *f = &c->fabric;
-    uint32_t rec = bss2_cm_fpga_reg(c, bss2_fm_event_recording_config_address[0][0]);
-    if (!FIELD(rec, EVENT_RECORDING_CONFIG_ENABLE_EVENT_RECORDING)) {
+    if (!c->recording) {
         c->diag.madc_not_recorded++;
         return;
     }
@@ -288,9 +290,9 @@ void bss2_cm_fabric_sample(bss2_chip *c, uint32_t field, unsigned half) {
     }
     f->call_messages++;
     c->diag.madc_samples++;
-    uint64_t chip_time = c->chip_reset ? 0u : (c->now - c->chip_origin);
+    uint64_t chip_time = c->chip_reset ? 0u : (t - c->chip_origin);
     uint64_t ts = (2u * chip_time + half) & 0xFFu; /* 250 MHz, as for spikes */
-    bss2_cm_respond(c, c->now, BSS2_CM_FROM_MADC_PACK1, (ts << 16) | (field & 0xFFFFu));
+    bss2_cm_respond_ahead(c, t, BSS2_CM_FROM_MADC_PACK1, (ts << 16) | (field & 0xFFFFu));
 }
 
 /* ---- counters -------------------------------------------------------------------------------- */

@@ -114,13 +114,13 @@ static void find_drivers(bss2_chip *c) {
     m->stale = 0;
 }
 
-/* What line l carries now, in volts, in *v; 0 if no neuron drives it. Neurons sharing a line
- * short their outputs: the mean. */
-static int line(const bss2_chip *c, unsigned l, double *v) {
+/* What line l carries at cycle t, in volts, in *v; 0 if no neuron drives it. Neurons sharing a
+ * line short their outputs: the mean. */
+static int line(const bss2_chip *c, unsigned l, double *v, uint64_t t) {
     const bss2_cm_madc *m = &c->madc;
     double sum = 0;
     for (unsigned k = 0; k < m->count[l]; k++) {
-        sum += bss2_cm_analog_readout(c, m->driver[l][k], m->source[l][k]);
+        sum += bss2_cm_analog_readout(c, m->driver[l][k], m->source[l][k], t);
     }
     *v = m->count[l] ? sum / m->count[l] : 0.0;
     return m->count[l] > 0;
@@ -134,8 +134,8 @@ _Static_assert(BSS2_FM_NEURON_CONFIG_ENABLE_READOUT_WORD ==
                        BSS2_FM_NEURON_CONFIG_READOUT_SOURCE_WORD,
                "the readout switches share a word");
 
-/* The 10-bit code of a sample of multiplexer input `input`. */
-static uint32_t convert(bss2_chip *c, const uint32_t *config, unsigned input) {
+/* The 10-bit code of a sample of multiplexer input `input` at cycle t. */
+static uint32_t convert(bss2_chip *c, const uint32_t *config, unsigned input, uint64_t t) {
     if (CONFIG(ENABLE_DUMMY_DATA)) { /* a sawtooth test pattern */
         return (uint32_t)(c->madc.taken & 0x3FFu);
     }
@@ -145,18 +145,25 @@ static uint32_t convert(bss2_chip *c, const uint32_t *config, unsigned input) {
         double sum = 0, value = 0;
         unsigned k = 0;
         for (unsigned l = 0; l < 4u; l++) { /* (lines: 2 hemisphere + parity) */
-            if (c->madc.on[input][l] && line(c, l, &value)) {
+            if (c->madc.on[input][l] && line(c, l, &value, t)) {
                 sum += value;
                 k++;
             }
         }
         v = k ? sum / k : 0.0; /* an input nothing drives reads 0 V */
     }
-    double code = bss2_cm_analog_madc_code(c, v);
-    return (uint32_t)fmin(fmax(floor(code + 0.5), 0.0), 1023.0);
+    double code = bss2_cm_analog_madc_code(c, v) + 0.5; /* rounded, within 10 bits */
+    return code < 1.0 ? 0u : code >= 1023.0 ? 1023u : (uint32_t)code;
 }
 
-void bss2_cm_madc_run(bss2_chip *c) {
+/* At most this many samples are taken ahead of now (they wait among the responses). */
+#define AHEAD 1024u
+
+/* The samples due now; then, if nothing else is due now, those due before the next thing that
+ * happens elsewhere (and by `limit`, the time advance() goes to: the program acts then): until
+ * then every neuron follows its closed form, and a sample changes nothing but the responses, so
+ * taking them now in one go gives the same samples as one step each, for less. */
+void bss2_cm_madc_run(bss2_chip *c, uint64_t limit) {
     bss2_cm_madc *m = &c->madc;
     if (!m->sampling) {
         return;
@@ -165,14 +172,26 @@ void bss2_cm_madc_run(bss2_chip *c) {
     if (m->stale) {
         find_drivers(c);
     }
+    uint64_t horizon = c->now, other = 0;
+    if (!bss2_cm_fabric_next_but_madc(c, &other) || bss2_cm_t_lt(c->now, other)) {
+        horizon = limit;
+        if (other != 0 && bss2_cm_t_lt(other - 1u, horizon)) {
+            horizon = other - 1u;
+        }
+        uint64_t cap = c->now + (AHEAD * m->period) / TICKS_PER_CYCLE;
+        horizon = bss2_cm_t_lt(cap, horizon) ? cap : horizon;
+        horizon = bss2_cm_t_lt(horizon, c->now) ? c->now : horizon;
+    }
     unsigned length = CONFIG(ACTIVE_MUX_INPUT_SELECT_LENGTH);
     unsigned first = CONFIG(ACTIVE_MUX_INITIALLY_SELECTED_INPUT);
-    while (m->sampling && bss2_cm_t_le(m->next / TICKS_PER_CYCLE, c->now)) {
+    while (m->sampling && bss2_cm_t_le(m->next / TICKS_PER_CYCLE, horizon)) {
         /* the mux stays on its initial input, or alternates every `length` samples */
         unsigned input = length ? (first + (unsigned)(m->taken / length)) % 2u : first;
-        uint32_t value = convert(c, config, input);
+        uint64_t t = m->next / TICKS_PER_CYCLE;
+        t = bss2_cm_t_lt(t, c->now) ? c->now : t; /* (one falling due while time stood) */
+        uint32_t value = convert(c, config, input, t);
         unsigned half = (unsigned)(m->next % TICKS_PER_CYCLE) >= TICKS_PER_CYCLE / 2u;
-        bss2_cm_fabric_sample(c, (value & 0x3FFu) | (input << 10), half);
+        bss2_cm_fabric_sample(c, (value & 0x3FFu) | (input << 10), t, half);
         m->taken++;
         m->next += m->period;
         if (!m->continuous && --m->left == 0) {

@@ -841,12 +841,26 @@ void bss2_cm_analog_run(bss2_chip *c) {
     }
 }
 
-double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source) {
+/* The membrane of neuron n at cycle t (no event of its own in between), soft-clipped. */
+static double membrane_then(const bss2_chip *c, unsigned n, uint64_t t) {
     const bss2_cm_an_neuron *x = &c->analog->n[n];
-    double s = elapsed(x, c->now);
+    double v = membrane_at(x, elapsed(x, t)), lo = BSS2_AN_SOFT_CLIP;
+    double hi = BSS2_AN_V_DD - BSS2_AN_SOFT_CLIP;
+    if (v > hi) {
+        return hi + BSS2_AN_SOFT_CLIP * (1.0 - exp(-(v - hi) / BSS2_AN_SOFT_CLIP));
+    }
+    if (v < lo) {
+        return BSS2_AN_SOFT_CLIP * exp((v - lo) / BSS2_AN_SOFT_CLIP);
+    }
+    return v;
+}
+
+double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source, uint64_t t) {
+    const bss2_cm_an_neuron *x = &c->analog->n[n];
+    double s = elapsed(x, t);
     switch (source) {
     case 0:
-        return bss2_cm_analog_membrane(c, n);
+        return membrane_then(c, n, t);
     case 1:
         return BSS2_AN_SYNIN_REST - BSS2_AN_SYNIN_R * decay(x->ie0, s, x->rate_exc);
     case 2:
@@ -919,7 +933,7 @@ double bss2_cm_analog_cadc_neuron(const bss2_chip *c, unsigned n) {
     if (!FIELD(w1, NEURON_CONFIG_ENABLE_READOUT_AMPLIFIER)) {
         return 0.0; /* nothing drives the column's line */
     }
-    return bss2_cm_analog_readout(c, n, FIELD(w1, NEURON_CONFIG_READOUT_SOURCE));
+    return bss2_cm_analog_readout(c, n, FIELD(w1, NEURON_CONFIG_READOUT_SOURCE), c->now);
 }
 
 _Static_assert(BSS2_FM_NEURON_CONFIG_READOUT_SOURCE_WORD ==
@@ -944,14 +958,5 @@ double bss2_cm_analog_cadc_code(bss2_chip *c, unsigned s, unsigned t, unsigned j
 }
 
 double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n) {
-    const bss2_cm_an_neuron *x = &c->analog->n[n];
-    double v = membrane_at(x, elapsed(x, c->now)), lo = BSS2_AN_SOFT_CLIP;
-    double hi = BSS2_AN_V_DD - BSS2_AN_SOFT_CLIP;
-    if (v > hi) {
-        return hi + BSS2_AN_SOFT_CLIP * (1.0 - exp(-(v - hi) / BSS2_AN_SOFT_CLIP));
-    }
-    if (v < lo) {
-        return BSS2_AN_SOFT_CLIP * exp((v - lo) / BSS2_AN_SOFT_CLIP);
-    }
-    return v;
+    return membrane_then(c, n, c->now);
 }

@@ -5,6 +5,7 @@
 
 #include "address_map.h"
 #include "chip_internal.h"
+#include "field_map.inc"
 
 /* ---- hash map ---------------------------------------------------------------------------------
  * Open addressing with linear probing. Programs mostly touch runs of consecutive addresses, so
@@ -298,6 +299,10 @@ void bss2_cm_bus_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t b
     uint32_t old = s->value;
     s->value = (s->value & ~mask) | (data & mask);
     if (fpga) {
+        if (address == bss2_fm_event_recording_config_address[0][0]) {
+            c->recording =
+                (uint8_t)BSS2_FM_FIELD(s->value, EVENT_RECORDING_CONFIG_ENABLE_EVENT_RECORDING);
+        }
         return;
     }
     if (s->value != old) {

@@ -537,11 +537,11 @@ static inline uint64_t head_time(const bss2_cm_array *a, unsigned i) {
     return o->q[o->head].time;
 }
 
-int bss2_cm_array_next(const bss2_chip *c, uint64_t *t) {
+int bss2_cm_array_next(const bss2_chip *c, uint64_t *t, int madc) {
     const bss2_cm_array *a = &c->array;
     uint64_t best = 0, m = 0;
     int any = bss2_cm_analog_next(c, &best); /* the analog neurons (neuron.c) */
-    if (bss2_cm_madc_next(c, &m) && (!any || bss2_cm_t_lt(m, best))) { /* madc.c */
+    if (madc && bss2_cm_madc_next(c, &m) && (!any || bss2_cm_t_lt(m, best))) { /* madc.c */
         best = m;
         any = 1;
     }
@@ -580,10 +580,10 @@ int bss2_cm_array_last(const bss2_chip *c, uint64_t *t) {
     return any;
 }
 
-void bss2_cm_array_run(bss2_chip *c) {
+void bss2_cm_array_run(bss2_chip *c, uint64_t limit) {
     bss2_cm_array *a = &c->array;
     bss2_cm_analog_run(c); /* neurons fire into their event outputs */
-    bss2_cm_madc_run(c);
+    bss2_cm_madc_run(c, limit);
     for (uint32_t todo = a->busy & ((UINT32_C(1) << BSS2_CM_PADI_BUSES) - 1u); todo != 0;
          todo &= todo - 1u) { /* (the buses with events) */
         unsigned bus = (unsigned)__builtin_ctz(todo);
