@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV = .venv
 VPY = $(VENV)/bin/python
-CSAN_FLAGS = -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined \
+CSAN_FLAGS = -std=c11 -Wall -Wextra -Werror -g -ffp-contract=off -fsanitize=address,undefined \
              -fno-sanitize-recover=all -fno-omit-frame-pointer -Icsrc
 
 .PHONY: demo install-test test bench peers csan fuzz clean
@@ -51,7 +51,7 @@ peers:
 # FUZZ_SECONDS; any crash, leak, sanitizer report or hang fails it (inputs kept in build/fuzz/).
 # tools/ensure-clang finds clang, or installs Debian's where it may.
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icsrc
+FUZZ_FLAGS = -std=c11 -g -O1 -ffp-contract=off -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icsrc
 fuzz:
 	mkdir -p build/fuzz/corpus
 	$$(tools/ensure-clang) $(FUZZ_FLAGS) csrc/*.c csrc/fuzz/fuzz_executor.c \

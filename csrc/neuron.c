@@ -217,27 +217,40 @@ static inline double exp_neg(double x) {
     return q * exp2_neg64[mi & 63u] * scale.d;
 }
 
-/* exp_neg over f[0 .. n), in place, two at a time (GCC/Clang vector extensions; the same
- * operations as exp_neg lane by lane, so the same bits). */
-typedef double v2d __attribute__((vector_size(16)));
-typedef int64_t v2i __attribute__((vector_size(16)));
+/* exp_neg over f[0 .. n), in place, four at a time (GCC/Clang vector extensions: the same
+ * operations as exp_neg lane by lane, so the same bits, -ffp-contract=off keeping multiplies and
+ * adds apart). On x86-64 Linux a second version for AVX2 is picked at load time where the CPU has
+ * it (four lanes in one register instead of two): the same bits again, in half the time. */
+typedef double v4d __attribute__((vector_size(32)));
+typedef int64_t v4i __attribute__((vector_size(32)));
 
-static void exp_neg_array(double *f, unsigned n) {
-    const v2d lim = {700.0, 700.0}, magic = {0x1.8p52, 0x1.8p52};
+#if defined(__x86_64__) && defined(__linux__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef CLONES
+#define CLONES
+#endif
+
+CLONES static void exp_neg_array(double *f, unsigned n) {
+    const v4d lim = {700.0, 700.0, 700.0, 700.0};
+    const v4d magic = {0x1.8p52, 0x1.8p52, 0x1.8p52, 0x1.8p52};
     unsigned j = 0;
-    for (; j + 2u <= n; j += 2u) {
-        v2d x;
+    for (; j + 4u <= n; j += 4u) {
+        v4d x;
         memcpy(&x, f + j, sizeof x);
-        v2i below = x < lim;
-        x = (v2d)(((v2i)x & below) | ((v2i)lim & ~below));
-        v2d t = x * (64.0 / 0.6931471805599453) + magic;
-        v2d m = t - magic;
-        v2d r = x - m * (0.6931471805599453 / 64.0);
-        v2d q = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0))));
-        v2i mi = (v2i)t & 0xFFFFF;
-        v2i scale = (1023 - (mi >> 6)) << 52;
-        v2d table = {exp2_neg64[mi[0] & 63], exp2_neg64[mi[1] & 63]};
-        v2d y = q * table * (v2d)scale;
+        v4i below = x < lim;
+        x = (v4d)(((v4i)x & below) | ((v4i)lim & ~below));
+        v4d t = x * (64.0 / 0.6931471805599453) + magic;
+        v4d m = t - magic;
+        v4d r = x - m * (0.6931471805599453 / 64.0);
+        v4d q = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0))));
+        v4i mi = (v4i)t & 0xFFFFF;
+        v4i scale = (1023 - (mi >> 6)) << 52;
+        v4d table = {exp2_neg64[mi[0] & 63], exp2_neg64[mi[1] & 63], exp2_neg64[mi[2] & 63],
+                     exp2_neg64[mi[3] & 63]};
+        v4d y = q * table * (v4d)scale;
         memcpy(f + j, &y, sizeof y);
     }
     for (; j < n; j++) {

@@ -147,23 +147,30 @@ class PlaybackProgram:
     def _absorb(self, m: FromFPGAMessages) -> None:
         h, p = m.header, m.payload
         t, self._time = _fpga_times(h, p, self._time)
+        per_header = np.bincount(h, minlength=len(FROM_FPGA_DICTIONARY))
+        present = per_header > 0  # (a kind that is absent costs no pass over the stream)
         for q, header in _QUEUE_HEADER.items():
-            sel = h == header
-            self._append_queue(q, p[sel], t[sel])
-        loop = h == _H["from_fpga_system.Loopback"]
-        tick = loop & (p == 1)
-        self._append_queue("loopback", p[tick], t[tick])
-        self._halts += int(np.count_nonzero(loop & ~tick))
-        for i in np.flatnonzero(h == _H["from_fpga_system.HighspeedLinkNotification"]):
+            if present[header]:
+                sel = h == header
+                self._append_queue(q, p[sel], t[sel])
+        if present[_H["from_fpga_system.Loopback"]]:
+            loop = h == _H["from_fpga_system.Loopback"]
+            tick = loop & (p == 1)
+            self._append_queue("loopback", p[tick], t[tick])
+            self._halts += int(np.count_nonzero(loop & ~tick))
+
+        def where(header: int) -> npt.NDArray[np.intp]:
+            return np.flatnonzero(h == header) if present[header] else np.zeros(0, np.intp)
+
+        for i in where(_H["from_fpga_system.HighspeedLinkNotification"]):
             self._highspeed.append(HighspeedLinkNotification(int(p[i]), int(t[i])))
-        for i in np.flatnonzero(h == _H["from_fpga_system.TimeoutNotification"]):
+        for i in where(_H["from_fpga_system.TimeoutNotification"]):
             raw = int(p[i])
             self._timeouts.append(
                 TimeoutNotification(
                     raw & 0xFFFF_FFFF, raw >> 32 & 0x7F, raw >> 39 & 0x3F, int(t[i])
                 )
             )
-        per_header = np.bincount(h, minlength=len(FROM_FPGA_DICTIONARY))
         new, counts = _unpack_events(m, t, per_header, madc=False)
         if new.size:
             self._spikes = np.concatenate([self._spikes, new]) if self._spikes.size else new
