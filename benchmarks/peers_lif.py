@@ -27,7 +27,7 @@ from lif_network import INPUTS, NEURONS, V_RESET_MV, V_TH_MV, connections
 T_MS, DT_MS, RATE_HZ = 1000.0, 0.1, 20.0
 C_PF, TAU_M, TAU_SYN, T_REF = 250.0, 10.0, 5.0, 2.0
 V_TH, V_RESET, PA_PER_LSB = V_TH_MV, V_RESET_MV, 80.0
-REPEATS = 3
+REPEATS = 5
 
 
 def run_nest(seed: int) -> dict[str, float]:

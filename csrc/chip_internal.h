@@ -249,6 +249,10 @@ typedef struct bss2_cm_array {
     uint16_t first[BSS2_CM_SYNRAMS][256][65];
     uint8_t stale[BSS2_CM_SYNRAMS][256];
     bss2_cm_driver driver[BSS2_CM_SYNRAMS][128];
+    /* per PADI bus and row select: the drivers k (bit k, driver k * 4 + bus) whose receiver takes
+     * it; rebuilt when `match_stale` after a driver's configuration changed */
+    uint32_t match[BSS2_CM_PADI_BUSES][32];
+    uint8_t match_stale;
     bss2_cm_neuron neuron[BSS2_CM_NEURONS];
     bss2_cm_backend backend[2];
     uint32_t spl1;     /* bit b: PADI bus b takes events from the crossbar */
@@ -269,22 +273,23 @@ enum { BSS2_CM_FREE, BSS2_CM_FIRING, BSS2_CM_RESET, BSS2_CM_HOLDOFF, BSS2_CM_BLO
 typedef struct bss2_cm_an_neuron {
     /* state, in closed form since cycle t0: V(s) = e_eff + a e^(-s rate) + ke e^(-s rate_exc)
      * + ki e^(-s rate_inh), I_exc(s) = ie0 e^(-s rate_exc), I_inh likewise (s in µs). The
-     * fields a synaptic event touches come first (three cache lines). */
+     * fields an excitatory synaptic event touches come first (three cache lines). */
     uint64_t t0;
-    double rate, rate_exc, rate_inh; /* rate: 1/τ of the present phase; 1/τ_syn */
+    double rate, rate_exc; /* rate: 1/τ of the present phase; 1/τ_syn */
     double e_eff, a, ke, ki;
-    double v0, ie0, ii0;
-    double k_exc, k_inh;     /* peak current per weight LSB (0: the input is off) */
-    double sat_exc, sat_inh; /* saturation current of the input OTA */
-    double inv_sat_exc, inv_sat_inh;
-    double v_th; /* threshold */
-    /* 1 - (1/τ_m) τx in the leak phase, at least 0: a peak's bound (bss2_cm_analog_inputs) */
-    double peak_exc, peak_inh;
-    /* per phase (0 leak, 1 reset): 1/τ, target with the constant current, and 1/(g - C/τx) */
-    double ph_k_exc[2], ph_k_inh[2];
     uint8_t phase;    /* BSS2_CM_FREE ... */
     uint8_t can_fire; /* enable_threshold_comparator and enable_fire */
     uint8_t pause;    /* enable_pause: no synaptic input while resetting */
+    double ie0, ii0, v0;
+    double v_th;         /* threshold */
+    double k_exc, k_inh; /* peak current per weight LSB (0: the input is off) */
+    double inv_sat_exc, inv_sat_inh;
+    double sat_exc, sat_inh; /* saturation current of the input OTA */
+    /* per phase (0 leak, 1 reset): 1/(g - C/τx), 1/τ, the target with the constant current */
+    double ph_k_exc[2], ph_k_inh[2];
+    /* 1 - (1/τ_m) τx in the leak phase, at least 0: a peak's bound (bss2_cm_analog_inputs) */
+    double peak_exc, peak_inh;
+    double rate_inh;
     double ph_rate[2], ph_e_eff[2];
     uint64_t phase_end; /* RESET: its end; HOLDOFF: the end of refractoriness */
     /* parameters, from CapMem, NeuronConfig and the mismatch (units: analog.h) */
@@ -553,6 +558,9 @@ double bss2_cm_analog_stp(bss2_chip *c, unsigned s, unsigned d);
 /* The readout signal of neuron n at cycle t, now or later with no event in between (source:
  * NeuronConfig.readout_source), in volts. */
 double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source, uint64_t t);
+/* acc[i] += that at t[i], i < k (all now or later with no event in between). */
+void bss2_cm_analog_readouts(const bss2_chip *c, unsigned n, unsigned source, const uint64_t *t,
+                             unsigned k, double *acc);
 /* The MADC's code (before rounding and clamping) for an input of v volts (with its mismatch). */
 double bss2_cm_analog_madc_code(bss2_chip *c, double v);
 

@@ -84,8 +84,9 @@ static void find_drivers(bss2_chip *c) {
     uint32_t words[2] = {reg(c, bss2_fm_readout_source_selection_address[0][0]),
                          reg(c, bss2_fm_readout_source_selection_address[0][1])};
     for (unsigned i = 0; i < 2u; i++) {
-#define SWITCH(NAME) (uint8_t)((words[bss2_fm_readout_source_selection_buffers_##NAME##_word[i]] >>  \
-                                bss2_fm_readout_source_selection_buffers_##NAME##_lsb[i]) & 1u)
+#define SWITCH(NAME)                                                                               \
+    (uint8_t)((words[bss2_fm_readout_source_selection_buffers_##NAME##_word[i]] >>                 \
+               bss2_fm_readout_source_selection_buffers_##NAME##_lsb[i]) & 1u)
         m->on[i][0] = SWITCH(neuron_even_0);
         m->on[i][1] = SWITCH(neuron_odd_0);
         m->on[i][2] = SWITCH(neuron_even_1);
@@ -114,18 +115,6 @@ static void find_drivers(bss2_chip *c) {
     m->stale = 0;
 }
 
-/* What line l carries at cycle t, in volts, in *v; 0 if no neuron drives it. Neurons sharing a
- * line short their outputs: the mean. */
-static int line(const bss2_chip *c, unsigned l, double *v, uint64_t t) {
-    const bss2_cm_madc *m = &c->madc;
-    double sum = 0;
-    for (unsigned k = 0; k < m->count[l]; k++) {
-        sum += bss2_cm_analog_readout(c, m->driver[l][k], m->source[l][k], t);
-    }
-    *v = m->count[l] ? sum / m->count[l] : 0.0;
-    return m->count[l] > 0;
-}
-
 _Static_assert(BSS2_FM_NEURON_CONFIG_ENABLE_READOUT_WORD ==
                        BSS2_FM_NEURON_CONFIG_ENABLE_READOUT_AMPLIFIER_WORD &&
                    BSS2_FM_NEURON_CONFIG_ENABLE_READOUT_WORD ==
@@ -134,26 +123,47 @@ _Static_assert(BSS2_FM_NEURON_CONFIG_ENABLE_READOUT_WORD ==
                        BSS2_FM_NEURON_CONFIG_READOUT_SOURCE_WORD,
                "the readout switches share a word");
 
-/* The 10-bit code of a sample of multiplexer input `input` at cycle t. */
-static uint32_t convert(bss2_chip *c, const uint32_t *config, unsigned input, uint64_t t) {
+/* The samples of one go: cycle, half cycle, multiplexer input. */
+#define GO 256u
+
+/* The 10-bit codes of k samples (times t, multiplexer inputs in) into code. Neurons sharing a
+ * readout line short their outputs (the line carries their mean); lines both switched to the
+ * input likewise; an input nothing drives reads 0 V. The readouts of a line at all k times go at
+ * once (bss2_cm_analog_readouts), then each sample's code in order (its noise draw). */
+static void convert(bss2_chip *c, const uint32_t *config, const uint64_t *t, const uint8_t *in,
+                    unsigned k, uint32_t *code) {
+    const bss2_cm_madc *m = &c->madc;
     if (CONFIG(ENABLE_DUMMY_DATA)) { /* a sawtooth test pattern */
-        return (uint32_t)(c->madc.taken & 0x3FFu);
+        for (unsigned i = 0; i < k; i++) {
+            code[i] = (uint32_t)((m->taken + i) & 0x3FFu);
+        }
+        return;
     }
-    double v = 0;
-    if (CONFIG(CONNECT_PREAMP_TO_MADC) && CONFIG(SIGNAL_SELECTION_CONNECT_PREAMP) &&
-        CONFIG(SIGNAL_SELECTION_CONNECT_ACTIVE_MUX)) {
-        double sum = 0, value = 0;
-        unsigned k = 0;
-        for (unsigned l = 0; l < 4u; l++) { /* (lines: 2 hemisphere + parity) */
-            if (c->madc.on[input][l] && line(c, l, &value, t)) {
-                sum += value;
-                k++;
+    int connected = CONFIG(CONNECT_PREAMP_TO_MADC) && CONFIG(SIGNAL_SELECTION_CONNECT_PREAMP) &&
+                    CONFIG(SIGNAL_SELECTION_CONNECT_ACTIVE_MUX);
+    static const double zero[GO];
+    double line[4][GO];
+    for (unsigned l = 0; l < 4u; l++) { /* (lines: 2 hemisphere + parity) */
+        if (connected && m->count[l] > 0 && (m->on[0][l] || m->on[1][l])) {
+            memcpy(line[l], zero, k * sizeof line[l][0]);
+            for (unsigned d = 0; d < m->count[l]; d++) {
+                bss2_cm_analog_readouts(c, m->driver[l][d], m->source[l][d], t, k, line[l]);
             }
         }
-        v = k ? sum / k : 0.0; /* an input nothing drives reads 0 V */
     }
-    double code = bss2_cm_analog_madc_code(c, v) + 0.5; /* rounded, within 10 bits */
-    return code < 1.0 ? 0u : code >= 1023.0 ? 1023u : (uint32_t)code;
+    for (unsigned i = 0; i < k; i++) {
+        double sum = 0;
+        unsigned lines = 0;
+        for (unsigned l = 0; connected && l < 4u; l++) {
+            if (m->on[in[i]][l] && m->count[l] > 0) {
+                sum += m->count[l] == 1u ? line[l][i] : line[l][i] / m->count[l];
+                lines++;
+            }
+        }
+        double v = lines > 1u ? sum / lines : sum; /* (one line, one neuron: no division) */
+        double x = bss2_cm_analog_madc_code(c, v) + 0.5; /* rounded, within 10 bits */
+        code[i] = x < 1.0 ? 0u : x >= 1023.0 ? 1023u : (uint32_t)x;
+    }
 }
 
 /* At most this many samples are taken ahead of now (they wait among the responses). */
@@ -185,20 +195,33 @@ void bss2_cm_madc_run(bss2_chip *c, uint64_t limit) {
     unsigned length = CONFIG(ACTIVE_MUX_INPUT_SELECT_LENGTH);
     unsigned first = CONFIG(ACTIVE_MUX_INITIALLY_SELECTED_INPUT);
     while (m->sampling && bss2_cm_t_le(m->next / TICKS_PER_CYCLE, horizon)) {
-        /* the mux stays on its initial input, or alternates every `length` samples */
-        unsigned input = length ? (first + (unsigned)(m->taken / length)) % 2u : first;
-        uint64_t t = m->next / TICKS_PER_CYCLE;
-        t = bss2_cm_t_lt(t, c->now) ? c->now : t; /* (one falling due while time stood) */
-        uint32_t value = convert(c, config, input, t);
-        unsigned half = (unsigned)(m->next % TICKS_PER_CYCLE) >= TICKS_PER_CYCLE / 2u;
-        bss2_cm_fabric_sample(c, (value & 0x3FFu) | (input << 10), t, half);
-        m->taken++;
-        m->next += m->period;
-        if (!m->continuous && --m->left == 0) {
-            m->sampling = 0;
-            if (m->power_down) {
-                m->awake = 0;
+        uint64_t t[GO];
+        uint8_t half[GO], in[GO];
+        uint32_t code[GO];
+        uint64_t taken = m->taken; /* (the dummy pattern counts from the first of the go) */
+        unsigned k = 0;
+        while (k < GO && m->sampling && bss2_cm_t_le(m->next / TICKS_PER_CYCLE, horizon)) {
+            /* the mux stays on its initial input, or alternates every `length` samples */
+            in[k] = (uint8_t)(length ? (first + (unsigned)(m->taken / length)) % 2u : first);
+            t[k] = m->next / TICKS_PER_CYCLE;
+            t[k] = bss2_cm_t_lt(t[k], c->now) ? c->now : t[k]; /* (one due while time stood) */
+            half[k] = (uint8_t)((unsigned)(m->next % TICKS_PER_CYCLE) >= TICKS_PER_CYCLE / 2u);
+            k++;
+            m->taken++;
+            m->next += m->period;
+            if (!m->continuous && --m->left == 0) {
+                m->sampling = 0;
+                if (m->power_down) {
+                    m->awake = 0;
+                }
             }
+        }
+        uint64_t after = m->taken;
+        m->taken = taken;
+        convert(c, config, t, in, k, code);
+        m->taken = after;
+        for (unsigned i = 0; i < k; i++) {
+            bss2_cm_fabric_sample(c, (code[i] & 0x3FFu) | ((uint32_t)in[i] << 10), t[i], half[i]);
         }
     }
 }

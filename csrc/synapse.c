@@ -25,6 +25,7 @@ _Static_assert(BSS2_FM_QUAD_COLUMNS == BSS2_CM_QUAD_COLUMNS, "quad columns");
 _Static_assert(BSS2_FM_QUADS_PER_SYNRAM / BSS2_FM_QUAD_COLUMNS == SYNAPSE_ROWS, "synapse rows");
 _Static_assert(BSS2_FM_NEURON_CONFIG_COUNT == BSS2_CM_NEURONS, "neurons");
 _Static_assert(BSS2_FM_DRIVERS_PER_BLOCK == 128u, "drivers per block");
+_Static_assert(DRIVERS / BUSES_PER_BLOCK == 32u, "a bus's drivers fit bss2_cm_array.match");
 _Static_assert(BSS2_FM_PADI_BUSES_PER_BLOCK * BSS2_CM_SYNRAMS == BSS2_CM_PADI_BUSES, "buses");
 _Static_assert(BSS2_FM_PADI_BUSES == BSS2_CM_PADI_BUSES, "PADI buses are crossbar outputs");
 _Static_assert(BSS2_FM_SYNAPSE_DRIVER_CONFIG_WORDS == 3u && BSS2_FM_NEURON_CONFIG_WORDS == 6u &&
@@ -220,6 +221,7 @@ void bss2_cm_array_chip_reset(bss2_cm_array *a) {
             a->driver[s][k] = d;
         }
     }
+    a->match_stale = 1;
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         bss2_cm_neuron *u = &a->neuron[n];
         decode_neuron_config(u, zero);
@@ -249,6 +251,7 @@ void bss2_cm_array_written(bss2_chip *c, uint32_t address) {
                      BSS2_FM_SYNAPSE_DRIVER_CONFIG_STRIDE, (unsigned)e,
                      BSS2_FM_SYNAPSE_DRIVER_CONFIG_WORDS, w);
         a->driver[(unsigned)e / DRIVERS][(unsigned)e % DRIVERS] = decode_driver(w);
+        a->match_stale = 1;
         return;
     }
     e = bss2_fm_neuron_config_coord(address, &word);
@@ -449,6 +452,24 @@ static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsig
     }
 }
 
+/* Which drivers take which row select, per bus (bss2_cm_array.match). */
+static void match_drivers(bss2_cm_array *a) {
+    for (unsigned bus = 0; bus < BSS2_CM_PADI_BUSES; bus++) {
+        unsigned s = bus / BUSES_PER_BLOCK, b = bus % BUSES_PER_BLOCK;
+        for (unsigned select = 0; select < 32u; select++) {
+            uint32_t m = 0;
+            for (unsigned k = 0; k < DRIVERS / BUSES_PER_BLOCK; k++) {
+                const bss2_cm_driver *drv = &a->driver[s][k * BUSES_PER_BLOCK + b];
+                if (drv->receiver && !((select ^ k) & drv->mask)) {
+                    m |= UINT32_C(1) << k;
+                }
+            }
+            a->match[bus][select] = m;
+        }
+    }
+    a->match_stale = 0;
+}
+
 /* Bus `bus` carries `label` to its drivers now. */
 static void deliver(bss2_chip *c, unsigned bus, uint32_t label, unsigned half) {
     bss2_cm_array *a = &c->array;
@@ -456,12 +477,12 @@ static void deliver(bss2_chip *c, unsigned bus, uint32_t label, unsigned half) {
     uint32_t select = (label >> BSS2_FM_LABEL_ROW_SELECT_LSB) & 0x1Fu;
     uint32_t addr = label & 0x3Fu;
     c->diag.padi_events++;
-    for (unsigned k = 0; k < DRIVERS / BUSES_PER_BLOCK; k++) {
-        unsigned d = k * BUSES_PER_BLOCK + b;
+    if (a->match_stale) {
+        match_drivers(a);
+    }
+    for (uint32_t todo = a->match[bus][select]; todo != 0; todo &= todo - 1u) {
+        unsigned k = (unsigned)__builtin_ctz(todo), d = k * BUSES_PER_BLOCK + b;
         const bss2_cm_driver *drv = &a->driver[s][d];
-        if (!drv->receiver || ((select ^ k) & drv->mask)) {
-            continue;
-        }
         uint32_t out = drv->address_out ? addr : (addr & 0x20u); /* else only the MSB (hagen) */
         double pulse = drv->stp ? bss2_cm_analog_stp(c, s, d) : 1.0;
         if (drv->mode_top) {
