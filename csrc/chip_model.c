@@ -206,7 +206,11 @@
  * (stage 4b): the exponential term, adaptation, COBA inputs, multicompartment switches, membrane
  * noise and the correlation sensors. STP (enable_stp on a synapse driver) scales the synaptic
  * currents of the driver's rows by its pulse width, from a state voltage per driver (analog.h:
- * utilisation towards v_charge at each event after recovery towards v_recover).
+ * utilisation towards v_charge at each event after recovery towards v_recover). Speed: the
+ * targets of one row event go through the analog core as a batch (their exponentials together,
+ * e^-x by a table and polynomial to 2e-13, the same bits on every platform: no fused
+ * multiply-adds), and a neuron whose membrane provably stays below threshold (a peak bound of its
+ * closed form) needs no threshold search.
  *
  * MADC (madc.c). MADCControl is a trigger register: a write's wake_up powers the MADC up (at
  * once), start_recording starts sampling if it is awake (else nothing happens),
@@ -227,7 +231,11 @@
  * bss2_chip_set_noise), rounded and clamped to 0..1023; enable_dummy_data gives the sample count
  * (a sawtooth) instead. Each sample goes to the host as an MADCSamplePack1 (bits 0-9 value, bit
  * 10 the input) stamped like a spike, if event recording is on (else diagnostics
- * madc_not_recorded); samples count toward the call's event message limit.
+ * madc_not_recorded); samples count toward the call's event message limit. Between two other
+ * events (and before the program's next instruction) every membrane follows its closed form and
+ * a sample changes nothing else, so the samples up to the next one are taken in one go: the same
+ * values, responses and order as one step each. The temporal noise is a sum of four uniforms
+ * (variance 1, within 3.5σ) of a counter-based hash: readouts need no exact Gaussian tails.
  *
  * CADC (cadc.c). A trigger read of a CADCSampleQuad converts its whole row of that synram and
  * channel type (causal or acausal; conversion time not modelled) into the buffer and answers

@@ -214,3 +214,27 @@ def test_stp_depresses_or_facilitates_a_train(seed: int) -> None:
     assert depressing[4] / depressing[0] < 0.7 * base
     assert facilitating[4] / facilitating[0] > 1.3 * base
     assert all(x > 0 for x in depressing + facilitating)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_samples_do_not_depend_on_how_the_program_waits(seed: int) -> None:
+    """The MADC samples ahead of time until the next other event (madc.c): a program that waits
+    in one go and one that waits in 40 steps with register reads between them see the same
+    samples, spikes and times (the stepwise program, a little longer, may take one more sample),
+    and each read gets its data."""
+    cycles = 60 * US
+    reads = []
+
+    def stepwise(builder: stadls.PlaybackProgramBuilder) -> None:
+        for _ in range(40):
+            wait(builder, cycles // 40)
+            reads.append(builder.read(halco.TimerOnDLS()))
+
+    one = record_membrane(NEURON, leak_over_threshold(), cycles, seed)
+    steps = record_membrane(NEURON, leak_over_threshold(), cycles, seed, extra=stepwise)
+    assert len(one[0]) > 1000 and len(one[1]) > 2  # it fires while sampling
+    assert len(one[0]) <= len(steps[0]) <= len(one[0]) + 1
+    np.testing.assert_array_equal(one[0], steps[0][: len(one[0])])
+    last = int(one[0]["fpga_time"][-1])
+    np.testing.assert_array_equal(one[1], steps[1][steps[1]["fpga_time"] <= last])
+    assert all(r.valid() for r in reads)
