@@ -200,11 +200,11 @@ static const double exp2_neg64[64] = {
 
 /* e^(-x) for x >= 0, to 2e-13 relative: e^(-x) = 2^(-m/64) e^(-r) with m = round(64 x / ln 2)
  * (rounded by adding 1.5 2^52, which leaves m in the low bits), |r| <= ln(2)/128, a degree-4
- * Taylor polynomial for e^(-r) and the table; x >= 700 gives e^-700. Plain arithmetic without
+ * Taylor polynomial for e^(-r) and the table; x is held within [0, 700]. Plain arithmetic without
  * branches, so the same on every platform (libm's exp may differ in the last bit between
  * versions), several times faster than a libm call, and pipelined by the batched input path. */
 static inline double exp_neg(double x) {
-    x = min2(x, 700.0);
+    x = max2(min2(x, 700.0), 0.0); /* (x < 0, never asked for, gives 1; NaN gives e^-700) */
     union {
         double d;
         uint64_t u;
@@ -242,6 +242,7 @@ CLONES static void exp_neg_array(double *f, unsigned n) {
         memcpy(&x, f + j, sizeof x);
         v4i below = x < lim;
         x = (v4d)(((v4i)x & below) | ((v4i)lim & ~below));
+        x = (v4d)((v4i)x & (x > 0.0)); /* (as exp_neg: max(min(x, 700), 0)) */
         v4d t = x * (64.0 / 0.6931471805599453) + magic;
         v4d m = t - magic;
         v4d r = x - m * (0.6931471805599453 / 64.0);
