@@ -131,21 +131,20 @@ _Static_assert(BSS2_FM_NEURON_CONFIG_ENABLE_READOUT_WORD ==
  * input likewise; an input nothing drives reads 0 V. The readouts of a line at all k times go at
  * once (bss2_cm_analog_readouts), then each sample's code in order (its noise draw). */
 static void convert(bss2_chip *c, const uint32_t *config, const uint64_t *t, const uint8_t *in,
-                    unsigned k, uint32_t *code) {
+                    unsigned k, uint64_t taken, uint32_t *code) {
     const bss2_cm_madc *m = &c->madc;
-    if (CONFIG(ENABLE_DUMMY_DATA)) { /* a sawtooth test pattern */
+    if (CONFIG(ENABLE_DUMMY_DATA)) { /* a sawtooth test pattern: the count of the sample */
         for (unsigned i = 0; i < k; i++) {
-            code[i] = (uint32_t)((m->taken + i) & 0x3FFu);
+            code[i] = (uint32_t)((taken + i) & 0x3FFu);
         }
         return;
     }
     int connected = CONFIG(CONNECT_PREAMP_TO_MADC) && CONFIG(SIGNAL_SELECTION_CONNECT_PREAMP) &&
                     CONFIG(SIGNAL_SELECTION_CONNECT_ACTIVE_MUX);
-    static const double zero[GO];
     double line[4][GO];
     for (unsigned l = 0; l < 4u; l++) { /* (lines: 2 hemisphere + parity) */
         if (connected && m->count[l] > 0 && (m->on[0][l] || m->on[1][l])) {
-            memcpy(line[l], zero, k * sizeof line[l][0]);
+            memset(line[l], 0, k * sizeof line[l][0]); /* (all-zero bits: 0.0) */
             for (unsigned d = 0; d < m->count[l]; d++) {
                 bss2_cm_analog_readouts(c, m->driver[l][d], m->source[l][d], t, k, line[l]);
             }
@@ -198,7 +197,7 @@ void bss2_cm_madc_run(bss2_chip *c, uint64_t limit) {
         uint64_t t[GO];
         uint8_t half[GO], in[GO];
         uint32_t code[GO];
-        uint64_t taken = m->taken; /* (the dummy pattern counts from the first of the go) */
+        uint64_t taken = m->taken;
         unsigned k = 0;
         while (k < GO && m->sampling && bss2_cm_t_le(m->next / TICKS_PER_CYCLE, horizon)) {
             /* the mux stays on its initial input, or alternates every `length` samples */
@@ -216,10 +215,7 @@ void bss2_cm_madc_run(bss2_chip *c, uint64_t limit) {
                 }
             }
         }
-        uint64_t after = m->taken;
-        m->taken = taken;
-        convert(c, config, t, in, k, code);
-        m->taken = after;
+        convert(c, config, t, in, k, taken, code);
         for (unsigned i = 0; i < k; i++) {
             bss2_cm_fabric_sample(c, (code[i] & 0x3FFu) | ((uint32_t)in[i] << 10), t[i], half[i]);
         }
