@@ -13,42 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analog.h"
-#include "chip_internal.h"
-#include "field_map.inc"
+#include "analog_internal.h"
 
-#define FIELD BSS2_FM_FIELD
-#define WFIELD(w, NAME) FIELD((w)[BSS2_FM_##NAME##_WORD], NAME)
-#define US_PER_CYCLE 0.008 /* 125 MHz */
 #define NOT_QUEUED 0xFFFFu
 #define NEVER UINT64_MAX
 
-/* max/min for the hot paths (libm's fmax/fmin are calls: they order NaNs; no NaN gets here, the
- * parameters being finite) */
-static inline double max2(double a, double b) { return a > b ? a : b; }
-static inline double min2(double a, double b) { return a < b ? a : b; }
-
-/* The per-neuron mismatch draws (indices into bss2_cm_analog.mm). */
-enum { MM_SF, MM_RESET, MM_COMPARATOR, MM_G_LEAK, MM_G_RESET, MM_C, MM_TAU_EXC, MM_TAU_INH,
-       MM_GM_EXC, MM_GM_INH };
-_Static_assert(MM_GM_INH + 1 == BSS2_CM_MM_PER_NEURON, "mismatch draws");
-
-/* ---- random draws: a counter-based hash of (seed, stream, index) -------------------------- */
-
-static uint64_t mix64(uint64_t z) {
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-/* A standard normal draw truncated at ±MM_TRUNCATE (Box-Muller on two hashed uniforms). */
-static double gauss(uint64_t seed, uint64_t stream, uint64_t index) {
-    uint64_t h = mix64(seed ^ mix64(stream * UINT64_C(0x9E3779B97F4A7C15) + index));
-    double u1 = ((double)(h >> 11) + 1.0) * 0x1.0p-53; /* (0, 1] */
-    double u2 = (double)(mix64(h) >> 11) * 0x1.0p-53;
-    double z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
-    return fmax(-BSS2_AN_MM_TRUNCATE, fmin(BSS2_AN_MM_TRUNCATE, z));
-}
 
 static void build_rest(bss2_chip *c);
 
@@ -77,23 +46,23 @@ int bss2_cm_analog_new(bss2_chip *c) {
         [MM_TAU_EXC] = BSS2_AN_MM_TAU_SYN, [MM_TAU_INH] = BSS2_AN_MM_TAU_SYN};
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         for (unsigned k = 0; k < BSS2_CM_MM_PER_NEURON; k++) {
-            an->mm[n][k] = (float)gauss(c->seed, 1u + k, n);
+            an->mm[n][k] = (float)bss2_cm_gauss(c->seed, 1u + k, n);
             an->gain[n][k] = (float)exp(sigma_log[k] * an->mm[n][k]);
         }
     }
     for (unsigned s = 0; s < BSS2_CM_SYNRAMS; s++) {
         for (unsigned r = 0; r < 256u; r++) {
             for (unsigned j = 0; j < 256u; j++) {
-                double z = gauss(c->seed, 100u, (s * 256u + r) * 256u + j);
+                double z = bss2_cm_gauss(c->seed, 100u, (s * 256u + r) * 256u + j);
                 an->syn_gain[s][r][j] = (float)z;
             }
         }
     }
-    an->madc_mm[0] = gauss(c->seed, 200u, 0);
-    an->madc_mm[1] = gauss(c->seed, 200u, 1);
+    an->madc_mm[0] = bss2_cm_gauss(c->seed, 200u, 0);
+    an->madc_mm[1] = bss2_cm_gauss(c->seed, 200u, 1);
     for (unsigned ch = 0; ch < 2u * 2u * 256u; ch++) {
-        an->cadc_mm[ch / 512u][(ch / 256u) % 2u][ch % 256u][0] = (float)gauss(c->seed, 500u, ch);
-        an->cadc_mm[ch / 512u][(ch / 256u) % 2u][ch % 256u][1] = (float)gauss(c->seed, 501u, ch);
+        an->cadc_mm[ch / 512u][(ch / 256u) % 2u][ch % 256u][0] = (float)bss2_cm_gauss(c->seed, 500u, ch);
+        an->cadc_mm[ch / 512u][(ch / 256u) % 2u][ch % 256u][1] = (float)bss2_cm_gauss(c->seed, 501u, ch);
     }
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         an->neuron_of[bss2_fm_neuron_capmem_block[n]][bss2_fm_neuron_capmem_column[n]] =
@@ -173,102 +142,6 @@ static void wait_until(bss2_cm_analog *an, unsigned n, uint64_t t) {
 }
 
 /* ---- closed form -------------------------------------------------------------------------- */
-
-static double elapsed(const bss2_cm_an_neuron *x, uint64_t t) {
-    return (double)(int64_t)(t - x->t0) * US_PER_CYCLE;
-}
-
-/* 2^(-j/64), j = 0..63, correctly rounded. */
-static const double exp2_neg64[64] = {
-    0x1.0000000000000p+0, 0x1.fa7c1819e90d8p-1, 0x1.f50765b6e4540p-1, 0x1.efa1bee615a27p-1,
-    0x1.ea4afa2a490dap-1, 0x1.e502ee78b3ff6p-1, 0x1.dfc97337b9b5fp-1, 0x1.da9e603db3285p-1,
-    0x1.d5818dcfba487p-1, 0x1.d072d4a07897cp-1, 0x1.cb720dcef9069p-1, 0x1.c67f12e57d14bp-1,
-    0x1.c199bdd85529cp-1, 0x1.bcc1e904bc1d2p-1, 0x1.b7f76f2fb5e47p-1, 0x1.b33a2b84f15fbp-1,
-    0x1.ae89f995ad3adp-1, 0x1.a9e6b5579fdbfp-1, 0x1.a5503b23e255dp-1, 0x1.a0c667b5de565p-1,
-    0x1.9c49182a3f090p-1, 0x1.97d829fde4e50p-1, 0x1.93737b0cdc5e5p-1, 0x1.8f1ae99157736p-1,
-    0x1.8ace5422aa0dbp-1, 0x1.868d99b4492edp-1, 0x1.82589994cce13p-1, 0x1.7e2f336cf4e62p-1,
-    0x1.7a11473eb0187p-1, 0x1.75feb564267c9p-1, 0x1.71f75e8ec5f74p-1, 0x1.6dfb23c651a2fp-1,
-    0x1.6a09e667f3bcdp-1, 0x1.6623882552225p-1, 0x1.6247eb03a5585p-1, 0x1.5e76f15ad2148p-1,
-    0x1.5ab07dd485429p-1, 0x1.56f4736b527dap-1, 0x1.5342b569d4f82p-1, 0x1.4f9b2769d2ca7p-1,
-    0x1.4bfdad5362a27p-1, 0x1.486a2b5c13cd0p-1, 0x1.44e086061892dp-1, 0x1.4160a21f72e2ap-1,
-    0x1.3dea64c123422p-1, 0x1.3a7db34e59ff7p-1, 0x1.371a7373aa9cbp-1, 0x1.33c08b26416ffp-1,
-    0x1.306fe0a31b715p-1, 0x1.2d285a6e4030bp-1, 0x1.29e9df51fdee1p-1, 0x1.26b4565e27cddp-1,
-    0x1.2387a6e756238p-1, 0x1.2063b88628cd6p-1, 0x1.1d4873168b9aap-1, 0x1.1a35beb6fcb75p-1,
-    0x1.172b83c7d517bp-1, 0x1.1429aaea92de0p-1, 0x1.11301d0125b51p-1, 0x1.0e3ec32d3d1a2p-1,
-    0x1.0b5586cf9890fp-1, 0x1.0874518759bc8p-1, 0x1.059b0d3158574p-1, 0x1.02c9a3e778061p-1,
-};
-
-/* e^(-x) for x >= 0, to 2e-13 relative: e^(-x) = 2^(-m/64) e^(-r) with m = round(64 x / ln 2)
- * (rounded by adding 1.5 2^52, which leaves m in the low bits), |r| <= ln(2)/128, a degree-4
- * Taylor polynomial for e^(-r) and the table; x is held within [0, 700]. Plain arithmetic without
- * branches, so the same on every platform (libm's exp may differ in the last bit between
- * versions), several times faster than a libm call, and pipelined by the batched input path. */
-static inline double exp_neg(double x) {
-    x = max2(min2(x, 700.0), 0.0); /* (x < 0, never asked for, gives 1; NaN gives e^-700) */
-    union {
-        double d;
-        uint64_t u;
-    } t = {.d = x * (64.0 / 0.6931471805599453) + 0x1.8p52}, scale;
-    double m = t.d - 0x1.8p52;
-    double r = x - m * (0.6931471805599453 / 64.0);
-    double q = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0))));
-    uint64_t mi = t.u & 0xFFFFFu; /* m < 2^16 */
-    scale.u = (uint64_t)(1023u - (mi >> 6)) << 52; /* 2^-(m / 64), m / 64 <= 1010 */
-    return q * exp2_neg64[mi & 63u] * scale.d;
-}
-
-/* exp_neg over f[0 .. n), in place, four at a time (GCC/Clang vector extensions: the same
- * operations as exp_neg lane by lane, so the same bits, -ffp-contract=off keeping multiplies and
- * adds apart). On x86-64 Linux a second version for AVX2 is picked at load time where the CPU has
- * it (four lanes in one register instead of two): the same bits again, in half the time. */
-typedef double v4d __attribute__((vector_size(32)));
-typedef int64_t v4i __attribute__((vector_size(32)));
-
-#if defined(__x86_64__) && defined(__linux__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define CLONES __attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef CLONES
-#define CLONES
-#endif
-
-CLONES static void exp_neg_array(double *f, unsigned n) {
-    const v4d lim = {700.0, 700.0, 700.0, 700.0};
-    const v4d magic = {0x1.8p52, 0x1.8p52, 0x1.8p52, 0x1.8p52};
-    unsigned j = 0;
-    for (; j + 4u <= n; j += 4u) {
-        v4d x;
-        memcpy(&x, f + j, sizeof x);
-        v4i below = x < lim;
-        x = (v4d)(((v4i)x & below) | ((v4i)lim & ~below));
-        x = (v4d)((v4i)x & (x > 0.0)); /* (as exp_neg: max(min(x, 700), 0)) */
-        v4d t = x * (64.0 / 0.6931471805599453) + magic;
-        v4d m = t - magic;
-        v4d r = x - m * (0.6931471805599453 / 64.0);
-        v4d q = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0))));
-        v4i mi = (v4i)t & 0xFFFFF;
-        v4i scale = (1023 - (mi >> 6)) << 52;
-        v4d table = {exp2_neg64[mi[0] & 63], exp2_neg64[mi[1] & 63], exp2_neg64[mi[2] & 63],
-                     exp2_neg64[mi[3] & 63]};
-        v4d y = q * table * (v4d)scale;
-        memcpy(f + j, &y, sizeof y);
-    }
-    for (; j < n; j++) {
-        f[j] = exp_neg(f[j]);
-    }
-}
-
-/* c e^(-s rate), without the exponential when c is 0 (a neuron at rest, an idle input). */
-static inline double decay(double c, double s, double rate) {
-    return c == 0.0 ? 0.0 : c * exp_neg(s * rate);
-}
-
-static double membrane_at(const bss2_cm_an_neuron *x, double s) {
-    return x->e_eff + decay(x->a, s, x->rate) + decay(x->ke, s, x->rate_exc) +
-           decay(x->ki, s, x->rate_inh);
-}
-
 /* Bring the state to cycle t (the membrane held within the rails). */
 static void rebase(bss2_cm_an_neuron *x, uint64_t t) {
     double s = elapsed(x, t);
@@ -283,34 +156,6 @@ static void rebase(bss2_cm_an_neuron *x, uint64_t t) {
     }
     x->t0 = t;
 }
-
-/* The constants of both phases (leak 0, reset 1), after the parameters changed: rates, target
- * with the constant current, and the factors of the particular solutions of
- * C dV/dt = -g (V - E) + I0 e^(-s/τx), I0 / (g - C/τx). A τx within 1e-4 of a phase's τ is
- * moved by 2e-4 (the resonant case has no pure exponential solution). */
-static void phases(bss2_cm_an_neuron *x) {
-    for (int p = 0; p < 2; p++) {
-        double g = p ? x->g_reset : x->g_leak;
-        double *taus[2] = {&x->tau_exc, &x->tau_inh};
-        for (int k = 0; k < 2; k++) {
-            if (fabs(g - x->c / *taus[k]) < 1e-4 * g) {
-                *taus[k] *= 1.0 + 2e-4;
-            }
-        }
-    }
-    x->rate_exc = 1.0 / x->tau_exc;
-    x->rate_inh = 1.0 / x->tau_inh;
-    for (int p = 0; p < 2; p++) {
-        double g = p ? x->g_reset : x->g_leak;
-        x->ph_rate[p] = g / x->c;
-        x->ph_e_eff[p] = (p ? x->e_reset : x->e_leak) + x->i_off / g;
-        x->ph_k_exc[p] = 1.0 / (g - x->c * x->rate_exc);
-        x->ph_k_inh[p] = 1.0 / (g - x->c * x->rate_inh);
-    }
-    x->peak_exc = max2(1.0 - x->ph_rate[0] * x->tau_exc, 0.0);
-    x->peak_inh = max2(1.0 - x->ph_rate[0] * x->tau_inh, 0.0);
-}
-
 /* Coefficients of the closed form for the current phase, from the state at t0. */
 static void coefficients(bss2_cm_an_neuron *x, int resetting) {
     int p = resetting != 0, gated = resetting && x->pause;
@@ -321,128 +166,6 @@ static void coefficients(bss2_cm_an_neuron *x, int resetting) {
     x->a = x->v0 - x->e_eff - x->ke - x->ki;
 }
 
-/* ---- parameters --------------------------------------------------------------------------- */
-
-static inline uint32_t reg(const bss2_chip *c, uint32_t address) {
-    return bss2_cm_regmap_get(&c->chip_regs, address, 0);
-}
-
-static unsigned cell(const bss2_chip *c, unsigned block, unsigned offset) {
-    unsigned code = reg(c, bss2_fm_capmem_base[block] + offset) & 0x3FFu;
-    return code == 1023u ? 0u : code; /* a cell without refresh drifts to 0 */
-}
-
-/* The per-neuron mismatch of kind k: a draw z (σ = 1), 0 without mismatch. */
-static double draw(const bss2_cm_analog *an, unsigned n, unsigned k) {
-    return an->mismatch ? (double)an->mm[n][k] : 0.0;
-}
-
-/* A log-normal gain e^(σ z) of kind k (precomputed: bss2_cm_analog.gain). */
-static double gain(const bss2_cm_analog *an, unsigned n, unsigned k) {
-    return an->mismatch ? (double)an->gain[n][k] : 1.0;
-}
-
-/* The OTA conductance from its bias code and switches (τ at C(63), then C / τ). */
-static double conductance(const bss2_cm_analog *an, unsigned code, int div, int mul, int degen,
-                          double gain) {
-    double c63 = (63.0 + BSS2_AN_C_INTRINSIC) * BSS2_AN_C_LSB;
-    double g = c63 / (div ? an->tau_leak_div[code] : an->tau_leak[code]);
-    if (mul) {
-        g *= BSS2_AN_LEAK_MULTIPLICATION;
-    }
-    if (degen) {
-        g *= BSS2_AN_LEAK_DEGENERATION;
-    }
-    return g * gain;
-}
-
-/* The parameters of neuron n into *x, from its registers (all 0 if `cleared`). */
-static void derive_into(const bss2_chip *c, unsigned n, bss2_cm_an_neuron *x, int cleared) {
-    const bss2_cm_analog *an = c->analog;
-    unsigned b = bss2_fm_neuron_capmem_block[n];
-    unsigned col = bss2_fm_neuron_capmem_column[n] * BSS2_FM_CAPMEM_STRIDE;
-    unsigned code[BSS2_FM_CAPMEM_ROWS] = {0}, dac_code = 0;
-    uint32_t w[BSS2_FM_NEURON_CONFIG_WORDS] = {0};
-    if (!cleared && c->chip_regs.count > 0) { /* (after a chip reset every register is 0) */
-        for (unsigned r = 0; r < BSS2_FM_CAPMEM_ROWS; r++) {
-            code[r] = cell(c, b, col + r);
-        }
-        dac_code = cell(c, b, BSS2_FM_CAPMEM_SYN_I_BIAS_DAC);
-        unsigned e = bss2_fm_neuron_config_of_atomic[n];
-        uint32_t first = bss2_fm_neuron_config_base[e / BSS2_FM_NEURON_CONFIG_PER_BLOCK] +
-                         (e % BSS2_FM_NEURON_CONFIG_PER_BLOCK) * BSS2_FM_NEURON_CONFIG_STRIDE;
-        for (unsigned i = 0; i < BSS2_FM_NEURON_CONFIG_WORDS; i++) {
-            w[i] = reg(c, first + i);
-        }
-    }
-#define CELL(ROW) code[BSS2_FM_CAPMEM_ROW_##ROW]
-    double sf = BSS2_AN_V_SOURCE_FOLLOWER + BSS2_AN_MM_SOURCE_FOLLOWER * draw(an, n, MM_SF);
-    x->c = ((double)WFIELD(w, NEURON_CONFIG_MEMBRANE_CAPACITOR_SIZE) + BSS2_AN_C_INTRINSIC) *
-           BSS2_AN_C_LSB * (1.0 + BSS2_AN_MM_C * draw(an, n, MM_C));
-    x->g_leak = conductance(an, CELL(I_BIAS_LEAK),
-                            (int)WFIELD(w, NEURON_CONFIG_ENABLE_LEAK_DIVISION),
-                            (int)WFIELD(w, NEURON_CONFIG_ENABLE_LEAK_MULTIPLICATION),
-                            (int)WFIELD(w, NEURON_CONFIG_ENABLE_LEAK_DEGENERATION),
-                            gain(an, n, MM_G_LEAK));
-    x->g_reset = conductance(an, CELL(I_BIAS_RESET),
-                             (int)WFIELD(w, NEURON_CONFIG_ENABLE_RESET_DIVISION),
-                             (int)WFIELD(w, NEURON_CONFIG_ENABLE_RESET_MULTIPLICATION),
-                             (int)WFIELD(w, NEURON_CONFIG_ENABLE_RESET_DEGENERATION),
-                             gain(an, n, MM_G_RESET));
-    x->e_leak = BSS2_AN_V_CAPMEM_LSB * CELL(V_LEAK) - sf;
-    x->e_reset = BSS2_AN_V_CAPMEM_LSB * CELL(V_RESET) - sf +
-                 BSS2_AN_MM_RESET * draw(an, n, MM_RESET);
-    x->v_th = BSS2_AN_V_CAPMEM_LSB * CELL(V_THRESHOLD) +
-              BSS2_AN_MM_COMPARATOR * draw(an, n, MM_COMPARATOR);
-    double i_off = BSS2_AN_I_OFFSET_LSB * CELL(I_MEM_OFFSET);
-    x->i_off = !WFIELD(w, NEURON_CONFIG_ENABLE_MEMBRANE_OFFSET)   ? 0.0
-               : WFIELD(w, NEURON_CONFIG_INVERT_MEMBRANE_OFFSET) ? -i_off
-                                                                  : i_off;
-    double dac = dac_code / BSS2_AN_DAC_REF;
-    struct {
-        int on, small, high;
-        unsigned tau_code, gm_code, mm_tau, mm_gm;
-        const double *table;
-        double *tau, *k, *sat;
-    } in[2] = {
-        {(int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_EXCITATORY),
-         (int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_EXCITATORY_SMALL_CAPACITANCE),
-         (int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_EXCITATORY_HIGH_RESISTANCE),
-         CELL(I_BIAS_SYNIN_EXC_TAU), CELL(I_BIAS_SYNIN_EXC_GM), MM_TAU_EXC, MM_GM_EXC, an->tau_exc,
-         &x->tau_exc, &x->k_exc, &x->sat_exc},
-        {(int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_INHIBITORY),
-         (int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_INHIBITORY_SMALL_CAPACITANCE),
-         (int)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_INHIBITORY_HIGH_RESISTANCE),
-         CELL(I_BIAS_SYNIN_INH_TAU), CELL(I_BIAS_SYNIN_INH_GM), MM_TAU_INH, MM_GM_INH, an->tau_inh,
-         &x->tau_inh, &x->k_inh, &x->sat_inh},
-    };
-#undef CELL
-    for (int k = 0; k < 2; k++) {
-        double tau = in[k].table[in[k].tau_code] * gain(an, n, in[k].mm_tau);
-        double step = 1.0;
-        if (in[k].small) {
-            tau /= BSS2_AN_SMALL_CAPACITANCE;
-        } else {
-            step /= BSS2_AN_SMALL_CAPACITANCE;
-        }
-        if (in[k].high) {
-            tau *= BSS2_AN_HIGH_RESISTANCE;
-        }
-        double gm = in[k].gm_code / BSS2_AN_GM_REF;
-        gm *= 1.0 + BSS2_AN_MM_GM * draw(an, n, in[k].mm_gm);
-        *in[k].tau = tau;
-        *in[k].k = in[k].on ? BSS2_AN_I_SYN_LSB * dac * gm * step : 0.0;
-        *in[k].sat = BSS2_AN_I_SYN_LSB * BSS2_AN_SAT_WEIGHTS * fmax(gm, 1e-3);
-    }
-    x->can_fire = (uint8_t)(WFIELD(w, NEURON_CONFIG_ENABLE_THRESHOLD_COMPARATOR) &&
-                            WFIELD(w, NEURON_CONFIG_ENABLE_FIRE));
-    x->pause = (uint8_t)WFIELD(w, NEURON_CONFIG_ENABLE_PAUSE);
-    x->inv_sat_exc = 1.0 / x->sat_exc;
-    x->inv_sat_inh = 1.0 / x->sat_inh;
-    phases(x);
-}
-
-static void derive(bss2_chip *c, unsigned n) { derive_into(c, n, &c->analog->n[n], 0); }
 
 /* ---- phases and the threshold ------------------------------------------------------------- */
 
@@ -650,7 +373,7 @@ static void fire(bss2_chip *c, unsigned n) {
 
 static void update(bss2_chip *c, unsigned n) {
     rebase(&c->analog->n[n], c->now);
-    derive(c, n);
+    bss2_cm_analog_derive(c, n, &c->analog->n[n], 0);
     resume(c, n);
 }
 
@@ -659,7 +382,7 @@ static void build_rest(bss2_chip *c) {
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         bss2_cm_an_neuron *x = &c->analog->rest[n];
         memset(x, 0, sizeof *x);
-        derive_into(c, n, x, 1);
+        bss2_cm_analog_derive(c, n, x, 1);
         x->v0 = fmin(fmax(x->e_leak + x->i_off / x->g_leak, 0.0), BSS2_AN_V_DD);
         x->phase = BSS2_CM_FREE;
         coefficients(x, 0);
@@ -806,8 +529,8 @@ void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const
             fast[nf++] = (uint16_t)i;
         }
     }
-    exp_neg_array(f, 2u * nf);
-    exp_neg_array(g, ng);
+    bss2_cm_exp_neg_array(f, 2u * nf);
+    bss2_cm_exp_neg_array(g, ng);
     for (unsigned j = 0; j < nf; j++) {
         unsigned i = fast[j], n = targets[i];
         double up = input_free(&an->n[n], &f[2u * j], g[at[j]], c->now, inh, weights[i]);
@@ -854,158 +577,4 @@ void bss2_cm_analog_run(bss2_chip *c) {
             resume(c, n);
         }
     }
-}
-
-/* The membrane of neuron n at cycle t (no event of its own in between), soft-clipped. */
-static double soft_clip(double v);
-
-static double membrane_then(const bss2_chip *c, unsigned n, uint64_t t) {
-    const bss2_cm_an_neuron *x = &c->analog->n[n];
-    return soft_clip(membrane_at(x, elapsed(x, t)));
-}
-
-double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source, uint64_t t) {
-    const bss2_cm_an_neuron *x = &c->analog->n[n];
-    double s = elapsed(x, t);
-    switch (source) {
-    case 0:
-        return membrane_then(c, n, t);
-    case 1:
-        return BSS2_AN_SYNIN_REST - BSS2_AN_SYNIN_R * decay(x->ie0, s, x->rate_exc);
-    case 2:
-        return BSS2_AN_SYNIN_REST + BSS2_AN_SYNIN_R * decay(x->ii0, s, x->rate_inh);
-    default:
-        return BSS2_AN_ADAPT_REST;
-    }
-}
-
-/* The soft clip of a readout near the rails. */
-static double soft_clip(double v) {
-    double lo = BSS2_AN_SOFT_CLIP, hi = BSS2_AN_V_DD - BSS2_AN_SOFT_CLIP;
-    if (v > hi) {
-        return hi + BSS2_AN_SOFT_CLIP * (1.0 - exp(-(v - hi) / BSS2_AN_SOFT_CLIP));
-    }
-    if (v < lo) {
-        return BSS2_AN_SOFT_CLIP * exp((v - lo) / BSS2_AN_SOFT_CLIP);
-    }
-    return v;
-}
-
-void bss2_cm_analog_readouts(const bss2_chip *c, unsigned n, unsigned source, const uint64_t *t,
-                             unsigned k, double *acc) {
-    const bss2_cm_an_neuron *x = &c->analog->n[n];
-    if (source != 0) {
-        for (unsigned i = 0; i < k; i++) {
-            acc[i] += bss2_cm_analog_readout(c, n, source, t[i]);
-        }
-        return;
-    }
-    double f[3 * 128]; /* membrane_then's exponentials, all at once (the same bits) */
-    for (unsigned at = 0; at < k; at += 128u) {
-        unsigned m = k - at < 128u ? k - at : 128u;
-        for (unsigned i = 0; i < m; i++) {
-            double s = elapsed(x, t[at + i]);
-            f[3u * i] = s * x->rate;
-            f[3u * i + 1u] = s * x->rate_exc;
-            f[3u * i + 2u] = s * x->rate_inh;
-        }
-        exp_neg_array(f, 3u * m);
-        for (unsigned i = 0; i < m; i++) {
-            double v = x->e_eff + (x->a == 0.0 ? 0.0 : x->a * f[3u * i]) +
-                       (x->ke == 0.0 ? 0.0 : x->ke * f[3u * i + 1u]) +
-                       (x->ki == 0.0 ? 0.0 : x->ki * f[3u * i + 2u]);
-            acc[at + i] += soft_clip(v);
-        }
-    }
-}
-
-/* A temporal noise draw, mean 0 and variance 1: the sum of four 16-bit uniforms of one hash
- * (Irwin-Hall, within 3.5 sigma): readout noise needs no exact tails, and Box-Muller's log and
- * cos cost more than the rest of an MADC sample. */
-static double noise(bss2_chip *c) {
-    uint64_t h = mix64(c->seed ^ mix64(UINT64_C(300) * UINT64_C(0x9E3779B97F4A7C15) +
-                                       c->analog->noise_draws++));
-    double sum = (double)((h & 0xFFFFu) + ((h >> 16) & 0xFFFFu) + ((h >> 32) & 0xFFFFu) +
-                          (h >> 48));
-    return (sum * 0x1.0p-16 - 2.0 + 0x1.0p-17 * 4.0) * 1.7320508075688772; /* (4 u - 2) sqrt 3 */
-}
-
-double bss2_cm_analog_madc_code(bss2_chip *c, double v) {
-    const bss2_cm_analog *an = c->analog;
-    double offset = an->mismatch ? BSS2_AN_MM_MADC_OFFSET * an->madc_mm[0] : 0.0;
-    double gain = an->mismatch ? 1.0 + BSS2_AN_MM_MADC_GAIN * an->madc_mm[1] : 1.0;
-    double n = an->noise ? BSS2_AN_NOISE_MADC * noise(c) : 0.0;
-    return (v - BSS2_AN_MADC_V0) * (gain * (1.0 / BSS2_AN_MADC_LSB)) + offset + n;
-}
-
-double bss2_cm_analog_stp(bss2_chip *c, unsigned s, unsigned d) {
-    bss2_cm_analog *an = c->analog;
-    const bss2_cm_driver *drv = &c->array.driver[s][d];
-    unsigned b = 2u * s + (d & 1u); /* west block for even drivers, east for odd */
-    unsigned charge_cell = drv->target ? BSS2_FM_CAPMEM_STP_V_CHARGE_1
-                                       : BSS2_FM_CAPMEM_STP_V_CHARGE_0;
-    unsigned recover_cell = drv->target ? BSS2_FM_CAPMEM_STP_V_RECOVER_1
-                                        : BSS2_FM_CAPMEM_STP_V_RECOVER_0;
-    double charge = BSS2_AN_V_CAPMEM_LSB * cell(c, b, charge_cell);
-    double recover = BSS2_AN_V_CAPMEM_LSB * cell(c, b, recover_cell);
-    double *v = &an->stp_v[s][d];
-    if (!an->stp_used[s][d]) {
-        *v = recover;
-        an->stp_used[s][d] = 1;
-    } else {
-        uint32_t common = reg(c, bss2_fm_common_stp_config_address[s][0]);
-        if (drv->recover && FIELD(common, COMMON_STP_CONFIG_ENABLE_RECOVERY_CLOCK)) {
-            double tau = BSS2_AN_STP_TICK *
-                         (double)(1u << FIELD(common, COMMON_STP_CONFIG_RECOVERY_CLOCK_SPEED)) *
-                         64.0 / (drv->recovery + 1.0);
-            double dt = (double)(c->now - an->stp_t[s][d]) * US_PER_CYCLE;
-            *v = recover + (*v - recover) * exp_neg(dt / tau);
-        }
-    }
-    an->stp_t[s][d] = c->now;
-    *v += (BSS2_AN_STP_U0 + BSS2_AN_STP_U_SLOPE * drv->utilization / 15.0) * (charge - *v);
-    double f = (BSS2_AN_STP_V_TOP - *v) / (BSS2_AN_STP_V_TOP - BSS2_AN_STP_V_NORM);
-    return min2(max2(f, 0.0), BSS2_AN_STP_MAX);
-}
-
-double bss2_cm_analog_correlation(const bss2_chip *c, unsigned s, unsigned t, unsigned r,
-                                  unsigned j) {
-    double z = c->analog->mismatch ? gauss(c->seed, 400u + t, (s * 256u + r) * 256u + j) : 0.0;
-    return BSS2_AN_CORRELATION_BASELINE + BSS2_AN_MM_BASELINE * z;
-}
-
-double bss2_cm_analog_cadc_neuron(const bss2_chip *c, unsigned n) {
-    unsigned e = bss2_fm_neuron_config_of_atomic[n];
-    uint32_t w1 = reg(c, bss2_fm_neuron_config_base[e / BSS2_FM_NEURON_CONFIG_PER_BLOCK] +
-                             (e % BSS2_FM_NEURON_CONFIG_PER_BLOCK) * BSS2_FM_NEURON_CONFIG_STRIDE +
-                             BSS2_FM_NEURON_CONFIG_READOUT_SOURCE_WORD);
-    if (!FIELD(w1, NEURON_CONFIG_ENABLE_READOUT_AMPLIFIER)) {
-        return 0.0; /* nothing drives the column's line */
-    }
-    return bss2_cm_analog_readout(c, n, FIELD(w1, NEURON_CONFIG_READOUT_SOURCE), c->now);
-}
-
-_Static_assert(BSS2_FM_NEURON_CONFIG_READOUT_SOURCE_WORD ==
-                   BSS2_FM_NEURON_CONFIG_ENABLE_READOUT_AMPLIFIER_WORD,
-               "the readout switches share a word");
-
-double bss2_cm_analog_cadc_code(bss2_chip *c, unsigned s, unsigned t, unsigned j, double v) {
-    const bss2_cm_analog *an = c->analog;
-    unsigned b = bss2_fm_neuron_capmem_block[s * 256u + j];
-    unsigned slope = cell(c, b, BSS2_FM_CAPMEM_CADC_I_RAMP_SLOPE);
-    if (slope == 0) {
-        return 255.0; /* the ramp never crosses */
-    }
-    double q = BSS2_AN_CADC_Q_REF * BSS2_AN_CADC_SLOPE_REF / slope;
-    double v0 = BSS2_AN_V_CAPMEM_LSB * cell(c, b, BSS2_FM_CAPMEM_CADC_V_RAMP_OFFSET) -
-                BSS2_AN_CADC_V0_DROP;
-    const float *mm = an->cadc_mm[s][t][j];
-    double offset = an->mismatch ? BSS2_AN_MM_CADC_OFFSET * mm[0] : 0.0;
-    double gain = an->mismatch ? 1.0 + BSS2_AN_MM_CADC_GAIN * mm[1] : 1.0;
-    double n = an->noise ? BSS2_AN_NOISE_CADC * noise(c) : 0.0;
-    return (v - v0) / q * gain + offset + n;
-}
-
-double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n) {
-    return membrane_then(c, n, c->now);
 }

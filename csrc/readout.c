@@ -1,0 +1,124 @@
+/* The analog core as the readouts see it: membranes and synaptic input lines at a time, MADC
+ * and CADC codes with their mismatch and noise. */
+#include <math.h>
+
+#include "analog_internal.h"
+
+
+/* The membrane of neuron n at cycle t (no event of its own in between), soft-clipped. */
+static double soft_clip(double v);
+
+static double membrane_then(const bss2_chip *c, unsigned n, uint64_t t) {
+    const bss2_cm_an_neuron *x = &c->analog->n[n];
+    return soft_clip(membrane_at(x, elapsed(x, t)));
+}
+
+double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source, uint64_t t) {
+    const bss2_cm_an_neuron *x = &c->analog->n[n];
+    double s = elapsed(x, t);
+    switch (source) {
+    case 0:
+        return membrane_then(c, n, t);
+    case 1:
+        return BSS2_AN_SYNIN_REST - BSS2_AN_SYNIN_R * decay(x->ie0, s, x->rate_exc);
+    case 2:
+        return BSS2_AN_SYNIN_REST + BSS2_AN_SYNIN_R * decay(x->ii0, s, x->rate_inh);
+    default:
+        return BSS2_AN_ADAPT_REST;
+    }
+}
+
+/* The soft clip of a readout near the rails. */
+static double soft_clip(double v) {
+    double lo = BSS2_AN_SOFT_CLIP, hi = BSS2_AN_V_DD - BSS2_AN_SOFT_CLIP;
+    if (v > hi) {
+        return hi + BSS2_AN_SOFT_CLIP * (1.0 - exp(-(v - hi) / BSS2_AN_SOFT_CLIP));
+    }
+    if (v < lo) {
+        return BSS2_AN_SOFT_CLIP * exp((v - lo) / BSS2_AN_SOFT_CLIP);
+    }
+    return v;
+}
+
+void bss2_cm_analog_readouts(const bss2_chip *c, unsigned n, unsigned source, const uint64_t *t,
+                             unsigned k, double *acc) {
+    const bss2_cm_an_neuron *x = &c->analog->n[n];
+    if (source != 0) {
+        for (unsigned i = 0; i < k; i++) {
+            acc[i] += bss2_cm_analog_readout(c, n, source, t[i]);
+        }
+        return;
+    }
+    double f[3 * 128]; /* membrane_then's exponentials, all at once (the same bits) */
+    for (unsigned at = 0; at < k; at += 128u) {
+        unsigned m = k - at < 128u ? k - at : 128u;
+        for (unsigned i = 0; i < m; i++) {
+            double s = elapsed(x, t[at + i]);
+            f[3u * i] = s * x->rate;
+            f[3u * i + 1u] = s * x->rate_exc;
+            f[3u * i + 2u] = s * x->rate_inh;
+        }
+        bss2_cm_exp_neg_array(f, 3u * m);
+        for (unsigned i = 0; i < m; i++) {
+            double v = x->e_eff + (x->a == 0.0 ? 0.0 : x->a * f[3u * i]) +
+                       (x->ke == 0.0 ? 0.0 : x->ke * f[3u * i + 1u]) +
+                       (x->ki == 0.0 ? 0.0 : x->ki * f[3u * i + 2u]);
+            acc[at + i] += soft_clip(v);
+        }
+    }
+}
+
+/* A temporal noise draw, mean 0 and variance 1: the sum of four 16-bit uniforms of one hash
+ * (Irwin-Hall, within 3.5 sigma): readout noise needs no exact tails, and Box-Muller's log and
+ * cos cost more than the rest of an MADC sample. */
+double bss2_cm_noise(bss2_chip *c) {
+    uint64_t h = mix64(c->seed ^ mix64(UINT64_C(300) * UINT64_C(0x9E3779B97F4A7C15) +
+                                       c->analog->noise_draws++));
+    double sum = (double)((h & 0xFFFFu) + ((h >> 16) & 0xFFFFu) + ((h >> 32) & 0xFFFFu) +
+                          (h >> 48));
+    return (sum * 0x1.0p-16 - 2.0 + 0x1.0p-17 * 4.0) * 1.7320508075688772; /* (4 u - 2) sqrt 3 */
+}
+
+double bss2_cm_analog_madc_code(bss2_chip *c, double v) {
+    const bss2_cm_analog *an = c->analog;
+    double offset = an->mismatch ? BSS2_AN_MM_MADC_OFFSET * an->madc_mm[0] : 0.0;
+    double gain = an->mismatch ? 1.0 + BSS2_AN_MM_MADC_GAIN * an->madc_mm[1] : 1.0;
+    double n = an->noise ? BSS2_AN_NOISE_MADC * bss2_cm_noise(c) : 0.0;
+    return (v - BSS2_AN_MADC_V0) * (gain * (1.0 / BSS2_AN_MADC_LSB)) + offset + n;
+}
+
+double bss2_cm_analog_cadc_neuron(const bss2_chip *c, unsigned n) {
+    unsigned e = bss2_fm_neuron_config_of_atomic[n];
+    uint32_t w1 = reg(c, bss2_fm_neuron_config_base[e / BSS2_FM_NEURON_CONFIG_PER_BLOCK] +
+                             (e % BSS2_FM_NEURON_CONFIG_PER_BLOCK) * BSS2_FM_NEURON_CONFIG_STRIDE +
+                             BSS2_FM_NEURON_CONFIG_READOUT_SOURCE_WORD);
+    if (!FIELD(w1, NEURON_CONFIG_ENABLE_READOUT_AMPLIFIER)) {
+        return 0.0; /* nothing drives the column's line */
+    }
+    return bss2_cm_analog_readout(c, n, FIELD(w1, NEURON_CONFIG_READOUT_SOURCE), c->now);
+}
+
+_Static_assert(BSS2_FM_NEURON_CONFIG_READOUT_SOURCE_WORD ==
+                   BSS2_FM_NEURON_CONFIG_ENABLE_READOUT_AMPLIFIER_WORD,
+               "the readout switches share a word");
+
+double bss2_cm_analog_cadc_code(bss2_chip *c, unsigned s, unsigned t, unsigned j, double v) {
+    const bss2_cm_analog *an = c->analog;
+    unsigned b = bss2_fm_neuron_capmem_block[s * 256u + j];
+    unsigned slope = cell(c, b, BSS2_FM_CAPMEM_CADC_I_RAMP_SLOPE);
+    if (slope == 0) {
+        return 255.0; /* the ramp never crosses */
+    }
+    double q = BSS2_AN_CADC_Q_REF * BSS2_AN_CADC_SLOPE_REF / slope;
+    double v0 = BSS2_AN_V_CAPMEM_LSB * cell(c, b, BSS2_FM_CAPMEM_CADC_V_RAMP_OFFSET) -
+                BSS2_AN_CADC_V0_DROP;
+    const float *mm = an->cadc_mm[s][t][j];
+    double offset = an->mismatch ? BSS2_AN_MM_CADC_OFFSET * mm[0] : 0.0;
+    double gain = an->mismatch ? 1.0 + BSS2_AN_MM_CADC_GAIN * mm[1] : 1.0;
+    double n = an->noise ? BSS2_AN_NOISE_CADC * bss2_cm_noise(c) : 0.0;
+    return (v - v0) / q * gain + offset + n;
+}
+
+double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n) {
+    return membrane_then(c, n, c->now);
+}
