@@ -54,6 +54,41 @@
  * steps at the reference biases [EST 3–5]. */
 #define BSS2_AN_SAT_WEIGHTS (4.0 * 63.0)
 
+/* ---- AdEx terms (§2.1 structure [EST]; transfer [EST], anchored on the AdEx tutorial's
+ * defaults: leak 700 / i_bias 70, threshold 620, exponential v_exp 900 / i_bias 300, adaptation
+ * τ 100, a 100, b 200 at clock_scale_adaptation_pulse 7, v_ref 500, offset 300) ------------- */
+/* Exponential term I_exp = EXP_I_LSB · i_bias_exp · e^((V - V_T) / Δ_T), V_T = v_exp minus the
+ * source follower; i_bias_exp scales the current, so it also moves the onset (by Δ_T ln ratio),
+ * the interaction the tutorial mentions. Capped at EXP_I_MAX (the circuit's own limit). */
+#define BSS2_AN_EXP_I_LSB 2.0e-5
+#define BSS2_AN_EXP_DELTA_T 0.03
+#define BSS2_AN_EXP_I_MAX 2.0
+/* Adaptation: τ_w dw/dt = -w + a (V - E_a), w += b per adaptation pulse, w subtracted from the
+ * membrane's current. τ_w = TAU_ADAPT_A · I^-TAU_ADAPT_K (100 µs at 100, hxtorch's default
+ * τ_w); a = ADAPT_A_LSB · i_bias_adapt_a (a(100) ≈ g_L at leak bias 70), sign
+ * invert_adaptation_a; b = ADAPT_B_LSB · i_bias_adapt_b · 2^(clock_scale_adaptation_pulse -
+ * ADAPT_PULSE_REF) (the pulse's length), sign invert_adaptation_b. E_a = v_adapt_leak +
+ * ADAPT_LEAK_SHIFT LSB minus the source follower (the tutorial's rule adaptation_v_leak =
+ * leak_v_leak - 200 is free of offset currents). The state voltage V_w = v_adapt_ref - source
+ * follower + w / ADAPT_G_WM stays within the rails, which bounds w. */
+#define BSS2_AN_TAU_ADAPT_A 2512.0
+#define BSS2_AN_TAU_ADAPT_K 0.7
+#define BSS2_AN_ADAPT_A_LSB 2.0e-3
+#define BSS2_AN_ADAPT_B_LSB 5.0e-5
+#define BSS2_AN_ADAPT_PULSE_REF 7
+#define BSS2_AN_ADAPT_LEAK_SHIFT 200.0
+#define BSS2_AN_ADAPT_G_WM 0.1
+/* COBA inputs: I = I_cuba · σ (E_rev - V) (excitatory; inhibitory σ (V - E_rev)), σ =
+ * COBA_LSB · i_bias_synin_x_coba per volt (σ = 1/(E_rev - E_ref), §2.1), E_rev =
+ * e_synin_x_rev minus the source follower. */
+#define BSS2_AN_COBA_LSB 0.01
+/* Steps of a neuron with any of these on: at most STEP_MAX cycles, and short enough that the
+ * membrane moves at most STEP_DV · Δ_T while the exponential term acts, that the adaptation
+ * and COBA couplings change by at most STEP_COUPLING of their time constants; at least one. */
+#define BSS2_AN_STEP_MAX 16u
+#define BSS2_AN_STEP_DV 0.125
+#define BSS2_AN_STEP_COUPLING 0.02
+
 /* ---- short-term plasticity (§3.1-3.2 [EST]) ----------------------------------------------- */
 /* Per driver a state voltage V: at an event it first recovers towards v_recover (time constant
  * STP_TICK × 2^recovery_clock_speed × 64 / (recovery + 1), with the block's recovery clock and
@@ -74,10 +109,9 @@
 /* ---- readout ------------------------------------------------------------------------------ */
 /* The synaptic input lines as a readout sees them [EST]: SYNIN_REST, falling by SYNIN_R volts per
  * µA of excitatory current, rising so for inhibitory current (an excitatory event makes the
- * exc_synin trace dip). The adaptation readout (not modelled yet) reads ADAPT_REST. */
+ * exc_synin trace dip). */
 #define BSS2_AN_SYNIN_REST 0.7
 #define BSS2_AN_SYNIN_R 0.5
-#define BSS2_AN_ADAPT_REST 0.6
 /* MADC: code = (V - MADC_V0) / MADC_LSB [INF ≈ 1.2 mV/LSB over ≈ 0–1.2 V], with a chip-wide
  * offset and gain mismatch. */
 #define BSS2_AN_MADC_V0 0.0
@@ -107,6 +141,9 @@
 #define BSS2_AN_MM_C 0.03
 #define BSS2_AN_MM_TAU_SYN 0.20 /* log-normal, excitatory and inhibitory apart */
 #define BSS2_AN_MM_GM 0.15
+#define BSS2_AN_MM_V_EXP 0.015  /* V, exponential onset */
+#define BSS2_AN_MM_DELTA_T 0.15 /* log-normal, slope */
+#define BSS2_AN_MM_ADAPT 0.25   /* log-normal, τ_w, a and b apart */
 #define BSS2_AN_MM_SYNAPSE 0.05 /* per synapse DAC gain */
 #define BSS2_AN_MM_CADC_OFFSET 8.0  /* LSB per channel */
 #define BSS2_AN_MM_CADC_GAIN 0.02

@@ -3,6 +3,7 @@
 #ifndef BSS2_ANALOG_INTERNAL_H
 #define BSS2_ANALOG_INTERNAL_H
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -21,8 +22,8 @@ static inline double min2(double a, double b) { return a < b ? a : b; }
 
 /* The per-neuron mismatch draws (indices into bss2_cm_analog.mm). */
 enum { MM_SF, MM_RESET, MM_COMPARATOR, MM_G_LEAK, MM_G_RESET, MM_C, MM_TAU_EXC, MM_TAU_INH,
-       MM_GM_EXC, MM_GM_INH };
-_Static_assert(MM_GM_INH + 1 == BSS2_CM_MM_PER_NEURON, "mismatch draws");
+       MM_GM_EXC, MM_GM_INH, MM_V_EXP, MM_DELTA_T, MM_TAU_W, MM_A, MM_B };
+_Static_assert(MM_B + 1 == BSS2_CM_MM_PER_NEURON, "mismatch draws");
 
 /* ---- random draws: a counter-based hash of (seed, stream, index) -------------------------- */
 
@@ -83,6 +84,11 @@ static inline double membrane_at(const bss2_cm_an_neuron *x, double s) {
            decay(x->ki, s, x->rate_inh);
 }
 
+
+/* A transfer curve A · code^-K (codes below 1 count as 1). */
+static inline double power_law(double a, double k, unsigned code) {
+    return a * pow(code ? code : 1u, -k);
+}
 
 /* ---- registers ---------------------------------------------------------------------------- */
 

@@ -65,8 +65,8 @@ CLONES void bss2_cm_exp_neg_array(double *f, unsigned n) {
         v4d q = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0))));
         v4i mi = (v4i)t & 0xFFFFF;
         v4i scale = (1023 - (mi >> 6)) << 52;
-        v4d table = {bss2_cm_exp2_neg64[mi[0] & 63], bss2_cm_exp2_neg64[mi[1] & 63], bss2_cm_exp2_neg64[mi[2] & 63],
-                     bss2_cm_exp2_neg64[mi[3] & 63]};
+        const double *e = bss2_cm_exp2_neg64;
+        v4d table = {e[mi[0] & 63], e[mi[1] & 63], e[mi[2] & 63], e[mi[3] & 63]};
         v4d y = q * table * (v4d)scale;
         memcpy(f + j, &y, sizeof y);
     }

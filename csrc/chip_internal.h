@@ -229,11 +229,13 @@ typedef struct bss2_cm_neuron {
     /* configuration, decoded */
     uint8_t bypass;    /* bit 0 excitatory, bit 1 inhibitory (with enable_fire) */
     uint8_t spike_out; /* enable_spike_out */
+    uint8_t adapt_pulse; /* enable_adaptation_pulse */
     uint8_t address_out, refractory_time, input_clock, block;
 } bss2_cm_neuron;
 
 typedef struct bss2_cm_backend { /* CommonNeuronBackendConfig, decoded */
     uint8_t event_registers, force_reset, clocks, scale[2]; /* scale: slow, fast */
+    uint8_t adapt_scale; /* clock_scale_adaptation_pulse */
 } bss2_cm_backend;
 
 typedef struct bss2_cm_array {
@@ -266,7 +268,7 @@ typedef struct bss2_cm_array {
 
 #define BSS2_CM_CODES 1024u /* CapMem codes */
 /* Per-neuron mismatch draws (z-scores; neuron.c names them). */
-#define BSS2_CM_MM_PER_NEURON 10u
+#define BSS2_CM_MM_PER_NEURON 15u
 
 enum { BSS2_CM_FREE, BSS2_CM_FIRING, BSS2_CM_RESET, BSS2_CM_HOLDOFF, BSS2_CM_BLOCKED };
 
@@ -279,7 +281,8 @@ typedef struct bss2_cm_an_neuron {
     double e_eff, a, ke, ki;
     uint8_t phase;    /* BSS2_CM_FREE ... */
     uint8_t can_fire; /* enable_threshold_comparator and enable_fire */
-    uint8_t pause;    /* enable_pause: no synaptic input while resetting */
+    uint8_t pause;    /* enable_pause: no synaptic input (nor exponential term) while resetting */
+    uint8_t stepped;  /* AdEx terms on (exponential, adaptation or COBA): integrated in steps */
     double ie0, ii0, v0;
     double v_th;         /* threshold */
     double k_exc, k_inh; /* peak current per weight LSB (0: the input is off) */
@@ -298,6 +301,19 @@ typedef struct bss2_cm_an_neuron {
     double e_leak, e_reset;  /* its target voltage */
     double i_off;            /* constant current (signed) */
     double tau_exc, tau_inh; /* synaptic time constants */
+    /* AdEx (a stepped neuron): between two steps the closed form above holds with the exponential
+     * term, the adaptation current and the COBA factors frozen at their values at t0 (e_eff
+     * carries the currents, ke and ki the factors); the next step is due `step` cycles after t0 */
+    uint64_t step;
+    double w;                /* adaptation current onto the membrane's negative side, µA */
+    double i_exp;            /* the exponential term's current at t0 (0 while off or gated) */
+    uint8_t exp_on, adapt_on, coba_exc, coba_inh;
+    double exp_i0, v_exp, delta_t; /* I_exp = exp_i0 e^((V - v_exp) / delta_t) */
+    double tau_w, a_w, b_w;        /* adaptation: τ_w, a (µS), b per pulse (µA), all signed */
+    double e_adapt, v_ref_w;       /* a's reference voltage; V_w at w = 0 */
+    double w_lo, w_hi;             /* w within V_w's rails */
+    double sigma_exc, sigma_inh;   /* COBA slope 1/(E_rev - E_ref) */
+    double e_rev_exc, e_rev_inh;   /* reversal potentials */
 } __attribute__((aligned(64))) bss2_cm_an_neuron;
 
 typedef struct bss2_cm_analog {
@@ -542,8 +558,9 @@ void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight);
 /* The same for the (distinct) targets of one row event, at most 256, in order. */
 void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const double *weights,
                            unsigned count);
-/* The artificial reset (NeuronReset): the neuron resets as after a spike. */
-void bss2_cm_analog_reset(bss2_chip *c, unsigned n);
+/* The membrane resets (a registered spike, NeuronReset); `pulse` >= 0: with an adaptation pulse of
+ * that clock scale (a spike with enable_adaptation_pulse), -1: none. */
+void bss2_cm_analog_reset(bss2_chip *c, unsigned n, int pulse);
 /* The per-synapse gain of synapse (row r, column j) of synram s. */
 double bss2_cm_analog_synapse_gain(const bss2_chip *c, unsigned s, unsigned r, unsigned j);
 int bss2_cm_analog_next(const bss2_chip *c, uint64_t *t);

@@ -202,11 +202,23 @@
  * membrane likewise. Mismatch: a fixed pattern keyed by the seed (the "chip serial": counter-based
  * Gaussian draws, truncated at ±4σ) shifts the source-follower drop, the reset level and the
  * comparator, and scales the conductances, the capacitance, τ_syn and g_m per neuron and the DAC
- * gain per synapse (σ in analog.h); bss2_chip_set_mismatch(0) leaves it out. Not yet modelled
- * (stage 4b): the exponential term, adaptation, COBA inputs, multicompartment switches, membrane
- * noise and the correlation sensors. STP (enable_stp on a synapse driver) scales the synaptic
- * currents of the driver's rows by its pulse width, from a state voltage per driver (analog.h:
- * utilisation towards v_charge at each event after recovery towards v_recover). Speed: the
+ * gain per synapse (σ in analog.h); bss2_chip_set_mismatch(0) leaves it out. AdEx (stage 4b): a
+ * neuron with enable_exponential, enable_adaptation or a COBA input is integrated in steps
+ * (neuron.c): between two steps the same closed form holds with the exponential current, the
+ * adaptation current and the COBA factors σ (E_rev - V) frozen at the step's predicted middle
+ * (a midpoint rule); the adaptation current follows τ_w dw/dt = -w + a (V - E_a) exactly with
+ * V at the step's mean, jumps by b at each registered spike whose backend has
+ * enable_adaptation_pulse (b scaled by the pulse length 2^clock_scale_adaptation_pulse), and
+ * reads out as V_w = v_adapt_ref + w / g_wm. Steps last at most 16 cycles, fewer while the
+ * exponential term matters (V moves at most Δ_T/8) or a coupling is fast; every event and
+ * phase change starts a new one; crossings are found within a step as for the LIF. The
+ * exponential and the synaptic inputs are gated while resetting with enable_pause. With 16-cycle
+ * steps an adapting exponential neuron's spike times agree with a fine Runge-Kutta integration
+ * to 0.03 % (csrc/tests/test_adex.c). Transfer curves and constants: analog.h [EST]. Not yet
+ * modelled: multicompartment switches, membrane noise and the correlation sensors. STP
+ * (enable_stp on a synapse driver) scales the synaptic currents of the driver's rows by its pulse
+ * width, from a state voltage per driver (analog.h: utilisation towards v_charge at each event
+ * after recovery towards v_recover). Speed: the
  * targets of one row event go through the analog core as a batch (their exponentials together,
  * e^-x by a table and polynomial to 2e-13, the same bits on every platform: no fused
  * multiply-adds), and a neuron whose membrane provably stays below threshold (a peak bound of its
@@ -225,7 +237,7 @@
  * mean); a line carries the neurons of its hemisphere and column parity whose NeuronConfig has
  * enable_readout with enable_readout_amplifier, or enable_unbuffered_access (several: their mean,
  * the first 16), each its readout_source: membrane, the exc/inh synaptic input line (analog.h:
- * SYNIN_REST ∓ SYNIN_R × current), adaptation (a constant until it is modelled). Nothing
+ * SYNIN_REST ∓ SYNIN_R × current), adaptation (V_w). Nothing
  * connected, or the preamp/active-mux path of MADCConfig switched off: 0 V. The code is
  * (V - V0) / 1.2 mV with a chip-wide offset and gain mismatch and per-sample noise (σ 1.5 LSB,
  * bss2_chip_set_noise), rounded and clamped to 0..1023; enable_dummy_data gives the sample count

@@ -1,13 +1,16 @@
-/* The analog neurons: leaky integrate-and-fire membranes with exponential current-based synaptic
- * inputs, driven by their CapMem cells and NeuronConfig, firing into the digital backend
- * (synapse.c). The decisions are in chip_model.c ("Analog neurons"), the constants in analog.h.
+/* The analog neurons: AdEx membranes with exponential current- or conductance-based synaptic
+ * inputs, driven by their CapMem cells and NeuronConfig (neuron_params.c), firing into the
+ * digital backend (synapse.c). The decisions are in chip_model.c ("Analog neurons"), the
+ * constants in analog.h.
  *
  * Integration is exact and event driven: between events a neuron's membrane is a sum of three
  * exponentials (leak or reset OTA, two synaptic currents) in closed form. A neuron that may fire
  * waits in a heap for the earliest time its threshold can be reached, found by conservative
  * advancement: from V < θ the membrane cannot rise faster than the sum of its rising terms'
  * slopes now, so it cannot reach θ before (θ - V) / slope. The crossing is located to its
- * cycle, which fixes exactly the edge of the neuron's refractory clock it fires at.
+ * cycle, which fixes exactly the edge of the neuron's refractory clock it fires at. A neuron
+ * with an AdEx term on (exponential, adaptation, COBA) is "stepped": the same closed form holds
+ * for one step at a time with those terms frozen (see coefficients_stepped).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -22,8 +25,6 @@
 static void build_rest(bss2_chip *c);
 
 /* ---- life cycle --------------------------------------------------------------------------- */
-
-static double power_law(double a, double k, unsigned code) { return a * pow(code ? code : 1u, -k); }
 
 int bss2_cm_analog_new(bss2_chip *c) {
     /* (aligned: a neuron's fields that an event touches share three cache lines) */
@@ -43,7 +44,9 @@ int bss2_cm_analog_new(bss2_chip *c) {
     }
     static const double sigma_log[BSS2_CM_MM_PER_NEURON] = {
         [MM_G_LEAK] = BSS2_AN_MM_G_LEAK, [MM_G_RESET] = BSS2_AN_MM_G_RESET,
-        [MM_TAU_EXC] = BSS2_AN_MM_TAU_SYN, [MM_TAU_INH] = BSS2_AN_MM_TAU_SYN};
+        [MM_TAU_EXC] = BSS2_AN_MM_TAU_SYN, [MM_TAU_INH] = BSS2_AN_MM_TAU_SYN,
+        [MM_DELTA_T] = BSS2_AN_MM_DELTA_T, [MM_TAU_W] = BSS2_AN_MM_ADAPT,
+        [MM_A] = BSS2_AN_MM_ADAPT, [MM_B] = BSS2_AN_MM_ADAPT};
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         for (unsigned k = 0; k < BSS2_CM_MM_PER_NEURON; k++) {
             an->mm[n][k] = (float)bss2_cm_gauss(c->seed, 1u + k, n);
@@ -61,8 +64,9 @@ int bss2_cm_analog_new(bss2_chip *c) {
     an->madc_mm[0] = bss2_cm_gauss(c->seed, 200u, 0);
     an->madc_mm[1] = bss2_cm_gauss(c->seed, 200u, 1);
     for (unsigned ch = 0; ch < 2u * 2u * 256u; ch++) {
-        an->cadc_mm[ch / 512u][(ch / 256u) % 2u][ch % 256u][0] = (float)bss2_cm_gauss(c->seed, 500u, ch);
-        an->cadc_mm[ch / 512u][(ch / 256u) % 2u][ch % 256u][1] = (float)bss2_cm_gauss(c->seed, 501u, ch);
+        float *mm = an->cadc_mm[ch / 512u][(ch / 256u) % 2u][ch % 256u];
+        mm[0] = (float)bss2_cm_gauss(c->seed, 500u, ch);
+        mm[1] = (float)bss2_cm_gauss(c->seed, 501u, ch);
     }
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         an->neuron_of[bss2_fm_neuron_capmem_block[n]][bss2_fm_neuron_capmem_column[n]] =
@@ -116,8 +120,14 @@ static void sift(bss2_cm_analog *an, uint32_t i) {
     }
 }
 
-/* Neuron n waits until cycle t (NEVER: it waits for nothing). */
+/* Neuron n waits until cycle t (NEVER: it waits for nothing); a stepped neuron (not firing) at most
+ * until its next step. */
 static void wait_until(bss2_cm_analog *an, unsigned n, uint64_t t) {
+    const bss2_cm_an_neuron *x = &an->n[n];
+    if (x->stepped && x->phase != BSS2_CM_FIRING) {
+        uint64_t end = x->t0 + x->step;
+        t = t == NEVER || bss2_cm_t_lt(end, t) ? end : t;
+    }
     uint32_t p = an->pos[n];
     if (t == NEVER) {
         if (p != NOT_QUEUED) {
@@ -156,16 +166,97 @@ static void rebase(bss2_cm_an_neuron *x, uint64_t t) {
     }
     x->t0 = t;
 }
+/* ---- AdEx: steps ------------------------------------------------------------------------ */
+
+/* e^y for any y, from exp_neg (the same bits everywhere). */
+static double exp_any(double y) { return y <= 0.0 ? exp_neg(-y) : 1.0 / exp_neg(y); }
+
+/* A stepped neuron to cycle t: the step's closed form brings V and the synaptic currents there;
+ * the adaptation current follows τ_w dw/dt = -w + a (V - E_a) exactly with V held at the step's
+ * mean (the average of its ends), within V_w's rails. */
+static void step(bss2_cm_an_neuron *x, uint64_t t) {
+    double v_start = x->v0, s = elapsed(x, t);
+    rebase(x, t);
+    if (s > 0.0 && x->adapt_on) {
+        double w_inf = x->a_w * (0.5 * (v_start + x->v0) - x->e_adapt);
+        x->w = w_inf + (x->w - w_inf) * exp_neg(s / x->tau_w);
+        x->w = min2(max2(x->w, x->w_lo), x->w_hi);
+    }
+}
+
+/* Bring neuron x's state to cycle t. */
+static void advance(bss2_cm_an_neuron *x, uint64_t t) {
+    if (x->stepped) {
+        step(x, t);
+    } else {
+        rebase(x, t);
+    }
+}
+
+/* The closed form's coefficients in phase p (gated: the inputs and the exponential term off)
+ * with the AdEx terms frozen at membrane v and adaptation current w: the exponential current
+ * and minus the adaptation current move the target e_eff; the COBA factors σ (E_rev - v) scale
+ * the synaptic terms. */
+static void terms_at(bss2_cm_an_neuron *x, int p, int gated, double v, double w) {
+    double fe = x->coba_exc ? x->sigma_exc * (x->e_rev_exc - v) : 1.0;
+    double fi = x->coba_inh ? x->sigma_inh * (v - x->e_rev_inh) : 1.0;
+    x->i_exp = 0.0;
+    if (x->exp_on && !gated) {
+        x->i_exp = min2(x->exp_i0 * exp_any((v - x->v_exp) / x->delta_t), BSS2_AN_EXP_I_MAX);
+    }
+    x->e_eff = x->ph_e_eff[p] + ((x->adapt_on ? -w : 0.0) + x->i_exp) / (x->ph_rate[p] * x->c);
+    x->ke = gated ? 0.0 : x->ie0 * x->ph_k_exc[p] * fe;
+    x->ki = gated ? 0.0 : -x->ii0 * x->ph_k_inh[p] * fi;
+    x->a = x->v0 - x->e_eff - x->ke - x->ki;
+}
+
+/* The cycles of the step from t0 (analog.h: STEP_*): at most STEP_MAX; while the exponential
+ * term matters, short enough that V moves by at most STEP_DV Δ_T (unless a rail holds it);
+ * a fraction STEP_COUPLING of τ_w and of the COBA inputs' C/g. */
+static uint64_t step_cycles(const bss2_cm_an_neuron *x) {
+    double h = (double)BSS2_AN_STEP_MAX * US_PER_CYCLE; /* µs */
+    double slope = -(x->a * x->rate + x->ke * x->rate_exc + x->ki * x->rate_inh); /* V/µs */
+    int pinned = (x->v0 >= BSS2_AN_V_DD && slope > 0.0) || (x->v0 <= 0.0 && slope < 0.0);
+    if (x->i_exp > 1e-3 * x->g_leak * x->delta_t && !pinned && slope != 0.0) {
+        h = min2(h, BSS2_AN_STEP_DV * x->delta_t / fabs(slope));
+    }
+    if (x->adapt_on) {
+        h = min2(h, BSS2_AN_STEP_COUPLING * x->tau_w);
+    }
+    double g = (x->coba_exc ? x->sigma_exc * fabs(x->ie0) : 0.0) +
+               (x->coba_inh ? x->sigma_inh * fabs(x->ii0) : 0.0);
+    if (g > 0.0) {
+        h = min2(h, BSS2_AN_STEP_COUPLING * x->c / g);
+    }
+    return h >= US_PER_CYCLE ? (uint64_t)(h / US_PER_CYCLE) : 1u;
+}
+
+/* A stepped neuron's coefficients: its step's length from the terms at t0 (step_cycles), then
+ * the terms frozen at the step's predicted middle (V and w moved by half a step at their present
+ * slopes), a midpoint rule that keeps the steps' error second order. */
+static void coefficients_stepped(bss2_cm_an_neuron *x, int p, int gated) {
+    terms_at(x, p, gated, x->v0, x->w);
+    x->step = step_cycles(x);
+    double half = 0.5 * (double)x->step * US_PER_CYCLE;
+    double slope = -(x->a * x->rate + x->ke * x->rate_exc + x->ki * x->rate_inh);
+    double v = min2(max2(x->v0 + slope * half, 0.0), BSS2_AN_V_DD);
+    double w = x->w + (x->a_w * (x->v0 - x->e_adapt) - x->w) * half / x->tau_w;
+    terms_at(x, p, gated, v, w);
+}
+
 /* Coefficients of the closed form for the current phase, from the state at t0. */
 static void coefficients(bss2_cm_an_neuron *x, int resetting) {
     int p = resetting != 0, gated = resetting && x->pause;
     x->rate = x->ph_rate[p];
+    if (x->stepped) {
+        coefficients_stepped(x, p, gated);
+        return;
+    }
     x->e_eff = x->ph_e_eff[p];
     x->ke = gated ? 0.0 : x->ie0 * x->ph_k_exc[p];
     x->ki = gated ? 0.0 : -x->ii0 * x->ph_k_inh[p];
     x->a = x->v0 - x->e_eff - x->ke - x->ki;
 }
-
 
 /* ---- phases and the threshold ------------------------------------------------------------- */
 
@@ -337,12 +428,15 @@ static void resume(bss2_chip *c, unsigned n) {
     }
 }
 
-void bss2_cm_analog_reset(bss2_chip *c, unsigned n) {
+void bss2_cm_analog_reset(bss2_chip *c, unsigned n, int pulse) {
     bss2_cm_an_neuron *x = &c->analog->n[n];
     const bss2_cm_neuron *u = backend_of(c, n);
     unsigned hold = BSS2_AN_HOLDOFF_BASE - 2u * u->holdoff;
     unsigned ticks = u->refractory_time > hold ? u->refractory_time - hold : 0u;
-    rebase(x, c->now);
+    advance(x, c->now);
+    if (pulse >= 0 && x->adapt_on) { /* the adaptation pulse of a spike: b per its length */
+        x->w = min2(max2(x->w + ldexp(x->b_w, pulse - BSS2_AN_ADAPT_PULSE_REF), x->w_lo), x->w_hi);
+    }
     x->phase = BSS2_CM_RESET;
     x->phase_end = c->now + ((uint64_t)ticks << c->array.backend[u->block].scale[u->input_clock]);
     resume(c, n);
@@ -351,7 +445,7 @@ void bss2_cm_analog_reset(bss2_chip *c, unsigned n) {
 /* The backend samples the fire signal of neuron n now. */
 static void fire(bss2_chip *c, unsigned n) {
     bss2_cm_an_neuron *x = &c->analog->n[n];
-    rebase(x, c->now);
+    advance(x, c->now);
     x->phase = BSS2_CM_FREE;
     if (bss2_cm_neuron_fire(c, n, 0)) {
         return; /* registered: the backend reset it (bss2_cm_analog_reset) */
@@ -372,7 +466,7 @@ static void fire(bss2_chip *c, unsigned n) {
 /* ---- the chip's side ---------------------------------------------------------------------- */
 
 static void update(bss2_chip *c, unsigned n) {
-    rebase(&c->analog->n[n], c->now);
+    advance(&c->analog->n[n], c->now);
     bss2_cm_analog_derive(c, n, &c->analog->n[n], 0);
     resume(c, n);
 }
@@ -438,7 +532,7 @@ void bss2_cm_analog_written(bss2_chip *c, uint32_t address) {
         if (address == bss2_fm_common_neuron_backend_config_address[b][0]) {
             for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
                 if (c->array.neuron[n].block == b) {
-                    rebase(&c->analog->n[n], c->now);
+                    advance(&c->analog->n[n], c->now);
                     resume(c, n);
                 }
             }
@@ -461,7 +555,7 @@ void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight) {
     if (k == 0.0) {
         return;
     }
-    rebase(x, c->now);
+    advance(x, c->now);
     if (inh) {
         x->ii0 = saturate(x->ii0, weight * k * x->inv_sat_inh, x->sat_inh, x->inv_sat_inh);
     } else {
@@ -515,7 +609,7 @@ void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const
     g[256] = 0.0;
     for (unsigned i = 0; i < count; i++) {
         const bss2_cm_an_neuron *x = &an->n[targets[i]];
-        if (x->phase != BSS2_CM_FREE) {
+        if ((x->phase != BSS2_CM_FREE) | x->stepped) {
             later[m++] = (uint16_t)(i | SLOW);
         } else if ((inh ? x->k_inh : x->k_exc) != 0.0) {
             double s = elapsed(x, c->now);
@@ -573,7 +667,7 @@ void bss2_cm_analog_run(bss2_chip *c) {
         if (x->phase == BSS2_CM_FIRING) {
             fire(c, n);
         } else {
-            rebase(x, c->now);
+            advance(x, c->now);
             resume(c, n);
         }
     }

@@ -28,8 +28,6 @@ static double conductance(const bss2_cm_analog *an, unsigned code, int div, int 
     return g * gain;
 }
 
-/* The parameters of neuron n into *x, from its registers (all 0 if `cleared`). */
-
 /* The constants of both phases (leak 0, reset 1), after the parameters changed: rates, target
  * with the constant current, and the factors of the particular solutions of
  * C dV/dt = -g (V - E) + I0 e^(-s/τx), I0 / (g - C/τx). A τx within 1e-4 of a phase's τ is
@@ -118,6 +116,33 @@ void bss2_cm_analog_derive(const bss2_chip *c, unsigned n, bss2_cm_an_neuron *x,
          CELL(I_BIAS_SYNIN_INH_TAU), CELL(I_BIAS_SYNIN_INH_GM), MM_TAU_INH, MM_GM_INH, an->tau_inh,
          &x->tau_inh, &x->k_inh, &x->sat_inh},
     };
+    /* the AdEx terms (analog.h) */
+    x->exp_on = (uint8_t)WFIELD(w, NEURON_CONFIG_ENABLE_EXPONENTIAL);
+    x->exp_i0 = BSS2_AN_EXP_I_LSB * CELL(I_BIAS_EXP);
+    x->v_exp = BSS2_AN_V_CAPMEM_LSB * CELL(V_EXP) - sf + BSS2_AN_MM_V_EXP * draw(an, n, MM_V_EXP);
+    x->delta_t = BSS2_AN_EXP_DELTA_T * gain(an, n, MM_DELTA_T);
+    x->adapt_on = (uint8_t)WFIELD(w, NEURON_CONFIG_ENABLE_ADAPTATION);
+    x->tau_w = power_law(BSS2_AN_TAU_ADAPT_A, BSS2_AN_TAU_ADAPT_K, CELL(I_BIAS_ADAPT_TAU)) *
+               gain(an, n, MM_TAU_W);
+    x->a_w = BSS2_AN_ADAPT_A_LSB * CELL(I_BIAS_ADAPT_A) * gain(an, n, MM_A) *
+             (WFIELD(w, NEURON_CONFIG_INVERT_ADAPTATION_A) ? -1.0 : 1.0);
+    x->b_w = BSS2_AN_ADAPT_B_LSB * CELL(I_BIAS_ADAPT_B) * gain(an, n, MM_B) *
+             (WFIELD(w, NEURON_CONFIG_INVERT_ADAPTATION_B) ? -1.0 : 1.0);
+    x->e_adapt = BSS2_AN_V_CAPMEM_LSB * (CELL(V_ADAPT_LEAK) + BSS2_AN_ADAPT_LEAK_SHIFT) - sf;
+    x->v_ref_w = BSS2_AN_V_CAPMEM_LSB * CELL(V_ADAPT_REF) - sf;
+    x->w_lo = BSS2_AN_ADAPT_G_WM * (0.0 - x->v_ref_w);
+    x->w_hi = BSS2_AN_ADAPT_G_WM * (BSS2_AN_V_DD - x->v_ref_w);
+    if (!x->adapt_on) {
+        x->w = 0.0; /* (decided: a switched-off adaptation state counts as relaxed to v_ref) */
+    }
+    x->w = min2(max2(x->w, x->w_lo), x->w_hi);
+    x->coba_exc = (uint8_t)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_EXCITATORY_COBA_MODE);
+    x->coba_inh = (uint8_t)WFIELD(w, NEURON_CONFIG_ENABLE_SYNAPTIC_INPUT_INHIBITORY_COBA_MODE);
+    x->sigma_exc = BSS2_AN_COBA_LSB * CELL(I_BIAS_SYNIN_EXC_COBA);
+    x->sigma_inh = BSS2_AN_COBA_LSB * CELL(I_BIAS_SYNIN_INH_COBA);
+    x->e_rev_exc = BSS2_AN_V_CAPMEM_LSB * CELL(E_SYNIN_EXC_REV) - sf;
+    x->e_rev_inh = BSS2_AN_V_CAPMEM_LSB * CELL(E_SYNIN_INH_REV) - sf;
+    x->stepped = (uint8_t)(x->exp_on || x->adapt_on || x->coba_exc || x->coba_inh);
 #undef CELL
     for (int k = 0; k < 2; k++) {
         double tau = in[k].table[in[k].tau_code] * gain(an, n, in[k].mm_tau);

@@ -4,7 +4,6 @@
 
 #include "analog_internal.h"
 
-
 /* The membrane of neuron n at cycle t (no event of its own in between), soft-clipped. */
 static double soft_clip(double v);
 
@@ -23,8 +22,14 @@ double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source, u
         return BSS2_AN_SYNIN_REST - BSS2_AN_SYNIN_R * decay(x->ie0, s, x->rate_exc);
     case 2:
         return BSS2_AN_SYNIN_REST + BSS2_AN_SYNIN_R * decay(x->ii0, s, x->rate_inh);
-    default:
-        return BSS2_AN_ADAPT_REST;
+    default: { /* V_w, its current relaxing as in a step with V held */
+        double w = 0.0;
+        if (x->adapt_on) {
+            double w_inf = x->a_w * (x->v0 - x->e_adapt);
+            w = min2(max2(w_inf + (x->w - w_inf) * exp_neg(s / x->tau_w), x->w_lo), x->w_hi);
+        }
+        return soft_clip(x->v_ref_w + w / BSS2_AN_ADAPT_G_WM);
+    }
     }
 }
 

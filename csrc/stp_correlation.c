@@ -35,6 +35,7 @@ double bss2_cm_analog_stp(bss2_chip *c, unsigned s, unsigned d) {
 
 double bss2_cm_analog_correlation(const bss2_chip *c, unsigned s, unsigned t, unsigned r,
                                   unsigned j) {
-    double z = c->analog->mismatch ? bss2_cm_gauss(c->seed, 400u + t, (s * 256u + r) * 256u + j) : 0.0;
+    uint64_t synapse = (s * 256u + r) * 256u + j;
+    double z = c->analog->mismatch ? bss2_cm_gauss(c->seed, 400u + t, synapse) : 0.0;
     return BSS2_AN_CORRELATION_BASELINE + BSS2_AN_MM_BASELINE * z;
 }

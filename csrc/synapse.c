@@ -182,6 +182,7 @@ static void decode_neuron_config(bss2_cm_neuron *u, const uint32_t *w) {
 
 static void decode_backend_config(bss2_cm_neuron *u, const uint32_t *w) {
     u->spike_out = (uint8_t)WFIELD(w, NEURON_BACKEND_CONFIG_ENABLE_SPIKE_OUT);
+    u->adapt_pulse = (uint8_t)WFIELD(w, NEURON_BACKEND_CONFIG_ENABLE_ADAPTATION_PULSE);
     u->address_out = (uint8_t)bss2_fm_neuron_backend_config_address_out(w);
     u->refractory_time = (uint8_t)bss2_fm_neuron_backend_config_refractory_time(w);
     u->input_clock = (uint8_t)WFIELD(w, NEURON_BACKEND_CONFIG_SELECT_INPUT_CLOCK);
@@ -195,6 +196,7 @@ static bss2_cm_backend decode_backend(const uint32_t *w) {
         (uint8_t)WFIELD(w, COMMON_NEURON_BACKEND_CONFIG_ENABLE_CLOCKS),
         {(uint8_t)WFIELD(w, COMMON_NEURON_BACKEND_CONFIG_CLOCK_SCALE_SLOW),
          (uint8_t)WFIELD(w, COMMON_NEURON_BACKEND_CONFIG_CLOCK_SCALE_FAST)},
+        (uint8_t)WFIELD(w, COMMON_NEURON_BACKEND_CONFIG_CLOCK_SCALE_ADAPTATION_PULSE),
     };
 }
 
@@ -337,7 +339,7 @@ int bss2_cm_neuron_fire(bss2_chip *c, unsigned n, unsigned half) {
         u->count++;
     }
     u->refractory_until = c->now + ((uint64_t)u->refractory_time << b->scale[u->input_clock]);
-    bss2_cm_analog_reset(c, n); /* the membrane resets */
+    bss2_cm_analog_reset(c, n, u->adapt_pulse ? (int)b->adapt_scale : -1); /* the membrane resets */
     if (!u->spike_out || !b->event_registers) {
         return 1;
     }
@@ -367,7 +369,7 @@ static void reset_neuron(bss2_chip *c, unsigned n) {
     bss2_cm_neuron *u = &c->array.neuron[n];
     const bss2_cm_backend *b = &c->array.backend[u->block];
     u->refractory_until = c->now + ((uint64_t)u->refractory_time << b->scale[u->input_clock]);
-    bss2_cm_analog_reset(c, n);
+    bss2_cm_analog_reset(c, n, -1);
 }
 
 /* Group row r's weighted synapses by label (a counting sort over its 256 columns). */
