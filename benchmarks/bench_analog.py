@@ -6,8 +6,9 @@ p = 0.1 and by each other neuron with p = 0.05, weights 10..40, 1 ms of hardware
 spikes recorded and one MADC trace. Target: wall time at most 10x the hardware time (the chip
 runs the millisecond in a millisecond); the best of five runs counts, here and in the peers.
 Printed: the wall/hardware ratio, the network's spike and synaptic event counts and rates, and
-the scaling with the input rate (events per second of wall time). The AdEx variant follows with
-its stage.
+the scaling with the input rate (events per second of wall time). The AdEx variant (the same
+network with the exponential term and adaptation on, lif_network's ADEX codes) is reported too,
+with its peers (NEST aeif_psc_exp, Brian2's AdEx equations).
 
 Placement (what the PyNN backend's router would do, simplified): every source (input or neuron)
 gets a PADI bus, a row select (synapse driver) and a 6-bit synapse label; a connection takes a
@@ -43,7 +44,19 @@ from haldls import lola
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # (run with -P) the network shared with the peers
-from lif_network import INPUTS, NEURONS, V_LEAK, V_RESET, V_THRESHOLD, connections  # noqa: E402
+from lif_network import (  # noqa: E402
+    ADAPT_A,
+    ADAPT_B,
+    I_EXP,
+    INPUTS,
+    NEURONS,
+    TAU_W,
+    V_EXP,
+    V_LEAK,
+    V_RESET,
+    V_THRESHOLD,
+    connections,
+)
 
 US = 125  # FPGA cycles per µs
 DURATION_US = 1000
@@ -73,8 +86,11 @@ def _sources() -> tuple[npt.NDArray[np.int64], ...]:
     return bus, select, label, address
 
 
-def build(seed: int) -> tuple[stadls.PlaybackProgramBuilder, npt.NDArray[np.int64], int]:
-    """The configuration program, the inputs' 14-bit labels, and the connections left out."""
+def build(
+    seed: int, adex: bool = False
+) -> tuple[stadls.PlaybackProgramBuilder, npt.NDArray[np.int64], int]:
+    """The configuration program (of the AdEx variant if `adex`), the inputs' 14-bit labels, and
+    the connections left out."""
     bus, select, label, address = _sources()
     builder = stadls.PlaybackProgramBuilder()
     builder.write(halco.EventRecordingConfigOnFPGA(), haldls.EventRecordingConfig(True))
@@ -139,18 +155,20 @@ def build(seed: int) -> tuple[stadls.PlaybackProgramBuilder, npt.NDArray[np.int6
     for block in halco.iter_all(halco.CapMemBlockOnDLS):
         dac = halco.CapMemCellOnDLS(halco.CapMemCellOnCapMemBlock.syn_i_bias_dac, block)
         builder.write(dac, haldls.CapMemCell(haldls.CapMemCell.Value(600)))
+    backend = haldls.CommonNeuronBackendConfig(clock_scale_slow=3, clock_scale_adaptation_pulse=7)
     for block in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
-        builder.write(block, haldls.CommonNeuronBackendConfig(clock_scale_slow=3))
+        builder.write(block, backend)
     for n in range(NEURONS):
-        builder.write(halco.AtomicNeuronOnDLS(n), _neuron(int(address[n]), n == 0))
+        builder.write(halco.AtomicNeuronOnDLS(n), _neuron(int(address[n]), n == 0, adex))
     inputs = (bus[:INPUTS] << 11) | (select[:INPUTS] << 6) | label[:INPUTS]
     channel = np.arange(INPUTS) % 4  # L2 channel (crossbar input 8 + channel)
     return builder, (channel << 14) | inputs, left_out
 
 
-def _neuron(address: int, recorded: bool) -> lola.AtomicNeuron:
+def _neuron(address: int, recorded: bool, adex: bool = False) -> lola.AtomicNeuron:
     """τ_m ≈ 10 µs (leak bias 84), τ_syn ≈ 5 µs (bias 60, small capacitance), rest 0.37 V,
-    threshold 0.79 V, reset 0.30 V, refractory 31 x 64 ns ≈ 2 µs."""
+    threshold 0.79 V, reset 0.30 V, refractory 31 x 64 ns ≈ 2 µs; with `adex` the exponential
+    term (onset 0.75 V, Δ_T 30 mV) and adaptation (τ_w 100 µs, a and b) on."""
     n = lola.AtomicNeuron()
     n.leak.v_leak, n.leak.i_bias = V_LEAK, 84
     n.threshold.v_threshold, n.threshold.enable = V_THRESHOLD, True
@@ -164,6 +182,12 @@ def _neuron(address: int, recorded: bool) -> lola.AtomicNeuron:
     n.event_routing.address = address
     if recorded:
         n.readout.enable_amplifier = n.readout.enable_buffered_access = True
+    if adex:
+        n.exponential.enable, n.exponential.v_exp, n.exponential.i_bias = True, V_EXP, I_EXP
+        n.adaptation.enable, n.adaptation.enable_pulse = True, True
+        n.adaptation.i_bias_tau, n.adaptation.v_ref = TAU_W, 500
+        n.adaptation.i_bias_a, n.adaptation.i_bias_b = ADAPT_A, ADAPT_B
+        n.adaptation.v_leak = V_LEAK - 200  # E_a at rest
     return n
 
 
@@ -189,10 +213,10 @@ def experiment(labels: npt.NDArray[np.int64], rate_hz: float, seed: int) -> stad
     return builder.done()
 
 
-def run(rate_hz: float, seed: int = 1) -> dict[str, float]:
+def run(rate_hz: float, seed: int = 1, adex: bool = False) -> dict[str, float]:
     """Configure, then time the 1 ms experiment REPEATS times (the best counts, as timeit's);
     return its figures."""
-    config, labels, left_out = build(seed)
+    config, labels, left_out = build(seed, adex)
     with ChipModelConnection(seed=seed) as connection:
         stadls.run(connection, config.done())
         wall = float("inf")
@@ -216,15 +240,15 @@ def run(rate_hz: float, seed: int = 1) -> dict[str, float]:
     }
 
 
-def peers() -> dict[str, dict[str, float]] | None:
-    """Wall times of the same network in NEST and Brian2 (peers_lif.py in the peers'
-    environment: $PEER_PYTHON, else .venv-peers from ``make peers``); None if there is none."""
+def peers(adex: bool = False) -> dict[str, dict[str, float]] | None:
+    """Wall times of the same network (its AdEx variant if `adex`) in NEST and Brian2
+    (peers_lif.py in the peers' environment: $PEER_PYTHON, else .venv-peers from ``make
+    peers``); None if there is none."""
     python = os.environ.get("PEER_PYTHON", str(HERE.parent / ".venv-peers" / "bin" / "python"))
     if not Path(python).exists():
         return None
-    out = subprocess.run(
-        [python, str(HERE / "peers_lif.py")], capture_output=True, text=True, check=True
-    ).stdout
+    command = [python, str(HERE / "peers_lif.py"), "1", "adex" if adex else "lif"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -265,6 +289,18 @@ def main() -> int:
             f"{'ok' if faster else 'MISSED'}"
         )
         ok &= faster
+    a = run(20e3, adex=True)
+    print(
+        f"AdEx variant (exponential and adaptation on; reported, no target): wall "
+        f"{a['wall'] * 1e3:.1f} ms, wall/hardware {a['ratio']:.1f}; {a['spikes']:.0f} spikes, "
+        f"{a['synaptic']:.0f} synaptic events"
+    )
+    found = peers(adex=True)
+    for name, f in (found or {}).items():
+        print(
+            f"  {name} (AdEx): {f['wall']:.3f} s for 1 s biological ({f['spikes']:.0f} spikes): "
+            f"the chip model is {f['wall'] / a['wall']:.1f}x faster"
+        )
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok or not args.check else 1
 

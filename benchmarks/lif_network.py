@@ -15,6 +15,14 @@ V_LEAK, V_THRESHOLD, V_RESET = 450, 450, 410
 #: runaway excitation it tips into near 430 (where NEST, Brian2 and the model then differ widely).
 V_TH_MV = V_THRESHOLD * 1.76 - (V_LEAK * 1.76 - 420.0)
 V_RESET_MV = V_RESET * 1.76 - V_LEAK * 1.76
+#: The AdEx variant: CapMem codes of the exponential term (onset v_exp, bias i_bias_exp: I_0 =
+#: g_L Δ_T) and the adaptation (τ_w, a, b; v_leak = leak - 200: E_a at rest), as in
+#: bench_analog._neuron, and the same in biological units for the peers (csrc/analog.h; currents
+#: x 1e5 pA per µA and conductances x 0.1, from the capacitance (x 100) and time (x 1000) scales).
+V_EXP, I_EXP, TAU_W, ADAPT_A, ADAPT_B = 663, 374, 100, 20, 20
+V_T_MV = V_EXP * 1.76 - V_LEAK * 1.76
+DELTA_T_MV, TAU_W_MS = 30.0, 2512.0 * TAU_W**-0.7
+A_NS, B_PA = 2.0e-3 * ADAPT_A * 0.1 * 1e3, 5.0e-5 * ADAPT_B * 1e5
 
 
 def connections(seed: int) -> tuple[npt.NDArray[np.int64], ...]:

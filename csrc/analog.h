@@ -82,11 +82,14 @@
  * COBA_LSB · i_bias_synin_x_coba per volt (σ = 1/(E_rev - E_ref), §2.1), E_rev =
  * e_synin_x_rev minus the source follower. */
 #define BSS2_AN_COBA_LSB 0.01
-/* Steps of a neuron with any of these on: at most STEP_MAX cycles, and short enough that the
- * membrane moves at most STEP_DV · Δ_T while the exponential term acts, that the adaptation
- * and COBA couplings change by at most STEP_COUPLING of their time constants; at least one. */
-#define BSS2_AN_STEP_MAX 16u
-#define BSS2_AN_STEP_DV 0.125
+/* Steps of a neuron with any of these on (neuron.c step_cycles): at most STEP_MAX cycles; the
+ * frozen currents (exponential, adaptation, COBA) drifting by at most STEP_DRIFT · g_L Δ_T over
+ * a step at their present rates, though the membrane may always move by STEP_DV · Δ_T; at most
+ * STEP_COUPLING of τ_w and of the COBA inputs' C/g; at least one. With these an adapting
+ * exponential neuron's spike times agree with Runge-Kutta to 0.03 % (csrc/tests/test_adex.c). */
+#define BSS2_AN_STEP_MAX 256u
+#define BSS2_AN_STEP_DV 0.05
+#define BSS2_AN_STEP_DRIFT 0.05
 #define BSS2_AN_STEP_COUPLING 0.02
 
 /* ---- short-term plasticity (§3.1-3.2 [EST]) ----------------------------------------------- */

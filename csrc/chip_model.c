@@ -207,21 +207,20 @@
  * (neuron.c): between two steps the same closed form holds with the exponential current, the
  * adaptation current and the COBA factors σ (E_rev - V) frozen at the step's predicted middle
  * (a midpoint rule); the adaptation current follows τ_w dw/dt = -w + a (V - E_a) exactly with
- * V at the step's mean, jumps by b at each registered spike whose backend has
- * enable_adaptation_pulse (b scaled by the pulse length 2^clock_scale_adaptation_pulse), and
- * reads out as V_w = v_adapt_ref + w / g_wm. Steps last at most 16 cycles, fewer while the
- * exponential term matters (V moves at most Δ_T/8) or a coupling is fast; every event and
- * phase change starts a new one; crossings are found within a step as for the LIF. The
- * exponential and the synaptic inputs are gated while resetting with enable_pause. With 16-cycle
- * steps an adapting exponential neuron's spike times agree with a fine Runge-Kutta integration
- * to 0.03 % (csrc/tests/test_adex.c). Transfer curves and constants: analog.h [EST]. Not yet
- * modelled: multicompartment switches, membrane noise and the correlation sensors. STP
- * (enable_stp on a synapse driver) scales the synaptic currents of the driver's rows by its pulse
- * width, from a state voltage per driver (analog.h: utilisation towards v_charge at each event
- * after recovery towards v_recover). Speed: the
- * targets of one row event go through the analog core as a batch (their exponentials together,
- * e^-x by a table and polynomial to 2e-13, the same bits on every platform: no fused
- * multiply-adds), and a neuron whose membrane provably stays below threshold (a peak bound of its
+ * the step's V, jumps by b at each registered spike whose backend has enable_adaptation_pulse
+ * (b scaled by the pulse length 2^clock_scale_adaptation_pulse), and reads out as V_w =
+ * v_adapt_ref + w / g_wm. Steps last at most 256 cycles, fewer while the frozen currents drift
+ * (analog.h: STEP_*); every event and phase change starts a new one; crossings are found within
+ * a step as for the LIF. The exponential and the synaptic inputs are gated while resetting with
+ * enable_pause. An adapting exponential neuron's spike times agree with a fine Runge-Kutta
+ * integration to 0.03 % (csrc/tests/test_adex.c). Transfer curves and constants: analog.h
+ * [EST]. Not yet modelled: multicompartment switches, membrane noise and the correlation
+ * sensors. STP (enable_stp on a synapse driver) scales the synaptic currents of the driver's
+ * rows by its pulse width, from a state voltage per driver (analog.h: utilisation towards
+ * v_charge at each event after recovery towards v_recover). Speed: the targets of one row event
+ * go through the analog core as a batch (their exponentials together, e^-x by a table and
+ * polynomial to 2e-13, the same bits on every platform: no fused multiply-adds), and a neuron
+ * whose membrane provably stays below threshold (a peak bound of its
  * closed form) needs no threshold search.
  *
  * MADC (madc.c). MADCControl is a trigger register: a write's wake_up powers the MADC up (at
