@@ -131,6 +131,22 @@
  * (≈ 200 at the reference ramp; reference §4: "baseline ≳ 120 ... e.g. 200-220"). */
 #define BSS2_AN_CORRELATION_BASELINE 0.883
 
+/* ---- correlation sensors (§4 [EST form; calix's targets]) --------------------------------- */
+/* Per synapse, nearest neighbour: a post pulse adds η e^(-Δt/τ) (Δt since the synapse's last
+ * pre event) to the causal storage, a pre event η e^(-Δt/τ) (since the column's last post pulse)
+ * to the acausal one; each lowers its CADC read. η = CORR_ETA (0.5 CADC LSB at the reference ramp,
+ * calix's target) · syn_i_bias_store / CORR_STORE_REF / (1 + CORR_AMP_CALIB · amp_calib);
+ * τ = CORR_TAU (calix's 5 µs) · CORR_RAMP_REF / syn_i_bias_ramp / (1 + CORR_TIME_CALIB ·
+ * time_calib); a quadrant with either bias at 0 does not accumulate. The storage saturates
+ * softly, A_MAX (1 - e^(-A/A_MAX)), below its reset level. */
+#define BSS2_AN_CORR_ETA 2.1e-3 /* V */
+#define BSS2_AN_CORR_TAU 5.0    /* µs */
+#define BSS2_AN_CORR_STORE_REF 500.0
+#define BSS2_AN_CORR_RAMP_REF 500.0
+#define BSS2_AN_CORR_AMP_CALIB 0.5
+#define BSS2_AN_CORR_TIME_CALIB 0.5
+#define BSS2_AN_CORR_A_MAX 0.6 /* V */
+
 /* ---- temporal noise (§5.3 [EST]) ------------------------------------------------------------ */
 #define BSS2_AN_NOISE_MADC 1.5 /* LSB per sample */
 #define BSS2_AN_NOISE_CADC 0.7 /* LSB per read */
@@ -151,6 +167,8 @@
 #define BSS2_AN_MM_CADC_OFFSET 8.0  /* LSB per channel */
 #define BSS2_AN_MM_CADC_GAIN 0.02
 #define BSS2_AN_MM_BASELINE 0.025  /* V per synapse (≈ 6 CADC LSB) */
+#define BSS2_AN_MM_CORR_ETA 0.25   /* log-normal, per synapse */
+#define BSS2_AN_MM_CORR_TAU 0.20
 #define BSS2_AN_MM_MADC_OFFSET 10.0 /* LSB */
 #define BSS2_AN_MM_MADC_GAIN 0.02
 #define BSS2_AN_MM_TRUNCATE 4.0 /* draws are truncated at ±4 σ */

@@ -334,6 +334,16 @@ typedef struct bss2_cm_analog {
     uint64_t stp_t[2][128];
     uint8_t stp_used[2][128];
     double madc_mm[2];          /* the MADC's offset and gain draws */
+    /* correlation sensors (stp_correlation.c): per synapse the causal [0] and acausal [1] charge
+     * (V, before saturation) and its last pre event; per column its last post pulse (UINT64_MAX:
+     * none); per synapse the fixed pattern of η and τ (gains), drawn at a row's first use;
+     * corr_on[s] bit k: quadrant k of synram s accumulates (its store and ramp biases on) */
+    float corr[2][256][256][2];
+    uint64_t t_pre[2][256][256];
+    uint64_t t_post[2][256];
+    float corr_eta[2][256][256], corr_tau[2][256][256];
+    uint8_t corr_drawn[2][256];
+    uint8_t corr_on[2];
     float cadc_mm[2][2][256][2]; /* per CADC channel (synram, type, column): offset, gain draws */
     /* neurons waiting for a time (check, fire, phase end): a binary min-heap on key */
     uint64_t key[BSS2_CM_NEURONS];
@@ -584,6 +594,13 @@ double bss2_cm_analog_madc_code(bss2_chip *c, double v);
 /* The CADC's inputs (neuron.c): the correlation storage of synapse (row r, column j) of synram s,
  * channel type t, and neuron n's readout, in volts; the code of v at channel (s, t, j) before
  * the digital offset (with the ramp of its quadrant, mismatch and read noise). */
+/* Correlation sensors (stp_correlation.c): the quadrants' biases changed, a chip reset, a pre
+ * event at row r with 6-bit address `label`, neuron n's post pulse, a CorrelationReset. */
+void bss2_cm_correlation_biases(bss2_chip *c);
+void bss2_cm_correlation_chip_reset(bss2_chip *c);
+void bss2_cm_correlation_pre(bss2_chip *c, unsigned s, unsigned r, unsigned label);
+void bss2_cm_correlation_post(bss2_chip *c, unsigned n);
+void bss2_cm_correlation_reset(bss2_chip *c, unsigned s, unsigned r, unsigned q);
 double bss2_cm_analog_correlation(const bss2_chip *c, unsigned s, unsigned t, unsigned r,
                                   unsigned j);
 double bss2_cm_analog_cadc_neuron(const bss2_chip *c, unsigned n);

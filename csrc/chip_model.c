@@ -214,14 +214,22 @@
  * a step as for the LIF. The exponential and the synaptic inputs are gated while resetting with
  * enable_pause. An adapting exponential neuron's spike times agree with a fine Runge-Kutta
  * integration to 0.03 % (csrc/tests/test_adex.c). Transfer curves and constants: analog.h
- * [EST]. Not yet modelled: multicompartment switches, membrane noise and the correlation
- * sensors. STP (enable_stp on a synapse driver) scales the synaptic currents of the driver's
- * rows by its pulse width, from a state voltage per driver (analog.h: utilisation towards
- * v_charge at each event after recovery towards v_recover). Speed: the targets of one row event
- * go through the analog core as a batch (their exponentials together, e^-x by a table and
- * polynomial to 2e-13, the same bits on every platform: no fused multiply-adds), and a neuron
- * whose membrane provably stays below threshold (a peak bound of its
- * closed form) needs no threshold search.
+ * [EST]. Correlation sensors (stp_correlation.c, analog.h [EST form, calix's targets]): per
+ * synapse a causal and an acausal storage, nearest neighbour: a registered spike's post pulse
+ * adds η e^(-Δt/τ) (since the synapse's last pre event) to the causal storage of every synapse
+ * of its column, a pre event (a row event whose label matches) adds η e^(-Δt/τ) (since the
+ * column's last post pulse) to its acausal storage; η and τ follow the quadrant's
+ * syn_i_bias_store and syn_i_bias_ramp (either 0: the quadrant does not accumulate), the
+ * synapse's amp_calib and time_calib bits and a per-synapse fixed pattern; the CADC reads the
+ * reset level (≈ 200) lowered by the softly saturating storage; CorrelationReset clears four
+ * synapses (the NeuronResetQuad side effect on row 0 is not modelled). Not yet modelled:
+ * multicompartment switches and membrane noise. STP (enable_stp on a synapse driver) scales the
+ * synaptic currents of the driver's rows by its pulse width, from a state voltage per driver
+ * (analog.h: utilisation towards v_charge at each event after recovery towards v_recover).
+ * Speed: the targets of one row event go through the analog core as a batch (their exponentials
+ * together, e^-x by a table and polynomial to 2e-13, the same bits on every platform: no fused
+ * multiply-adds), and a neuron whose membrane provably stays below threshold (a peak bound of
+ * its closed form) needs no threshold search.
  *
  * MADC (madc.c). MADCControl is a trigger register: a write's wake_up powers the MADC up (at
  * once), start_recording starts sampling if it is awake (else nothing happens),

@@ -516,6 +516,7 @@ void bss2_cm_analog_chip_reset(bss2_chip *c) {
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         an->n[n].t0 = c->now;
     }
+    bss2_cm_correlation_chip_reset(c);
 }
 
 void bss2_cm_analog_set_noise(bss2_chip *c, int on) { c->analog->noise = on != 0; }
@@ -542,6 +543,9 @@ void bss2_cm_analog_written(bss2_chip *c, uint32_t address) {
             for (unsigned k = 0; k < 128u; k++) {
                 update(c, c->analog->neuron_of[b][k]);
             }
+        } else if (off == BSS2_FM_CAPMEM_SYN_I_BIAS_STORE ||
+                   off == BSS2_FM_CAPMEM_SYN_I_BIAS_RAMP) {
+            bss2_cm_correlation_biases(c);
         }
         return;
     }

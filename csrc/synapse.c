@@ -340,6 +340,9 @@ int bss2_cm_neuron_fire(bss2_chip *c, unsigned n, unsigned half) {
     }
     u->refractory_until = c->now + ((uint64_t)u->refractory_time << b->scale[u->input_clock]);
     bss2_cm_analog_reset(c, n, u->adapt_pulse ? (int)b->adapt_scale : -1); /* the membrane resets */
+    if (c->analog->corr_on[n / 256u]) {
+        bss2_cm_correlation_post(c, n); /* the post pulse to the synapses of its column */
+    }
     if (!u->spike_out || !b->event_registers) {
         return 1;
     }
@@ -418,6 +421,9 @@ static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsig
     bss2_cm_array *a = &c->array;
     if (a->stale[s][r]) {
         index_row(c, s, r);
+    }
+    if (c->analog->corr_on[s]) { /* the correlation sensors see every label match */
+        bss2_cm_correlation_pre(c, s, r, addr);
     }
     const uint16_t *first = a->first[s][r];
     uint16_t target[2][256], fires[256];
@@ -515,6 +521,13 @@ void bss2_cm_array_trigger(bss2_chip *c, uint32_t address, uint32_t data) {
         u->count = 0;
         u->overflow = 0;
         return;
+    }
+    for (unsigned s = 0; s < BSS2_CM_SYNRAMS; s++) {
+        uint32_t d = address - bss2_fm_synapse_access_base[s] - BSS2_FM_CORRELATION_RESET_VIEW;
+        if (d < SYNAPSE_ROWS * QC) {
+            bss2_cm_correlation_reset(c, s, d / QC, d % QC);
+            return;
+        }
     }
     e = bss2_fm_neuron_reset_quad_coord(address, &word);
     if (e >= 0) {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from analog_setup import readout, wait
+from analog_setup import ramp, readout, wait
 
 import halco
 import haldls
@@ -19,16 +19,6 @@ from haldls import lola
 
 SEEDS = (1, 2, 3)
 SYNRAM = halco.SynramOnDLS(0)
-
-
-def ramp(builder: stadls.PlaybackProgramBuilder, slope: int = 350) -> None:
-    """Enable both CADCs with the reference ramp on every quadrant."""
-    for block in halco.iter_all(halco.CapMemBlockOnDLS):
-        for name, value in (("cadc_v_ramp_offset", 400), ("cadc_i_ramp_slope", slope)):
-            cell = halco.CapMemCellOnDLS(getattr(halco.CapMemCellOnCapMemBlock, name), block)
-            builder.write(cell, haldls.CapMemCell(haldls.CapMemCell.Value(value)))
-    for cadc in halco.iter_all(halco.CADCConfigOnDLS):
-        builder.write(cadc, haldls.CADCConfig(enable=True))
 
 
 def switches(builder: stadls.PlaybackProgramBuilder, neuron: bool, internal: bool) -> None:

@@ -1,9 +1,10 @@
-"""Building blocks for the chip model's analog tests: MADC recording and one synaptic input.
+"""Building blocks for the chip model's analog tests: MADC recording, one synaptic input, the CADC.
 
 ``record_membrane`` records one neuron's membrane with the MADC the way the real stack's
 examples do (readout buffer of its hemisphere and column parity on MADC input 0, wake up, wait,
 start); ``synaptic_input`` connects L2 input 0 through PADI bus 0 and synapse driver 0 to one
-synapse of the neuron's column, on an excitatory or inhibitory row.
+synapse of the neuron's column, on an excitatory or inhibitory row; ``ramp`` enables the CADCs
+with the reference ramp.
 """
 
 from __future__ import annotations
@@ -128,3 +129,13 @@ def synaptic_input(
         halco.CapMemCellOnCapMemBlock.syn_i_bias_dac, coord.toCapMemBlockOnDLS()
     )
     builder.write(dac, haldls.CapMemCell(haldls.CapMemCell.Value(600)))
+
+
+def ramp(builder: stadls.PlaybackProgramBuilder, slope: int = 350) -> None:
+    """Enable both CADCs with the reference ramp on every quadrant."""
+    for block in halco.iter_all(halco.CapMemBlockOnDLS):
+        for name, value in (("cadc_v_ramp_offset", 400), ("cadc_i_ramp_slope", slope)):
+            cell = halco.CapMemCellOnDLS(getattr(halco.CapMemCellOnCapMemBlock, name), block)
+            builder.write(cell, haldls.CapMemCell(haldls.CapMemCell.Value(value)))
+    for cadc in halco.iter_all(halco.CADCConfigOnDLS):
+        builder.write(cadc, haldls.CADCConfig(enable=True))
