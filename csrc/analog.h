@@ -82,7 +82,7 @@
  * COBA_LSB · i_bias_synin_x_coba per volt (σ = 1/(E_rev - E_ref), §2.1), E_rev =
  * e_synin_x_rev minus the source follower. */
 #define BSS2_AN_COBA_LSB 0.01
-/* Steps of a neuron with any of these on (neuron.c step_cycles): at most STEP_MAX cycles; the
+/* Steps of a neuron with any of these on (adex.c step_cycles): at most STEP_MAX cycles; the
  * frozen currents (exponential, adaptation, COBA) drifting by at most STEP_DRIFT · g_L Δ_T over
  * a step at their present rates, though the membrane may always move by STEP_DV · Δ_T; at most
  * STEP_COUPLING of τ_w and of the COBA inputs' C/g; at least one. With these an adapting

@@ -105,4 +105,10 @@ static inline unsigned cell(const bss2_chip *c, unsigned block, unsigned offset)
 /* The parameters of neuron n into *x, from its registers (all 0 if `cleared`): neuron_params.c. */
 void bss2_cm_analog_derive(const bss2_chip *c, unsigned n, bss2_cm_an_neuron *x, int cleared);
 
+/* A stepped neuron (adex.c): its state to cycle t (the adaptation current along the step's
+ * closed form); its coefficients in phase p (gated: inputs and exponential off) with the AdEx
+ * terms frozen at the next step's middle, and that step's length (bss2_cm_an_neuron.step). */
+void bss2_cm_adex_step(bss2_cm_an_neuron *x, uint64_t t);
+void bss2_cm_adex_coefficients(bss2_cm_an_neuron *x, int p, int gated);
+
 #endif /* BSS2_ANALOG_INTERNAL_H */

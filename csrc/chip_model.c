@@ -204,7 +204,7 @@
  * comparator, and scales the conductances, the capacitance, τ_syn and g_m per neuron and the DAC
  * gain per synapse (σ in analog.h); bss2_chip_set_mismatch(0) leaves it out. AdEx (stage 4b): a
  * neuron with enable_exponential, enable_adaptation or a COBA input is integrated in steps
- * (neuron.c): between two steps the same closed form holds with the exponential current, the
+ * (adex.c): between two steps the same closed form holds with the exponential current, the
  * adaptation current and the COBA factors σ (E_rev - V) frozen at the step's predicted middle
  * (a midpoint rule); the adaptation current follows τ_w dw/dt = -w + a (V - E_a) exactly with
  * the step's V, jumps by b at each registered spike whose backend has enable_adaptation_pulse
