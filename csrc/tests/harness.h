@@ -243,4 +243,15 @@ static inline void configure_path(prog *p, const site *t, uint32_t L, uint32_t w
     wr(p, COMMON_BACKEND(t->block), common_backend(1, 0, slow, fast));
 }
 
+/* Analog neurons: set field NAME of NeuronConfig words w; neuron n's CapMem cell of row ROW. */
+#define NC(w, NAME, v)                                                                             \
+    ((w)[BSS2_FM_NEURON_CONFIG_##NAME##_WORD] |=                                                   \
+     (uint32_t)(v) << BSS2_FM_NEURON_CONFIG_##NAME##_LSB)
+
+static inline uint32_t capmem(unsigned n, unsigned row) {
+    return bss2_fm_capmem_base[bss2_fm_neuron_capmem_block[n]] +
+           bss2_fm_neuron_capmem_column[n] * BSS2_FM_CAPMEM_STRIDE + row;
+}
+#define CELL(p, n, ROW, v) wr((p), capmem((n), BSS2_FM_CAPMEM_ROW_##ROW), (v))
+
 #endif /* BSS2_TESTS_HARNESS_H */

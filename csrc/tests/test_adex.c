@@ -9,16 +9,6 @@
 #include "harness.h"
 #include "analog.h"
 
-#define NC(w, NAME, v)                                                                             \
-    ((w)[BSS2_FM_NEURON_CONFIG_##NAME##_WORD] |=                                                   \
-     (uint32_t)(v) << BSS2_FM_NEURON_CONFIG_##NAME##_LSB)
-
-static uint32_t capmem(unsigned n, unsigned row) {
-    return bss2_fm_capmem_base[bss2_fm_neuron_capmem_block[n]] +
-           bss2_fm_neuron_capmem_column[n] * BSS2_FM_CAPMEM_STRIDE + row;
-}
-#define CELL(p, n, ROW, v) wr((p), capmem((n), BSS2_FM_CAPMEM_ROW_##ROW), (v))
-
 /* The neuron's codes. */
 enum { LEAK = 560, I_LEAK = 80, THR = 560, RESET = 350, OFF = 400, V_EXP = 620, I_EXP = 300,
        TAU_W = 60, A = 40, B = 150, V_REF = 500, REFRACTORY = 100, PULSE_SCALE = 7 };

@@ -8,16 +8,6 @@
 #include "harness.h"
 #include "analog.h"
 
-#define NC(w, NAME, v)                                                                             \
-    ((w)[BSS2_FM_NEURON_CONFIG_##NAME##_WORD] |=                                                   \
-     (uint32_t)(v) << BSS2_FM_NEURON_CONFIG_##NAME##_LSB)
-
-static uint32_t capmem(unsigned n, unsigned row) {
-    return bss2_fm_capmem_base[bss2_fm_neuron_capmem_block[n]] +
-           bss2_fm_neuron_capmem_column[n] * BSS2_FM_CAPMEM_STRIDE + row;
-}
-#define CELL(p, n, ROW, v) wr((p), capmem((n), BSS2_FM_CAPMEM_ROW_##ROW), (v))
-
 static void neuron_config(prog *p, unsigned n, const uint32_t w[6]) {
     for (unsigned i = 0; i < BSS2_FM_NEURON_CONFIG_WORDS; i++) {
         wr(p, NEURON_CONFIG(n, i), w[i]);
