@@ -120,14 +120,8 @@ static void sift(bss2_cm_analog *an, uint32_t i) {
     }
 }
 
-/* Neuron n waits until cycle t (NEVER: it waits for nothing); a stepped neuron (not firing) at most
- * until its next step. */
+/* Neuron n waits until cycle t (NEVER: it waits for nothing). */
 static void wait_until(bss2_cm_analog *an, unsigned n, uint64_t t) {
-    const bss2_cm_an_neuron *x = &an->n[n];
-    if (x->stepped && x->phase != BSS2_CM_FIRING) {
-        uint64_t end = x->t0 + x->step;
-        t = t == NEVER || bss2_cm_t_lt(end, t) ? end : t;
-    }
     uint32_t p = an->pos[n];
     if (t == NEVER) {
         if (p != NOT_QUEUED) {
@@ -330,7 +324,7 @@ static void check(bss2_chip *c, unsigned n) {
 
 /* Continue neuron n at now (state rebased to now) in its phase: the coefficients of its
  * dynamics, and what it waits for. */
-static void resume(bss2_chip *c, unsigned n) {
+static void resume_phase(bss2_chip *c, unsigned n) {
     bss2_cm_an_neuron *x = &c->analog->n[n];
     const bss2_cm_neuron *u = backend_of(c, n);
     const bss2_cm_backend *b = &c->array.backend[u->block];
@@ -358,6 +352,24 @@ static void resume(bss2_chip *c, unsigned n) {
     } else {
         wait_until(c->analog, n, NEVER);
     }
+}
+
+/* A stepped neuron (not firing) waits at most until its next step (after what it waits for
+ * else: resume, a blocked fire). The batched inputs never get here: they take no stepped ones. */
+static void next_step(bss2_cm_analog *an, unsigned n) {
+    const bss2_cm_an_neuron *x = &an->n[n];
+    if (x->stepped && x->phase != BSS2_CM_FIRING) {
+        uint64_t end = x->t0 + x->step;
+        if (an->pos[n] == NOT_QUEUED || bss2_cm_t_lt(end, an->key[n])) {
+            wait_until(an, n, end);
+        }
+    }
+}
+
+/* Continue neuron n at now in its phase (resume_phase), a stepped one until its next step. */
+static void resume(bss2_chip *c, unsigned n) {
+    resume_phase(c, n);
+    next_step(c->analog, n);
 }
 
 void bss2_cm_analog_reset(bss2_chip *c, unsigned n, int pulse) {
@@ -393,6 +405,7 @@ static void fire(bss2_chip *c, unsigned n) {
     x->phase = BSS2_CM_BLOCKED;
     coefficients(x, 0);
     wait_until(c->analog, n, NEVER);
+    next_step(c->analog, n);
 }
 
 /* ---- the chip's side ---------------------------------------------------------------------- */

@@ -59,16 +59,27 @@ void bss2_cm_correlation_chip_reset(bss2_chip *c) {
     an->corr_on[0] = an->corr_on[1] = 0;
 }
 
-/* η (V per correlated event at Δt = 0) and 1/τ (per µs) of synapse (s, r, j) from its
- * quadrant's biases, its calibration bits (amp_calib, time_calib) and the fixed pattern. */
+/* The biases of quadrant block b relative to their references: store (η) and ramp (1/τ). */
+typedef struct {
+    double store, ramp;
+} biases;
+
+static biases biases_of(const bss2_chip *c, unsigned b) {
+    return (biases){cell(c, b, BSS2_FM_CAPMEM_SYN_I_BIAS_STORE) / BSS2_AN_CORR_STORE_REF,
+                    cell(c, b, BSS2_FM_CAPMEM_SYN_I_BIAS_RAMP) / BSS2_AN_CORR_RAMP_REF};
+}
+
+/* η (V per correlated event at Δt = 0) and 1/τ (per µs) of synapse (s, r, j) (entry e of quad
+ * column q) from its quadrant's biases, its calibration bits (amp_calib, time_calib) and the
+ * fixed pattern. */
 typedef struct {
     double eta, rate;
 } sensor;
 
-static sensor sensor_of(bss2_chip *c, unsigned s, unsigned r, unsigned q, unsigned e) {
+static sensor sensor_of(bss2_chip *c, biases q_bias, unsigned s, unsigned r, unsigned q,
+                        unsigned e) {
     bss2_cm_analog *an = c->analog;
     unsigned j = bss2_fm_synapse_column[4u * q + e];
-    unsigned b = bss2_fm_neuron_capmem_block[s * 256u + j];
     if (!an->corr_drawn[s][r]) { /* the row's fixed pattern, drawn at its first use */
         for (unsigned k = 0; k < 256u; k++) {
             uint64_t synapse = (s * 256u + r) * 256u + k;
@@ -83,10 +94,8 @@ static sensor sensor_of(bss2_chip *c, unsigned s, unsigned r, unsigned q, unsign
     uint32_t w1 = c->array.syn[s][r][bss2_fm_synapse_quad_amp_calibs_word[e]][q];
     unsigned time_calib = (w0 >> bss2_fm_synapse_quad_time_calibs_lsb[e]) & 3u;
     unsigned amp_calib = (w1 >> bss2_fm_synapse_quad_amp_calibs_lsb[e]) & 3u;
-    double store = cell(c, b, BSS2_FM_CAPMEM_SYN_I_BIAS_STORE) / BSS2_AN_CORR_STORE_REF;
-    double ramp = cell(c, b, BSS2_FM_CAPMEM_SYN_I_BIAS_RAMP) / BSS2_AN_CORR_RAMP_REF;
-    double eta = BSS2_AN_CORR_ETA * store / (1.0 + BSS2_AN_CORR_AMP_CALIB * amp_calib);
-    double tau = BSS2_AN_CORR_TAU / ramp / (1.0 + BSS2_AN_CORR_TIME_CALIB * time_calib);
+    double eta = BSS2_AN_CORR_ETA * q_bias.store / (1.0 + BSS2_AN_CORR_AMP_CALIB * amp_calib);
+    double tau = BSS2_AN_CORR_TAU / q_bias.ramp / (1.0 + BSS2_AN_CORR_TIME_CALIB * time_calib);
     if (an->mismatch) {
         eta *= an->corr_eta[s][r][j];
         tau *= an->corr_tau[s][r][j];
@@ -100,6 +109,8 @@ static sensor sensor_of(bss2_chip *c, unsigned s, unsigned r, unsigned q, unsign
 void bss2_cm_correlation_pre(bss2_chip *c, unsigned s, unsigned r, unsigned label) {
     bss2_cm_analog *an = c->analog;
     const uint32_t *labels = c->array.syn[s][r][bss2_fm_synapse_quad_labels_word[0]];
+    biases half[2] = {biases_of(c, bss2_fm_neuron_capmem_block[s * 256u]),
+                      biases_of(c, bss2_fm_neuron_capmem_block[s * 256u + 128u])};
     for (unsigned q = 0; q < 64u; q++) {
         for (unsigned e = 0; e < 4u; e++) {
             unsigned j = bss2_fm_synapse_column[4u * q + e];
@@ -110,7 +121,7 @@ void bss2_cm_correlation_pre(bss2_chip *c, unsigned s, unsigned r, unsigned labe
             an->t_pre[s][r][j] = c->now;
             uint64_t post = an->t_post[s][j];
             if (post != NEVER) {
-                sensor x = sensor_of(c, s, r, q, e);
+                sensor x = sensor_of(c, half[j / 128u], s, r, q, e);
                 double dt = (double)(c->now - post) * US_PER_CYCLE;
                 an->corr[s][r][j][1] += (float)(x.eta * exp_neg(dt * x.rate));
             }
@@ -132,10 +143,11 @@ void bss2_cm_correlation_post(bss2_chip *c, unsigned n) {
         e = (e + 1u) % 4u;
         q += e == 0u;
     }
+    biases column = biases_of(c, bss2_fm_neuron_capmem_block[n]);
     for (unsigned r = 0; r < 256u; r++) {
         uint64_t pre = an->t_pre[s][r][j];
         if (pre != NEVER) {
-            sensor x = sensor_of(c, s, r, q, e);
+            sensor x = sensor_of(c, column, s, r, q, e);
             double dt = (double)(c->now - pre) * US_PER_CYCLE;
             an->corr[s][r][j][0] += (float)(x.eta * exp_neg(dt * x.rate));
         }
