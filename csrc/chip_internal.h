@@ -349,6 +349,9 @@ typedef struct bss2_cm_analog {
     uint64_t key[BSS2_CM_NEURONS];
     uint16_t heap[BSS2_CM_NEURONS], pos[BSS2_CM_NEURONS]; /* pos: 0xFFFF = not in the heap */
     uint32_t heap_len;
+    /* per neuron the last batch of inputs it was in (bss2_cm_analog_inputs: a repeat takes the
+     * general path), and the batches so far */
+    uint32_t batch_of[BSS2_CM_NEURONS], batches;
 } bss2_cm_analog;
 
 /* ---- MADC (madc.c) -------------------------------------------------------------------------- */
@@ -467,6 +470,9 @@ void bss2_cm_respond(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload
 void bss2_cm_respond_ahead(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload);
 void bss2_cm_respond_wide(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload,
                           unsigned payload_high);
+/* bss2_cm_respond_ahead for k responses of one kind, at times t[0..k) in order. */
+void bss2_cm_respond_ahead_many(bss2_chip *c, const uint64_t *t, unsigned header,
+                                const uint64_t *payload, unsigned k);
 /* End the stream: comma-flush the last word and publish its length (out_words). */
 void bss2_cm_flush_stream(bss2_chip *c);
 /* Run n validated words (room reserved), then wait for in-flight work and flush the stream. */
@@ -565,7 +571,7 @@ void bss2_cm_analog_written(bss2_chip *c, uint32_t address);
 /* A synaptic event reaches neuron n now: `weight` (6-bit weight × the synapse's gain) on its
  * excitatory (inh 0) or inhibitory (inh 1) input. */
 void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight);
-/* The same for the (distinct) targets of one row event, at most 256, in order. */
+/* The same for the targets of one bus event, at most 256, in order (a target may repeat). */
 void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const double *weights,
                            unsigned count);
 /* The membrane resets (a registered spike, NeuronReset); `pulse` >= 0: with an adaptation pulse of
@@ -619,9 +625,11 @@ int bss2_cm_madc_next(const bss2_chip *c, uint64_t *t);
 /* The samples due now, and those due before anything else happens, up to `limit`. */
 void bss2_cm_madc_run(bss2_chip *c, uint64_t limit);
 
-/* fabric.c, for madc.c: an MADC sample (bits 0-9 value, 10 channel) reaches the FPGA at cycle t,
- * now or later when nothing else responds until then (bss2_cm_respond_ahead). */
-void bss2_cm_fabric_sample(bss2_chip *c, uint32_t field, uint64_t t, unsigned half);
+/* fabric.c, for madc.c: k MADC samples (bits 0-9 value, 10 channel) reach the FPGA at cycles
+ * t[0..k) (in order; `half`: in the second half of the cycle), now or later when nothing else
+ * responds until then (bss2_cm_respond_ahead). */
+void bss2_cm_fabric_samples(bss2_chip *c, const uint32_t *field, const uint64_t *t,
+                            const uint8_t *half, unsigned k);
 
 /* For the C tests: when e + a e^(-s ra) + k e^(-s rk), below th at s = 0, first reaches th (a
  * lower bound in µs, within half a cycle), or -1 if never. */

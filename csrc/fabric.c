@@ -278,21 +278,26 @@ void bss2_cm_fabric_run(bss2_chip *c, uint64_t limit) {
     }
 }
 
-void bss2_cm_fabric_sample(bss2_chip *c, uint32_t field, uint64_t t, unsigned half) {
+void bss2_cm_fabric_samples(bss2_chip *c, const uint32_t *field, const uint64_t *t,
+                            const uint8_t *half, unsigned k) {
     bss2_cm_fabric *f = &c->fabric;
     if (!c->recording) {
-        c->diag.madc_not_recorded++;
+        c->diag.madc_not_recorded += k;
         return;
     }
-    if (f->call_messages >= BSS2_CM_MAX_EVENT_MESSAGES) {
-        c->diag.events_lost++;
-        return;
+    for (unsigned at = 0; at < k; at += 256u) { /* (GO: 256 at a time) */
+        uint64_t payload[256];
+        unsigned n = 0, m = k - at < 256u ? k - at : 256u;
+        for (; n < m && f->call_messages < BSS2_CM_MAX_EVENT_MESSAGES; n++) {
+            f->call_messages++;
+            uint64_t chip_time = c->chip_reset ? 0u : (t[at + n] - c->chip_origin);
+            uint64_t ts = (2u * chip_time + half[at + n]) & 0xFFu; /* 250 MHz, as for spikes */
+            payload[n] = (ts << 16) | (field[at + n] & 0xFFFFu);
+        }
+        c->diag.madc_samples += n;
+        c->diag.events_lost += m - n;
+        bss2_cm_respond_ahead_many(c, t + at, BSS2_CM_FROM_MADC_PACK1, payload, n);
     }
-    f->call_messages++;
-    c->diag.madc_samples++;
-    uint64_t chip_time = c->chip_reset ? 0u : (t - c->chip_origin);
-    uint64_t ts = (2u * chip_time + half) & 0xFFu; /* 250 MHz, as for spikes */
-    bss2_cm_respond_ahead(c, t, BSS2_CM_FROM_MADC_PACK1, (ts << 16) | (field & 0xFFFFu));
 }
 
 /* ---- counters -------------------------------------------------------------------------------- */

@@ -217,7 +217,8 @@ void bss2_cm_madc_run(bss2_chip *c, uint64_t limit) {
         }
         convert(c, config, t, in, k, taken, code);
         for (unsigned i = 0; i < k; i++) {
-            bss2_cm_fabric_sample(c, (code[i] & 0x3FFu) | ((uint32_t)in[i] << 10), t[i], half[i]);
+            code[i] = (code[i] & 0x3FFu) | ((uint32_t)in[i] << 10);
         }
+        bss2_cm_fabric_samples(c, code, t, half, k);
     }
 }

@@ -556,9 +556,16 @@ void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const
     unsigned nf = 0, ng = 0, m = 0;
     count = count < 256u ? count : 256u;
     g[256] = 0.0;
+    uint32_t batch = ++an->batches;
+    if (batch == 0u) { /* (wrapped: no neuron was in batch 0) */
+        memset(an->batch_of, 0, sizeof an->batch_of);
+        batch = an->batches = 1u;
+    }
     for (unsigned i = 0; i < count; i++) {
         const bss2_cm_an_neuron *x = &an->n[targets[i]];
-        if ((x->phase != BSS2_CM_FREE) | x->stepped) {
+        int repeat = an->batch_of[targets[i]] == batch;
+        an->batch_of[targets[i]] = batch;
+        if ((x->phase != BSS2_CM_FREE) | x->stepped | repeat) {
             later[m++] = (uint16_t)(i | SLOW);
         } else if ((inh ? x->k_inh : x->k_exc) != 0.0) {
             double s = elapsed(x, c->now);
@@ -584,7 +591,9 @@ void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const
         unsigned i = later[j] & ~SLOW, n = targets[i];
         bss2_cm_an_neuron *x = &an->n[n];
         if (later[j] & SLOW) {
-            bss2_cm_analog_input(c, n, inh, weights[i]); /* not free: the general path */
+            bss2_cm_analog_input(c, n, inh, weights[i]); /* not free, or a repeat: in general */
+        } else if (x->phase != BSS2_CM_FREE) {
+            continue; /* (a repeat's input fired it: fire_at took over) */
         } else if (x->can_fire && c->array.backend[backend_of(c, n)->block].clocks) {
             check(c, n);
         } else {

@@ -55,19 +55,22 @@ void bss2_cm_analog_readouts(const bss2_chip *c, unsigned n, unsigned source, co
         return;
     }
     double f[3 * 128]; /* membrane_then's exponentials, all at once (the same bits) */
+    unsigned per = x->ki != 0.0 ? 3u : 2u; /* (an idle inhibitory term: no exponential) */
     for (unsigned at = 0; at < k; at += 128u) {
         unsigned m = k - at < 128u ? k - at : 128u;
         for (unsigned i = 0; i < m; i++) {
             double s = elapsed(x, t[at + i]);
-            f[3u * i] = s * x->rate;
-            f[3u * i + 1u] = s * x->rate_exc;
-            f[3u * i + 2u] = s * x->rate_inh;
+            f[per * i] = s * x->rate;
+            f[per * i + 1u] = s * x->rate_exc;
+            if (per == 3u) {
+                f[per * i + 2u] = s * x->rate_inh;
+            }
         }
-        bss2_cm_exp_neg_array(f, 3u * m);
+        bss2_cm_exp_neg_array(f, per * m);
         for (unsigned i = 0; i < m; i++) {
-            double v = x->e_eff + (x->a == 0.0 ? 0.0 : x->a * f[3u * i]) +
-                       (x->ke == 0.0 ? 0.0 : x->ke * f[3u * i + 1u]) +
-                       (x->ki == 0.0 ? 0.0 : x->ki * f[3u * i + 2u]);
+            double v = x->e_eff + (x->a == 0.0 ? 0.0 : x->a * f[per * i]) +
+                       (x->ke == 0.0 ? 0.0 : x->ke * f[per * i + 1u]) +
+                       (per == 2u ? 0.0 : x->ki * f[per * i + 2u]);
             acc[at + i] += soft_clip(v);
         }
     }

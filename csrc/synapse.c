@@ -415,9 +415,27 @@ static void index_row(bss2_chip *c, unsigned s, unsigned r) {
     a->stale[s][r] = 0;
 }
 
-/* Synapse row r of synram s receives 6-bit address `addr` in row mode `mode`. */
+/* The synaptic inputs of one bus event, gathered over its rows and handed to the analog core in
+ * one batch per kind (bss2_cm_analog_inputs): few and long batches overlap best. */
+typedef struct inputs {
+    uint16_t target[2][256];
+    double weight[2][256];
+    unsigned count[2];
+} inputs;
+
+static void flush(bss2_chip *c, inputs *in) {
+    for (unsigned k = 0; k < 2u; k++) {
+        if (in->count[k]) {
+            bss2_cm_analog_inputs(c, (int)k, in->target[k], in->weight[k], in->count[k]);
+            in->count[k] = 0;
+        }
+    }
+}
+
+/* Synapse row r of synram s receives 6-bit address `addr` in row mode `mode`: its inputs join
+ * `in`. A row with bypass fires flushes them, then fires, as the row's own order wants. */
 static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsigned mode,
-                      double pulse, unsigned half) {
+                      double pulse, unsigned half, inputs *in) {
     bss2_cm_array *a = &c->array;
     if (a->stale[s][r]) {
         index_row(c, s, r);
@@ -426,37 +444,48 @@ static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsig
         bss2_cm_correlation_pre(c, s, r, addr);
     }
     const uint16_t *first = a->first[s][r];
-    uint16_t target[2][256], fires[256];
-    double weight[2][256];
-    unsigned count[2] = {0, 0}, nfire = 0;
-    for (unsigned i = first[addr]; i < first[addr + 1u]; i++) {
-        unsigned j = a->by_label[s][r][i];
-        unsigned sw = a->column_switch[s][j];
-        unsigned exc = (mode & BSS2_FM_ROW_MODE_EXCITATORY) && (sw & 1u);
-        unsigned inh = (mode & BSS2_FM_ROW_MODE_INHIBITORY) && (sw & 2u);
-        if (!exc && !inh) {
+    uint16_t fires[256];
+    unsigned nfire = 0;
+    unsigned most = in->count[0] > in->count[1] ? in->count[0] : in->count[1];
+    if ((unsigned)(first[addr + 1u] - first[addr]) > 256u - most) {
+        flush(c, in); /* (room for a whole row) */
+    }
+    /* kinds: bit 0 excitatory, bit 1 inhibitory, as the column switches and bypass bits */
+    unsigned want = ((mode & BSS2_FM_ROW_MODE_EXCITATORY) ? 1u : 0u) |
+                    ((mode & BSS2_FM_ROW_MODE_INHIBITORY) ? 2u : 0u);
+    const uint8_t *column = a->by_label[s][r], *switches = a->column_switch[s];
+    const float *weight = a->weight_by_label[s][r];
+    unsigned ne = in->count[0], ni = in->count[1], events = 0, end = first[addr + 1u];
+    for (unsigned i = first[addr]; i < end; i++) {
+        unsigned j = column[i], kinds = switches[j] & want;
+        if (kinds == 0u) {
             continue;
         }
-        c->diag.synaptic_events++;
+        events++;
         unsigned n = s * 256u + j;
-        double w = a->weight_by_label[s][r][i] * pulse;
-        for (unsigned k = 0; k < 2u; k++) {
-            if (k ? inh : exc) {
-                target[k][count[k]] = (uint16_t)n;
-                weight[k][count[k]++] = w;
-            }
+        double w = weight[i] * pulse;
+        if (kinds & 1u) {
+            in->target[0][ne] = (uint16_t)n;
+            in->weight[0][ne++] = w;
         }
-        unsigned bypass = a->neuron[n].bypass;
-        if ((exc && (bypass & 1u)) || (inh && (bypass & 2u))) {
+        if (kinds & 2u) {
+            in->target[1][ni] = (uint16_t)n;
+            in->weight[1][ni++] = w;
+        }
+        if (kinds & a->neuron[n].bypass) {
             fires[nfire++] = (uint16_t)n;
         }
     }
-    /* the inputs of all targets (in one batch: bss2_cm_analog_inputs), then the bypass fires:
-     * each target's own order is kept, and a target's input or fire touches no other neuron */
-    bss2_cm_analog_inputs(c, 0, target[0], weight[0], count[0]);
-    bss2_cm_analog_inputs(c, 1, target[1], weight[1], count[1]);
-    for (unsigned i = 0; i < nfire; i++) {
-        bss2_cm_neuron_fire(c, fires[i], half);
+    in->count[0] = ne;
+    in->count[1] = ni;
+    c->diag.synaptic_events += events;
+    /* the bypass fires after the row's inputs: each target's own order is kept, and a target's
+     * input or fire touches no other neuron */
+    if (nfire > 0u) {
+        flush(c, in);
+        for (unsigned i = 0; i < nfire; i++) {
+            bss2_cm_neuron_fire(c, fires[i], half);
+        }
     }
 }
 
@@ -488,20 +517,22 @@ static void deliver(bss2_chip *c, unsigned bus, uint32_t label, unsigned half) {
     if (a->match_stale) {
         match_drivers(a);
     }
+    inputs in;
+    in.count[0] = in.count[1] = 0;
     for (uint32_t todo = a->match[bus][select]; todo != 0; todo &= todo - 1u) {
         unsigned k = (unsigned)__builtin_ctz(todo), d = k * BUSES_PER_BLOCK + b;
         const bss2_cm_driver *drv = &a->driver[s][d];
         uint32_t out = drv->address_out ? addr : (addr & 0x20u); /* else only the MSB (hagen) */
         double pulse = drv->stp ? bss2_cm_analog_stp(c, s, d) : 1.0;
         if (drv->mode_top) {
-            row_event(c, s, bss2_fm_driver_row_top[d], out, drv->mode_top, pulse, half);
+            row_event(c, s, bss2_fm_driver_row_top[d], out, drv->mode_top, pulse, half, &in);
         }
         if (drv->mode_bottom) {
-            row_event(c, s, bss2_fm_driver_row_bottom[d], out, drv->mode_bottom, pulse, half);
+            row_event(c, s, bss2_fm_driver_row_bottom[d], out, drv->mode_bottom, pulse, half, &in);
         }
     }
+    flush(c, &in);
 }
-
 /* ---- triggers and counters ------------------------------------------------------------------- */
 
 void bss2_cm_array_trigger(bss2_chip *c, uint32_t address, uint32_t data) {

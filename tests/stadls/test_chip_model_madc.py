@@ -238,3 +238,45 @@ def test_samples_do_not_depend_on_how_the_program_waits(seed: int) -> None:
     last = int(one[0]["fpga_time"][-1])
     np.testing.assert_array_equal(one[1], steps[1][steps[1]["fpga_time"] <= last])
     assert all(r.valid() for r in reads)
+
+
+def _psp_trace(weights: tuple[int, ...]) -> np.ndarray:
+    """The MADC trace of one input spike reaching NEURON over one synapse row per weight (rows 0
+    and 1: the bottom and top row of driver 0, one label), without mismatch and noise."""
+    n = lola.AtomicNeuron()
+    n.leak.v_leak, n.leak.i_bias = 600, 84
+    n.membrane_capacitance.capacitance = 63
+    n.excitatory_input.enable, n.excitatory_input.i_bias_tau = True, 30
+    n.excitatory_input.i_bias_gm = 500
+    readout(n)
+
+    def spike(builder: stadls.PlaybackProgramBuilder) -> None:
+        synaptic_input(builder, NEURON, weights[0])
+        if len(weights) > 1:  # the top row too, same label, same column
+            mode = haldls.SynapseDriverConfig.RowMode.excitatory
+            driver = haldls.SynapseDriverConfig(
+                enable_receiver=True, row_mode_bottom=mode, row_mode_top=mode
+            )
+            builder.write(halco.SynapseDriverOnDLS(0), driver)
+            e = int(NEURON.toNeuronColumnOnDLS().toSynapseOnSynapseRow().toEntryOnQuad())
+            quad = haldls.SynapseQuad()
+            quad.weights[e], quad.labels[e] = weights[1], 5
+            on_synram = halco.SynapseQuadOnSynram(
+                halco.SynapseQuadColumnOnDLS(int(NEURON.toSynapseQuadColumnOnDLS())),
+                halco.SynapseRowOnSynram(1),
+            )
+            builder.write(halco.SynapseQuadOnDLS(on_synram, halco.SynramOnDLS(0)), quad)
+        wait(builder, 5 * US)
+        builder.write(halco.SpikePack1ToChipOnDLS(), haldls.SpikePack1ToChip([halco.SpikeLabel(5)]))
+        wait(builder, 20 * US)
+
+    samples, _ = record_membrane(NEURON, n, 25 * US, 1, extra=spike, mismatch=False, noise=False)
+    return samples["value"].astype(int)
+
+
+def test_one_event_over_two_rows_adds_like_one_synapse_of_both_weights() -> None:
+    """The synaptic inputs of one bus event reach the neurons in one batch; a neuron that two of
+    its rows reach takes both inputs (in u = atanh(I/I_sat) they add exactly)."""
+    both = _psp_trace((20, 20))
+    assert np.abs(both - _psp_trace((40,))).max() <= 1  # (rounding of the MADC codes)
+    assert both.max() - both[:100].mean() > 1.5 * (_psp_trace((20,)).max() - both[:100].mean())
