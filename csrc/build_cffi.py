@@ -29,6 +29,8 @@ ffibuilder.cdef(
                                      size_t *err_offset);
     uint64_t bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n,
                                 uint64_t t0, uint64_t *out);
+    void bss2_ut_header_counts(const uint8_t *header, size_t n, uint64_t *counts,
+                               size_t ncounts);
     int64_t bss2_ut_unpack_events(const uint8_t *header, const uint64_t *payload,
                                   const uint8_t *payload_high, const uint64_t *fpga_time,
                                   size_t n, int madc, uint8_t *out, size_t capacity);

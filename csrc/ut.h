@@ -36,6 +36,10 @@ int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *
 uint64_t bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n, uint64_t t0,
                             uint64_t *out);
 
+/* How many of n messages carry header h, into counts[h] for h < ncounts (other headers are not
+ * counted). */
+void bss2_ut_header_counts(const uint8_t *header, size_t n, uint64_t *counts, size_t ncounts);
+
 /* Size in bytes of one unpacked event record (spike: label u16, fpga_time u64, chip_time u64;
  * MADC sample: value u16, channel u8, fpga_time u64, chip_time u64; packed, little-endian). */
 #define BSS2_SPIKE_RECORD_BYTES 18

@@ -120,6 +120,18 @@ uint64_t bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size
     return t;
 }
 
+void bss2_ut_header_counts(const uint8_t *header, size_t n, uint64_t *counts, size_t ncounts) {
+    if (counts == NULL) {
+        return;
+    }
+    memset(counts, 0, ncounts * sizeof *counts);
+    for (size_t i = 0; header != NULL && i < n; i++) {
+        if (header[i] < ncounts) {
+            counts[header[i]]++;
+        }
+    }
+}
+
 static inline void put_le(uint8_t *dst, uint64_t v, size_t bytes) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     memcpy(dst, &v, bytes); /* the low bytes of v come first on a little-endian host */

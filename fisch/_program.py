@@ -147,7 +147,13 @@ class PlaybackProgram:
     def _absorb(self, m: FromFPGAMessages) -> None:
         h, p = m.header, m.payload
         t, self._time = _fpga_times(h, p, self._time)
-        per_header = np.bincount(h, minlength=len(FROM_FPGA_DICTIONARY))
+        per_header = np.zeros(len(FROM_FPGA_DICTIONARY), np.uint64)
+        lib.bss2_ut_header_counts(
+            ffi.from_buffer("uint8_t[]", h),
+            h.size,
+            ffi.from_buffer("uint64_t[]", per_header, require_writable=True),
+            per_header.size,
+        )
         present = per_header > 0  # (a kind that is absent costs no pass over the stream)
         for q, header in _QUEUE_HEADER.items():
             if present[header]:
@@ -326,7 +332,7 @@ def _fpga_times(
 
 
 def _unpack_events(
-    m: FromFPGAMessages, t: npt.NDArray[np.uint64], counts: npt.NDArray[np.intp], madc: bool
+    m: FromFPGAMessages, t: npt.NDArray[np.uint64], counts: npt.NDArray[np.uint64], madc: bool
 ) -> tuple[npt.NDArray[Any], list[int]]:
     """Unpack spike (or MADC sample) packs into a structured array, in stream order (in C).
 

@@ -54,6 +54,14 @@ static void test_ut_times_events_encode(void) {
     check(bss2_ut_fpga_times(h, p, 4, 7, t) == 1023, "fpga times: time after the last message");
     check(t[0] == 1000 && t[1] == 1001 && t[2] == 1022 && t[3] == 1023, "fpga times");
     check(bss2_ut_fpga_times(h + 1, p + 1, 1, 41, t) == 42, "fpga times continue from t0");
+    uint64_t counts[13];
+    uint8_t more[6] = {5, 12, 6, 7, 7, 200};
+    bss2_ut_header_counts(more, 6, counts, 13);
+    check(counts[5] == 1 && counts[6] == 1 && counts[7] == 2 && counts[12] == 1 && counts[0] == 0,
+          "header counts (an unknown header is left out)");
+    counts[6] = 99;
+    bss2_ut_header_counts(more, 6, counts, 6);
+    check(counts[5] == 1 && counts[0] == 0 && counts[6] == 99, "only ncounts counts are written");
 
     uint8_t rec[3 * BSS2_SPIKE_RECORD_BYTES];
     check(bss2_ut_unpack_events(h, p, hi, t, 4, 0, rec, 3) == 3, "unpack three spikes");
