@@ -314,7 +314,7 @@ typedef struct bss2_cm_an_neuron {
     double w_lo, w_hi;             /* w within V_w's rails */
     double sigma_exc, sigma_inh;   /* COBA slope 1/(E_rev - E_ref) */
     double e_rev_exc, e_rev_inh;   /* reversal potentials */
-} __attribute__((aligned(64))) bss2_cm_an_neuron;
+} __attribute__((aligned(512))) bss2_cm_an_neuron; /* (a power of two: an index is a shift) */
 
 typedef struct bss2_cm_analog {
     int mismatch; /* the fixed pattern is applied (else every draw is 0) */
