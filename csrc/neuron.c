@@ -27,9 +27,11 @@ static void build_rest(bss2_chip *c);
 /* ---- life cycle --------------------------------------------------------------------------- */
 
 int bss2_cm_analog_new(bss2_chip *c) {
-    /* (aligned: a neuron's fields that an event touches share three cache lines) */
-    size_t size = (sizeof(bss2_cm_analog) + 63u) / 64u * 64u;
-    bss2_cm_analog *an = aligned_alloc(64, size);
+    /* (aligned as its neurons: a neuron's fields that an event touches share three cache
+     * lines, and its index is a shift) */
+    size_t align = _Alignof(bss2_cm_analog);
+    size_t size = (sizeof(bss2_cm_analog) + align - 1u) / align * align;
+    bss2_cm_analog *an = aligned_alloc(align, size);
     if (an != NULL) {
         memset(an, 0, size);
     }
