@@ -150,6 +150,14 @@
 /* ---- temporal noise (§5.3 [EST]) ------------------------------------------------------------ */
 #define BSS2_AN_NOISE_MADC 1.5 /* LSB per sample */
 #define BSS2_AN_NOISE_CADC 0.7 /* LSB per read */
+/* Membrane noise, σ_V at rest (§5.3: 1.0-1.5 mV). Decision: it acts where it is observed, and the
+ * integration between events stays exact and deterministic. The readouts (MADC, CADC) see the
+ * membrane plus a noise of σ_V whose correlation time is the neuron's τ_m (Gaussian knots one
+ * τ_m apart, interpolated linearly with the variance kept; keyed by the seed, the neuron and the
+ * FPGA time, so every run draws anew and the same program on the same seed gives the same
+ * bytes). The threshold comparator sees it as an offset of σ_V drawn anew at every reset of the
+ * neuron, so spike times jitter from trial to trial. */
+#define BSS2_AN_NOISE_MEMBRANE 1.2e-3 /* V */
 
 /* ---- mismatch (σ of the fixed pattern, per circuit; §5.2 [EST]) ---------------------------- */
 #define BSS2_AN_MM_SOURCE_FOLLOWER 0.015 /* V, leak and reset levels */

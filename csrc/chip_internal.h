@@ -284,7 +284,7 @@ typedef struct bss2_cm_an_neuron {
     uint8_t pause;    /* enable_pause: no synaptic input (nor exponential term) while resetting */
     uint8_t stepped;  /* AdEx terms on (exponential, adaptation or COBA): integrated in steps */
     double ie0, ii0, v0;
-    double v_th;         /* threshold */
+    double v_th;         /* threshold: v_th0 + th_noise */
     double k_exc, k_inh; /* peak current per weight LSB (0: the input is off) */
     double inv_sat_exc, inv_sat_inh;
     double sat_exc, sat_inh; /* saturation current of the input OTA */
@@ -295,6 +295,7 @@ typedef struct bss2_cm_an_neuron {
     double rate_inh;
     double ph_rate[2], ph_e_eff[2];
     uint64_t phase_end; /* RESET: its end; HOLDOFF: the end of refractoriness */
+    double v_th0, th_noise; /* the threshold (with its fixed pattern); the comparator's noise */
     /* parameters, from CapMem, NeuronConfig and the mismatch (units: analog.h) */
     double c;                /* membrane capacitance */
     double g_leak, g_reset;  /* OTA conductance while leaking / resetting */

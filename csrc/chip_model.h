@@ -107,9 +107,10 @@ uint32_t bss2_chip_peek(const bss2_chip *chip, uint32_t address);
  * continues from its present state with the changed parameters. No-op for NULL. */
 void bss2_chip_set_mismatch(bss2_chip *chip, int on);
 
-/* Add (on != 0, the default) or leave out the temporal noise (readout noise of the MADC). Its
- * random stream is keyed by the seed and counts on over the instance's life, so a seed and a
- * sequence of programs always give the same bytes. No-op for NULL. */
+/* Add (on != 0, the default) or leave out the temporal noise: the read noise of the MADC and
+ * CADC, and the membrane noise, seen by the readouts and the threshold comparators (analog.h).
+ * Its random streams are keyed by the seed and the FPGA time or count on over the instance's
+ * life, so a seed and a sequence of programs always give the same bytes. No-op for NULL. */
 void bss2_chip_set_noise(bss2_chip *chip, int on);
 
 /* Membrane voltage of atomic neuron `neuron` (0..511) now, in volts, as a readout sees it

@@ -380,6 +380,10 @@ void bss2_cm_analog_reset(bss2_chip *c, unsigned n, int pulse) {
     unsigned hold = BSS2_AN_HOLDOFF_BASE - 2u * u->holdoff;
     unsigned ticks = u->refractory_time > hold ? u->refractory_time - hold : 0u;
     advance(x, c->now);
+    if (c->analog->noise) { /* the comparator's noise, anew (analog.h: NOISE_MEMBRANE) */
+        x->th_noise = BSS2_AN_NOISE_MEMBRANE * bss2_cm_noise(c);
+        x->v_th = x->v_th0 + x->th_noise;
+    }
     if (pulse >= 0 && x->adapt_on) { /* the adaptation pulse of a spike: b per its length */
         x->w = min2(max2(x->w + ldexp(x->b_w, pulse - BSS2_AN_ADAPT_PULSE_REF), x->w_lo), x->w_hi);
     }
@@ -442,7 +446,14 @@ void bss2_cm_analog_chip_reset(bss2_chip *c) {
     bss2_cm_correlation_chip_reset(c);
 }
 
-void bss2_cm_analog_set_noise(bss2_chip *c, int on) { c->analog->noise = on != 0; }
+void bss2_cm_analog_set_noise(bss2_chip *c, int on) {
+    c->analog->noise = on != 0;
+    for (unsigned n = 0; !on && n < BSS2_CM_NEURONS; n++) { /* (off: the comparators quiet) */
+        bss2_cm_an_neuron *x = &c->analog->n[n];
+        x->th_noise = 0.0;
+        x->v_th = x->v_th0;
+    }
+}
 
 void bss2_cm_analog_set_mismatch(bss2_chip *c, int on) {
     c->analog->mismatch = on != 0;

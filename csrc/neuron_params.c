@@ -92,8 +92,9 @@ void bss2_cm_analog_derive(const bss2_chip *c, unsigned n, bss2_cm_an_neuron *x,
     x->e_leak = BSS2_AN_V_CAPMEM_LSB * CELL(V_LEAK) - sf;
     x->e_reset = BSS2_AN_V_CAPMEM_LSB * CELL(V_RESET) - sf +
                  BSS2_AN_MM_RESET * draw(an, n, MM_RESET);
-    x->v_th = BSS2_AN_V_CAPMEM_LSB * CELL(V_THRESHOLD) +
-              BSS2_AN_MM_COMPARATOR * draw(an, n, MM_COMPARATOR);
+    x->v_th0 = BSS2_AN_V_CAPMEM_LSB * CELL(V_THRESHOLD) +
+               BSS2_AN_MM_COMPARATOR * draw(an, n, MM_COMPARATOR);
+    x->v_th = x->v_th0 + x->th_noise;
     double i_off = BSS2_AN_I_OFFSET_LSB * CELL(I_MEM_OFFSET);
     x->i_off = !WFIELD(w, NEURON_CONFIG_ENABLE_MEMBRANE_OFFSET)   ? 0.0
                : WFIELD(w, NEURON_CONFIG_INVERT_MEMBRANE_OFFSET) ? -i_off

@@ -7,6 +7,37 @@
 /* The membrane of neuron n at cycle t (no event of its own in between), soft-clipped. */
 static double soft_clip(double v);
 
+/* A standard normal draw (Irwin-Hall of four 16-bit uniforms, within 3.5 σ) keyed by
+ * (seed, stream, index), without a counter. */
+static double keyed_normal(uint64_t seed, uint64_t stream, uint64_t index) {
+    uint64_t h = mix64(seed ^ mix64(stream * UINT64_C(0x9E3779B97F4A7C15) + index));
+    double sum = (double)((h & 0xFFFFu) + ((h >> 16) & 0xFFFFu) + ((h >> 32) & 0xFFFFu) +
+                          (h >> 48));
+    return (sum * 0x1.0p-16 - 2.0 + 0x1.0p-17 * 4.0) * 1.7320508075688772; /* (4 u - 2) sqrt 3 */
+}
+
+/* The membrane noise the readouts see (analog.h: NOISE_MEMBRANE) on neuron n: knot k of its
+ * noise at cycle k * span, spans one τ_m (leak phase) long. */
+#define NOISE_STREAM 500u
+static uint64_t noise_span(const bss2_cm_an_neuron *x) {
+    double tau = x->ph_rate[0] > 0.0 ? 1.0 / x->ph_rate[0] / US_PER_CYCLE : 0x1.0p40;
+    return (uint64_t)max2(min2(tau, 0x1.0p40), 1.0);
+}
+
+/* Its value at cycle t, given knots k = t / span and k + 1 (g0, g1). */
+static double noise_between(uint64_t t, uint64_t span, double g0, double g1) {
+    double u = (double)(t % span) / (double)span;
+    return BSS2_AN_NOISE_MEMBRANE * ((1.0 - u) * g0 + u * g1) /
+           sqrt((1.0 - u) * (1.0 - u) + u * u);
+}
+
+static double membrane_noise(const bss2_chip *c, unsigned n, const bss2_cm_an_neuron *x,
+                             uint64_t t) {
+    uint64_t span = noise_span(x), k = t / span;
+    return noise_between(t, span, keyed_normal(c->seed, NOISE_STREAM + n, k),
+                         keyed_normal(c->seed, NOISE_STREAM + n, k + 1u));
+}
+
 static double membrane_then(const bss2_chip *c, unsigned n, uint64_t t) {
     const bss2_cm_an_neuron *x = &c->analog->n[n];
     return soft_clip(membrane_at(x, elapsed(x, t)));
@@ -17,7 +48,7 @@ double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source, u
     double s = elapsed(x, t);
     switch (source) {
     case 0:
-        return membrane_then(c, n, t);
+        return membrane_then(c, n, t) + (c->analog->noise ? membrane_noise(c, n, x, t) : 0.0);
     case 1:
         return BSS2_AN_SYNIN_REST - BSS2_AN_SYNIN_R * decay(x->ie0, s, x->rate_exc);
     case 2:
@@ -73,6 +104,20 @@ void bss2_cm_analog_readouts(const bss2_chip *c, unsigned n, unsigned source, co
                        (per == 2u ? 0.0 : x->ki * f[per * i + 2u]);
             acc[at + i] += soft_clip(v);
         }
+    }
+    if (!c->analog->noise) {
+        return;
+    }
+    uint64_t span = noise_span(x), knot = UINT64_MAX; /* (the knots of the last sample) */
+    double g0 = 0.0, g1 = 0.0;
+    for (unsigned i = 0; i < k; i++) {
+        uint64_t at = t[i] / span;
+        if (at != knot) {
+            g0 = at == knot + 1u ? g1 : keyed_normal(c->seed, NOISE_STREAM + n, at);
+            g1 = keyed_normal(c->seed, NOISE_STREAM + n, at + 1u);
+            knot = at;
+        }
+        acc[i] += noise_between(t[i], span, g0, g1);
     }
 }
 

@@ -39,6 +39,7 @@ static void test_constant_current(void) {
     const unsigned ref = 10; /* ticks of 8 ns: 9 resetting, 1 holding off */
     bss2_chip *c = bss2_chip_new(5);
     bss2_chip_set_mismatch(c, 0);
+    bss2_chip_set_noise(c, 0); /* (the analytic interval: no comparator noise) */
     prog *p = fresh();
     spiking_backend(p, &t, ref, 0);
     CELL(p, t.n, V_LEAK, leak);

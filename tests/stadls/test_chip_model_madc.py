@@ -280,3 +280,29 @@ def test_one_event_over_two_rows_adds_like_one_synapse_of_both_weights() -> None
     both = _psp_trace((20, 20))
     assert np.abs(both - _psp_trace((40,))).max() <= 1  # (rounding of the MADC codes)
     assert both.max() - both[:100].mean() > 1.5 * (_psp_trace((20,)).max() - both[:100].mean())
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_membrane_noise_wanders_on_the_scale_of_tau_m(seed: int) -> None:
+    """Membrane noise (analog.h: σ_V 1.2 mV, ≈ 1 MADC LSB, correlated over τ_m) survives a 1 µs
+    average, which the MADC's white read noise (1.5 LSB: 0.27 LSB after it) does not."""
+    v = record_membrane(NEURON, silent(700), 100 * US, seed)[0]["value"].astype(float)
+    smooth = np.convolve(v, np.ones(30) / 30, mode="valid")
+    assert 0.5 < smooth.std() < 2.0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_membrane_noise_jitters_the_spike_times(seed: int) -> None:
+    """The threshold comparator sees the membrane noise (a new offset per reset): a slow approach
+    to the threshold (leak 560 just above it) spikes irregularly; without noise regularly."""
+    n = leak_over_threshold()
+    n.leak.v_leak, n.refractory_period.refractory_time = 560, 20
+
+    def intervals(noise: bool) -> np.ndarray:
+        spikes = record_membrane(NEURON, n, 200 * US, seed, noise=noise)[1]
+        return np.diff(np.sort(spikes["chip_time"].astype(float)))
+
+    quiet, noisy = intervals(False), intervals(True)
+    assert quiet.std() == 0  # the integration between events is deterministic
+    assert noisy.std() > 5  # cycles: σ_V over the membrane's slope near the threshold
+    assert noisy.mean() == pytest.approx(quiet.mean(), rel=0.05)
