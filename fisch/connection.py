@@ -186,8 +186,9 @@ class ChipModelConnection(ConnectionBase):
     stream of the model and is the "chip serial" of its fixed-pattern mismatch, which
     ``mismatch=False`` leaves out (ideal circuits, for tests); ``noise=False`` leaves out the
     temporal noise (the readouts' noise and the membrane noise, csrc/analog.h). The GIL is
-    released while a program executes. ``diagnostics`` reports what the last program met besides regular traffic (e.g.
-    accesses of unknown addresses); ``membrane(neuron)`` looks at a membrane without a readout.
+    released while a program executes. ``diagnostics`` reports what the last program met besides
+    regular traffic (e.g. accesses of unknown addresses); ``membrane(neuron)`` looks at a
+    membrane without a readout.
 
     Decision: the model stands for both targets (``supported_targets``): it reads back every
     register, also those that only the hardware or only the simulation of the real stack can

@@ -284,8 +284,8 @@ def test_one_event_over_two_rows_adds_like_one_synapse_of_both_weights() -> None
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_membrane_noise_wanders_on_the_scale_of_tau_m(seed: int) -> None:
-    """Membrane noise (analog.h: σ_V 1.2 mV, ≈ 1 MADC LSB, correlated over τ_m) survives a 1 µs
-    average, which the MADC's white read noise (1.5 LSB: 0.27 LSB after it) does not."""
+    """Membrane noise (analog.h: sigma_V 1.2 mV, ≈ 1 MADC LSB, correlated over τ_m) survives 1 µs
+    of averaging, which the MADC's white read noise (1.5 LSB: 0.27 LSB after it) does not."""
     v = record_membrane(NEURON, silent(700), 100 * US, seed)[0]["value"].astype(float)
     smooth = np.convolve(v, np.ones(30) / 30, mode="valid")
     assert 0.5 < smooth.std() < 2.0
