@@ -304,5 +304,5 @@ def test_membrane_noise_jitters_the_spike_times(seed: int) -> None:
 
     quiet, noisy = intervals(False), intervals(True)
     assert quiet.std() == 0  # the integration between events is deterministic
-    assert noisy.std() > 5  # cycles: σ_V over the membrane's slope near the threshold
+    assert noisy.std() > 5  # cycles: sigma_V over the membrane's slope near the threshold
     assert noisy.mean() == pytest.approx(quiet.mean(), rel=0.05)
