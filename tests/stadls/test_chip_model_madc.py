@@ -153,15 +153,20 @@ def test_madc_control() -> None:
     assert list(samples["channel"]) == [0, 0, 0, 1, 1, 1] * 2
 
 
-def _train(stp: int | None, seed: int) -> list[float]:
-    """PSP increments of 5 input spikes 20 µs apart through driver 0 (STP target set `stp`, or
-    STP off): each the smoothed trace's peak after the spike minus its value at the spike."""
+def _psp_neuron() -> lola.AtomicNeuron:
+    """A neuron at rest (leak 600) with its excitatory input on (τ_syn code 30), read out."""
     n = lola.AtomicNeuron()
     n.leak.v_leak, n.leak.i_bias = 600, 84
     n.membrane_capacitance.capacitance = 63
     n.excitatory_input.enable, n.excitatory_input.i_bias_tau = True, 30
     n.excitatory_input.i_bias_gm = 500
-    readout(n)
+    return readout(n)
+
+
+def _train(stp: int | None, seed: int) -> list[float]:
+    """PSP increments of 5 input spikes 20 µs apart through driver 0 (STP target set `stp`, or
+    STP off): each the smoothed trace's peak after the spike minus its value at the spike."""
+    n = _psp_neuron()
     gap = 20 * US
 
     def train(builder: stadls.PlaybackProgramBuilder) -> None:
@@ -243,12 +248,7 @@ def test_samples_do_not_depend_on_how_the_program_waits(seed: int) -> None:
 def _psp_trace(weights: tuple[int, ...]) -> np.ndarray:
     """The MADC trace of one input spike reaching NEURON over one synapse row per weight (rows 0
     and 1: the bottom and top row of driver 0, one label), without mismatch and noise."""
-    n = lola.AtomicNeuron()
-    n.leak.v_leak, n.leak.i_bias = 600, 84
-    n.membrane_capacitance.capacitance = 63
-    n.excitatory_input.enable, n.excitatory_input.i_bias_tau = True, 30
-    n.excitatory_input.i_bias_gm = 500
-    readout(n)
+    n = _psp_neuron()
 
     def spike(builder: stadls.PlaybackProgramBuilder) -> None:
         synaptic_input(builder, NEURON, weights[0])
