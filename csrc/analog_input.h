@@ -19,11 +19,17 @@ static inline double saturate(double i, double d, double sat, double inv_sat) {
  * rising slow leak term a > 0 and one falling faster synaptic term alone, V - e_eff = a X + k X^q
  * (X = e^(-s/τ_m), q = τ_m/τx > 1) peaks below a (1 - 1/q); with a falling slower one it is
  * convex in X, so at most max(V, e_eff); otherwise the rising terms' sum. */
-static inline double input_free(bss2_cm_an_neuron *x, const double *f, double fi, uint64_t now,
-                                int inh, double weight) {
-    double v = x->e_eff + x->a * f[0] + x->ke * f[1] + x->ki * fi;
+/* `idle` (a constant where it is inlined): an excitatory input where the inhibitory term is idle
+ * (ii0 and ki zero, its decay factor fi 0). What that leaves out gives the same bits (ii0 * 0 is
+ * ii0; ki * 0 and max(ki, 0) add a zero; ki == 0 picks the bound's factor), with a seventh fewer
+ * instructions. */
+static inline __attribute__((always_inline)) double
+input_free(bss2_cm_an_neuron *x, const double *f, double fi, uint64_t now, int inh, double weight,
+           int idle) {
+    double v = x->e_eff + x->a * f[0] + x->ke * f[1];
+    v = idle ? v : v + x->ki * fi;
     double v0 = min2(max2(v, 0.0), BSS2_AN_V_DD);
-    double ie = x->ie0 * f[1], ii = x->ii0 * fi;
+    double ie = x->ie0 * f[1], ii = idle ? x->ii0 : x->ii0 * fi;
     if (inh) {
         ii = saturate(ii, weight * x->k_inh * x->inv_sat_inh, x->sat_inh, x->inv_sat_inh);
     } else {
@@ -38,28 +44,11 @@ static inline double input_free(bss2_cm_an_neuron *x, const double *f, double fi
     x->ke = ke;
     x->ki = ki;
     x->a = a;
+    if (idle) {
+        return max2(x->e_eff + max2(a, 0.0) * (ke < 0.0 ? x->peak_exc : 1.0) + max2(ke, 0.0), v0);
+    }
     double fa = ke < 0.0 && ki == 0.0 ? x->peak_exc : ki < 0.0 && ke == 0.0 ? x->peak_inh : 1.0;
     return max2(x->e_eff + max2(a, 0.0) * fa + max2(ke, 0.0) + max2(ki, 0.0), v0);
-}
-
-/* input_free for an excitatory input where the inhibitory term is idle (ii0 and ki zero, its
- * decay factor 0): the same bits with what that leaves out (ii0 * 0 is ii0; ki * 0 and
- * max(ki, 0) add a zero; ki == 0 picks the bound's factor), a seventh fewer instructions. */
-static inline double input_exc_idle(bss2_cm_an_neuron *x, const double *f, uint64_t now,
-                                    double weight) {
-    double v0 = min2(max2(x->e_eff + x->a * f[0] + x->ke * f[1], 0.0), BSS2_AN_V_DD);
-    double ie = saturate(x->ie0 * f[1], weight * x->k_exc * x->inv_sat_exc, x->sat_exc,
-                         x->inv_sat_exc);
-    double ke = ie * x->ph_k_exc[0], ki = -x->ii0 * x->ph_k_inh[0];
-    double a = v0 - x->e_eff - ke - ki;
-    x->t0 = now;
-    x->v0 = v0;
-    x->ie0 = ie;
-    x->ke = ke;
-    x->ki = ki;
-    x->a = a;
-    double fa = ke < 0.0 ? x->peak_exc : 1.0;
-    return max2(x->e_eff + max2(a, 0.0) * fa + max2(ke, 0.0), v0);
 }
 
 #endif /* BSS2_ANALOG_INPUT_H */

@@ -561,8 +561,8 @@ void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const
     for (unsigned j = 0; j < nf; j++) {
         unsigned i = fast[j], n = targets[i];
         double up = !inh && at[j] == 256u
-                        ? input_exc_idle(&an->n[n], &f[2u * j], c->now, weights[i])
-                        : input_free(&an->n[n], &f[2u * j], g[at[j]], c->now, inh, weights[i]);
+                        ? input_free(&an->n[n], &f[2u * j], 0.0, c->now, 0, weights[i], 1)
+                        : input_free(&an->n[n], &f[2u * j], g[at[j]], c->now, inh, weights[i], 0);
         later[m] = (uint16_t)i; /* (kept without a branch: which ones is data, unpredictable) */
         m += (unsigned)(up >= an->n[n].v_th) | (unsigned)(an->pos[n] != NOT_QUEUED);
     }

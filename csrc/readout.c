@@ -7,8 +7,8 @@
 /* The membrane of neuron n at cycle t (no event of its own in between), soft-clipped. */
 static double soft_clip(double v);
 
-/* A standard normal draw (Irwin-Hall of four 16-bit uniforms, within 3.5 σ) keyed by
- * (seed, stream, index), without a counter. */
+/* A standard normal draw keyed by (seed, stream, index): the sum of four 16-bit uniforms of one
+ * hash (Irwin-Hall, within 3.5 σ). */
 static double keyed_normal(uint64_t seed, uint64_t stream, uint64_t index) {
     uint64_t h = mix64(seed ^ mix64(stream * UINT64_C(0x9E3779B97F4A7C15) + index));
     double sum = (double)((h & 0xFFFFu) + ((h >> 16) & 0xFFFFu) + ((h >> 32) & 0xFFFFu) +
@@ -121,16 +121,10 @@ void bss2_cm_analog_readouts(const bss2_chip *c, unsigned n, unsigned source, co
     }
 }
 
-/* A temporal noise draw, mean 0 and variance 1: the sum of four 16-bit uniforms of one hash
- * (Irwin-Hall, within 3.5 sigma): readout noise needs no exact tails, and Box-Muller's log and
- * cos cost more than the rest of an MADC sample. */
-double bss2_cm_noise(bss2_chip *c) {
-    uint64_t h = mix64(c->seed ^ mix64(UINT64_C(300) * UINT64_C(0x9E3779B97F4A7C15) +
-                                       c->analog->noise_draws++));
-    double sum = (double)((h & 0xFFFFu) + ((h >> 16) & 0xFFFFu) + ((h >> 32) & 0xFFFFu) +
-                          (h >> 48));
-    return (sum * 0x1.0p-16 - 2.0 + 0x1.0p-17 * 4.0) * 1.7320508075688772; /* (4 u - 2) sqrt 3 */
-}
+/* A temporal noise draw, mean 0 and variance 1, from the chip's noise counter (keyed_normal:
+ * readout noise needs no exact tails, and Box-Muller's log and cos cost more than the rest of an
+ * MADC sample). */
+double bss2_cm_noise(bss2_chip *c) { return keyed_normal(c->seed, 300u, c->analog->noise_draws++); }
 
 double bss2_cm_analog_madc_code(bss2_chip *c, double v) {
     const bss2_cm_analog *an = c->analog;
