@@ -321,6 +321,7 @@ typedef struct bss2_cm_analog {
     int mismatch; /* the fixed pattern is applied (else every draw is 0) */
     int noise;    /* temporal noise is added */
     uint64_t noise_draws; /* draws of the temporal noise so far (its counter) */
+    uint64_t madc_draws;  /* the MADC samples' own (their noise depends on no other draw) */
     /* transfer tables by CapMem code: τ_m at C = 63 (plain, divided), τ_syn (exc, inh) */
     double tau_leak[BSS2_CM_CODES], tau_leak_div[BSS2_CM_CODES];
     double tau_exc[BSS2_CM_CODES], tau_inh[BSS2_CM_CODES];

@@ -254,7 +254,8 @@
  * events (and before the program's next instruction) every membrane follows its closed form and
  * a sample changes nothing else, so the samples up to the next one are taken in one go: the same
  * values, responses and order as one step each. The temporal noise is a sum of four uniforms
- * (variance 1, within 3.5σ) of a counter-based hash: readouts need no exact Gaussian tails.
+ * (variance 1, within 3.5σ) of a counter-based hash: readouts need no exact Gaussian tails; the
+ * MADC samples count their own draws (their noise depends on no other draw).
  *
  * CADC (cadc.c). A trigger read of a CADCSampleQuad converts its whole row of that synram and
  * channel type (causal or acausal; conversion time not modelled) into the buffer and answers

@@ -126,11 +126,18 @@ void bss2_cm_analog_readouts(const bss2_chip *c, unsigned n, unsigned source, co
  * MADC sample). */
 double bss2_cm_noise(bss2_chip *c) { return keyed_normal(c->seed, 300u, c->analog->noise_draws++); }
 
+/* The MADC samples' noise comes from a counter of their own: a sample's value depends on no
+ * other draw, so the samples may be converted after the neuron resets and CADC reads that happen
+ * meanwhile (madc.c converts them when their neurons change, not at their times). */
+#define MADC_STREAM 301u
+
 double bss2_cm_analog_madc_code(bss2_chip *c, double v) {
     const bss2_cm_analog *an = c->analog;
     double offset = an->mismatch ? BSS2_AN_MM_MADC_OFFSET * an->madc_mm[0] : 0.0;
     double gain = an->mismatch ? 1.0 + BSS2_AN_MM_MADC_GAIN * an->madc_mm[1] : 1.0;
-    double n = an->noise ? BSS2_AN_NOISE_MADC * bss2_cm_noise(c) : 0.0;
+    double n = an->noise ? BSS2_AN_NOISE_MADC *
+                               keyed_normal(c->seed, MADC_STREAM, c->analog->madc_draws++)
+                         : 0.0;
     return (v - BSS2_AN_MADC_V0) * (gain * (1.0 / BSS2_AN_MADC_LSB)) + offset + n;
 }
 
