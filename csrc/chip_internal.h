@@ -373,6 +373,10 @@ typedef struct bss2_cm_madc {
     uint8_t count[4];
     uint8_t on[2][4]; /* the readout selection's switches of mux input i to line l */
     uint8_t stale;    /* a NeuronConfig or the readout selection changed since */
+    /* set while the neurons' own events run (bss2_cm_analog_run): a sample due now sees them;
+     * a sample due now goes before any other change now */
+    uint8_t neurons_first;
+    uint8_t watched[BSS2_CM_NEURONS]; /* the neurons driving a readout line while sampling */
 } bss2_cm_madc;
 
 /* ---- CADC (cadc.c) --------------------------------------------------------------------------- */
@@ -467,13 +471,14 @@ void bss2_cm_advance_to(bss2_chip *c, uint64_t t);
 /* Schedule a response produced at time t (at once if t is not after now); the _wide form
  * carries payload bits 64-71 of the 80-bit messages (headers 9, 12). */
 void bss2_cm_respond(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload);
-/* The same at t after now, when nothing else will produce a response at or before t: the
- * responses pending until t go out, then this one (no wait in the pending ring). */
-void bss2_cm_respond_ahead(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload);
+/* A response at t when no other response at or before t is still to come (the MADC's samples,
+ * converted late: madc.c): the responses pending until t go out, then this one (no wait in the
+ * pending ring). */
+void bss2_cm_respond_ordered(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload);
 void bss2_cm_respond_wide(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload,
                           unsigned payload_high);
-/* bss2_cm_respond_ahead for k responses of one kind, at times t[0..k) in order. */
-void bss2_cm_respond_ahead_many(bss2_chip *c, const uint64_t *t, unsigned header,
+/* bss2_cm_respond_ordered for k responses of one kind, at times t[0..k) in order. */
+void bss2_cm_respond_ordered_many(bss2_chip *c, const uint64_t *t, unsigned header,
                                 const uint64_t *payload, unsigned k);
 /* End the stream: comma-flush the last word and publish its length (out_words). */
 void bss2_cm_flush_stream(bss2_chip *c);
@@ -509,13 +514,11 @@ void bss2_cm_fabric_init(bss2_cm_fabric *f);
 void bss2_cm_fabric_chip_reset(bss2_chip *c);
 /* A SpikePack1..3 (header 13..15, payload p) issued now. */
 void bss2_cm_fabric_spike_pack(bss2_chip *c, unsigned header, uint64_t p);
-/* The earliest time after now something happens in the fabric, in *t; 0 if nothing will. */
+/* The earliest time after now something happens in the fabric, in *t; 0 if nothing will (the
+ * MADC's samples are no events: madc.c). */
 int bss2_cm_fabric_next(const bss2_chip *c, uint64_t *t);
-/* The same, leaving out the MADC's samples (which change nothing else). */
-int bss2_cm_fabric_next_but_madc(const bss2_chip *c, uint64_t *t);
-/* Let everything happen that is due at or before now (called by advance() only, on its way to
- * `limit`: the MADC may sample ahead until then, see madc.c). */
-void bss2_cm_fabric_run(bss2_chip *c, uint64_t limit);
+/* Let everything happen that is due at or before now (called by advance() only). */
+void bss2_cm_fabric_run(bss2_chip *c);
 /* The time the last event on its way to the FPGA arrives; 0 if none is. */
 int bss2_cm_fabric_last(const bss2_chip *c, uint64_t *t);
 /* A chip register's value changed from `old` by an Omnibus write (enable edges). */
@@ -547,9 +550,9 @@ void bss2_cm_padi_arrive(bss2_chip *c, unsigned bus, uint32_t nl, unsigned half,
                          int count_drop);
 /* The earliest time after now something happens in the array, in *t (the MADC's samples only
  * if `madc`); 0 if nothing will. */
-int bss2_cm_array_next(const bss2_chip *c, uint64_t *t, int madc);
-/* Let everything happen that is due at or before now (limit: as for bss2_cm_fabric_run). */
-void bss2_cm_array_run(bss2_chip *c, uint64_t limit);
+int bss2_cm_array_next(const bss2_chip *c, uint64_t *t);
+/* Let everything happen that is due at or before now. */
+void bss2_cm_array_run(bss2_chip *c);
 /* The latest time an event now inside the array can reach the FPGA; 0 if none is inside. */
 int bss2_cm_array_last(const bss2_chip *c, uint64_t *t);
 /* The value of a spike counter register at `address` in *v; 0 if it is none. */
@@ -623,13 +626,30 @@ int bss2_cm_cadc_peek(const bss2_chip *c, uint32_t address, uint32_t *v);
 /* madc.c */
 /* A write of MADCControl (a trigger register) now. */
 void bss2_cm_madc_control(bss2_chip *c, uint32_t word);
-int bss2_cm_madc_next(const bss2_chip *c, uint64_t *t);
-/* The samples due now, and those due before anything else happens, up to `limit`. */
-void bss2_cm_madc_run(bss2_chip *c, uint64_t limit);
+/* The samples due before cycle t (and at t if `at_t`): converted now and sent (see madc.c). */
+void bss2_cm_madc_convert(bss2_chip *c, uint64_t t, int at_t);
+/* A NeuronConfig or the readout selection changed: the readout lines' drivers are found again. */
+void bss2_cm_madc_stale(bss2_chip *c);
+
+/* The hooks: before something changes at cycle t that a sample due then or earlier must not see
+ * (a watched neuron, a register, the stream of responses), those samples are converted. */
+static inline void bss2_cm_madc_before(bss2_chip *c, uint64_t t, int at_t) {
+    const bss2_cm_madc *m = &c->madc;
+    if (m->sampling && bss2_cm_t_le(m->next / 4u, at_t ? t : t - 1u)) {
+        bss2_cm_madc_convert(c, t, at_t);
+    }
+}
+
+/* ... before neuron n changes now. */
+static inline void bss2_cm_madc_watch(bss2_chip *c, unsigned n) {
+    if (c->madc.watched[n]) {
+        bss2_cm_madc_before(c, c->now, !c->madc.neurons_first);
+    }
+}
 
 /* fabric.c, for madc.c: k MADC samples (bits 0-9 value, 10 channel) reach the FPGA at cycles
- * t[0..k) (in order; `half`: in the second half of the cycle), now or later when nothing else
- * responds until then (bss2_cm_respond_ahead). */
+ * t[0..k) (in order; `half`: in the second half of the cycle), when no other response at or
+ * before them is still to come (bss2_cm_respond_ordered). */
 void bss2_cm_fabric_samples(bss2_chip *c, const uint32_t *field, const uint64_t *t,
                             const uint8_t *half, unsigned k);
 

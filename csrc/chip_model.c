@@ -250,10 +250,13 @@
  * bss2_chip_set_noise), rounded and clamped to 0..1023; enable_dummy_data gives the sample count
  * (a sawtooth) instead. Each sample goes to the host as an MADCSamplePack1 (bits 0-9 value, bit
  * 10 the input) stamped like a spike, if event recording is on (else diagnostics
- * madc_not_recorded); samples count toward the call's event message limit. Between two other
- * events (and before the program's next instruction) every membrane follows its closed form and
- * a sample changes nothing else, so the samples up to the next one are taken in one go: the same
- * values, responses and order as one step each. The temporal noise is a sum of four uniforms
+ * madc_not_recorded); samples count toward the call's event message limit. A sample changes
+ * nothing, and a neuron follows its closed form until something changes it, so the samples are
+ * converted late, in one go: before a neuron the MADC watches (one on a readout line) changes,
+ * before any other response or register write, and at the program's end. They read and respond
+ * as if converted at their times: the same values, responses and order (a sample and a change
+ * of its neuron in the same cycle: the sample first, except for the neuron's own events (fire,
+ * reset, phase end), which it sees). The temporal noise is a sum of four uniforms
  * (variance 1, within 3.5σ) of a counter-based hash: readouts need no exact Gaussian tails; the
  * MADC samples count their own draws (their noise depends on no other draw).
  *

@@ -128,12 +128,14 @@ void bss2_cm_respond_wide(bss2_chip *c, uint64_t t, unsigned header, uint64_t pa
                           unsigned payload_high) {
     /* invariant: everything pending lies after now, so a response due now goes out at once */
     if (bss2_cm_t_le(t, c->now)) {
+        bss2_cm_madc_before(c, t, 1); /* (the samples due then first) */
         emit(c, t, header, payload, payload_high);
         return;
     }
     if (c->pend_len == c->pend_cap && pend_grow(c) != 0) {
         /* never with this stage's bounded in-flight work; out of order, yet the Systime
          * annotation keeps its time exact */
+        bss2_cm_madc_before(c, t, 1);
         emit(c, t, header, payload, payload_high);
         return;
     }
@@ -150,7 +152,7 @@ void bss2_cm_respond(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload
     bss2_cm_respond_wide(c, t, header, payload, 0);
 }
 
-void bss2_cm_respond_ahead(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload) {
+void bss2_cm_respond_ordered(bss2_chip *c, uint64_t t, unsigned header, uint64_t payload) {
     while (c->pend_len > 0 && bss2_cm_t_le(pend_at(c, 0)->time, t)) { /* (earlier or tied) */
         bss2_cm_pending p = *pend_at(c, 0);
         c->pend_head = (c->pend_head + 1u) & (c->pend_cap - 1u);
@@ -160,14 +162,14 @@ void bss2_cm_respond_ahead(bss2_chip *c, uint64_t t, unsigned header, uint64_t p
     emit(c, t, header, payload, 0);
 }
 
-void bss2_cm_respond_ahead_many(bss2_chip *c, const uint64_t *t, unsigned header,
+void bss2_cm_respond_ordered_many(bss2_chip *c, const uint64_t *t, unsigned header,
                                 const uint64_t *payload, unsigned k) {
     /* mostly nothing pends and the stream ends on a word: then emit's words go out directly */
     int direct = header != BSS2_CM_FROM_OMNIBUS_DATA && header != 9u && header != 12u &&
                  c->out_bytes / 8u + 2u * k <= c->out_cap; /* (9, 12: 10-byte messages) */
     for (unsigned i = 0; i < k; i++) {
         if (!direct || c->pend_len > 0 || (c->out_bytes & 7u) != 0) {
-            bss2_cm_respond_ahead(c, t[i], header, payload[i]);
+            bss2_cm_respond_ordered(c, t[i], header, payload[i]);
             continue;
         }
         uint64_t rt = t[i] & M43, d = c->dec_time, *w = c->out + c->out_bytes / 8u;
@@ -202,10 +204,11 @@ static inline void advance(bss2_chip *c, uint64_t t) {
             c->pend_head = (c->pend_head + 1u) & (c->pend_cap - 1u);
             c->pend_len--;
             c->now = p.time;
+            bss2_cm_madc_before(c, p.time, 0); /* (on a tie the response first, as above) */
             emit(c, p.time, p.header, p.payload, p.payload_high);
         } else if (fabric) {
             c->now = tf;
-            bss2_cm_fabric_run(c, t);
+            bss2_cm_fabric_run(c);
         } else {
             break;
         }
@@ -374,6 +377,7 @@ static void omnibus_data(bss2_chip *c, uint64_t s, uint64_t p) {
 static void jtag(bss2_chip *c, unsigned h, uint64_t p) {
     uint64_t issue = stall_until(c, c->jtag.busy_until); /* one JTAG operation at a time */
     uint64_t cycles = bss2_cm_jtag_cycles(&c->jtag, h, p);
+    bss2_cm_madc_before(c, issue, 1);
     uint64_t out = bss2_cm_jtag_apply(c, h, p);
     c->jtag.busy_until = issue + cycles;
     if (h == 3u && ((p >> 48) & 1u)) {
@@ -407,6 +411,7 @@ static void execute_one(bss2_chip *c, uint64_t w) {
     }
     case 6: /* timing::SystimeInit */
         if (p & 1u) {
+            bss2_cm_madc_before(c, s, 1); /* (the samples before have the old time stamps) */
             c->sync_busy_until = s + BSS2_CM_SYSTIME_SYNC_CYCLES;
             c->chip_origin = 0; /* chip systime := FPGA systime */
         }
@@ -491,6 +496,7 @@ void bss2_cm_execute_words(bss2_chip *c, const uint64_t *words, size_t n) {
     if (bss2_cm_fabric_last(c, &last_event)) { /* events already on their way to the FPGA */
         advance(c, last_event);
     }
+    bss2_cm_madc_before(c, c->now, 1); /* the samples due by the end */
 
     bss2_cm_flush_stream(c);
     c->diag.end_systime = c->now & M43;

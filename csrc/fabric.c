@@ -204,10 +204,10 @@ void bss2_cm_fabric_written(bss2_chip *c, uint32_t address, uint32_t old) {
 
 /* ---- time ------------------------------------------------------------------------------------ */
 
-static int next(const bss2_chip *c, uint64_t *t, int madc) {
+int bss2_cm_fabric_next(const bss2_chip *c, uint64_t *t) {
     const bss2_cm_fabric *f = &c->fabric;
     uint64_t best = 0;
-    int any = bss2_cm_array_next(c, &best, madc); /* the synapse array's queues (synapse.c) */
+    int any = bss2_cm_array_next(c, &best); /* the synapse array's queues (synapse.c) */
     if (f->len > 0 && (!any || bss2_cm_t_lt(f->ring[f->head].time, best))) {
         best = f->ring[f->head].time;
         any = 1;
@@ -223,10 +223,6 @@ static int next(const bss2_chip *c, uint64_t *t, int madc) {
     return any;
 }
 
-int bss2_cm_fabric_next(const bss2_chip *c, uint64_t *t) { return next(c, t, 1); }
-
-int bss2_cm_fabric_next_but_madc(const bss2_chip *c, uint64_t *t) { return next(c, t, 0); }
-
 int bss2_cm_fabric_last(const bss2_chip *c, uint64_t *t) {
     const bss2_cm_fabric *f = &c->fabric;
     if (f->len == 0) {
@@ -236,9 +232,9 @@ int bss2_cm_fabric_last(const bss2_chip *c, uint64_t *t) {
     return 1;
 }
 
-void bss2_cm_fabric_run(bss2_chip *c, uint64_t limit) {
+void bss2_cm_fabric_run(bss2_chip *c) {
     bss2_cm_fabric *f = &c->fabric;
-    bss2_cm_array_run(c, limit); /* PADI buses and event outputs: they feed the crossbar */
+    bss2_cm_array_run(c); /* PADI buses and event outputs: they feed the crossbar */
     for (uint32_t m = f->bg_active; m != 0; m &= m - 1u) { /* sources first: they feed the ring */
         unsigned i = (unsigned)__builtin_ctz(m);
         while ((f->bg_active >> i) & 1u && bss2_cm_t_le(f->bg[i].next, c->now)) {
@@ -296,7 +292,7 @@ void bss2_cm_fabric_samples(bss2_chip *c, const uint32_t *field, const uint64_t 
         }
         c->diag.madc_samples += n;
         c->diag.events_lost += m - n;
-        bss2_cm_respond_ahead_many(c, t + at, BSS2_CM_FROM_MADC_PACK1, payload, n);
+        bss2_cm_respond_ordered_many(c, t + at, BSS2_CM_FROM_MADC_PACK1, payload, n);
     }
 }
 

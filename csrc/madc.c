@@ -35,16 +35,25 @@ static uint64_t period(const uint32_t *config) {
     return ticks;
 }
 
+static void find_drivers(bss2_chip *c);
+
+/* The sampling ends (powered down if so enabled): no neuron is watched. */
+static void stop(bss2_chip *c) {
+    bss2_cm_madc *m = &c->madc;
+    m->sampling = 0;
+    if (m->power_down) {
+        m->awake = 0;
+    }
+    memset(m->watched, 0, sizeof m->watched);
+}
+
 void bss2_cm_madc_control(bss2_chip *c, uint32_t word) {
     bss2_cm_madc *m = &c->madc;
 #define CONTROL(NAME) FIELD(word, MADC_CONTROL_##NAME)
     m->continuous = (uint8_t)CONTROL(ENABLE_CONTINUOUS_SAMPLING);
     m->power_down = (uint8_t)CONTROL(ENABLE_POWER_DOWN_AFTER_SAMPLING);
-    if (CONTROL(STOP_RECORDING)) {
-        m->sampling = 0;
-        if (m->power_down) {
-            m->awake = 0;
-        }
+    if (CONTROL(STOP_RECORDING) && m->sampling) {
+        stop(c);
     }
     if (CONTROL(WAKE_UP)) {
         m->awake = 1;
@@ -57,22 +66,24 @@ void bss2_cm_madc_control(bss2_chip *c, uint32_t word) {
         m->period = period(config);
         m->next = c->now * TICKS_PER_CYCLE + m->period; /* the first conversion takes a period */
         m->taken = 0;
+        if (m->sampling) {
+            find_drivers(c); /* (the neurons to watch) */
+        }
     }
 #undef CONTROL
-}
-
-int bss2_cm_madc_next(const bss2_chip *c, uint64_t *t) {
-    if (!c->madc.sampling) {
-        return 0;
-    }
-    *t = c->madc.next / TICKS_PER_CYCLE;
-    return 1;
 }
 
 void bss2_cm_madc_written(bss2_chip *c, uint32_t address) {
     if (address == bss2_fm_readout_source_selection_address[0][0] ||
         address == bss2_fm_readout_source_selection_address[0][1]) {
-        c->madc.stale = 1;
+        bss2_cm_madc_stale(c);
+    }
+}
+
+void bss2_cm_madc_stale(bss2_chip *c) {
+    c->madc.stale = 1;
+    if (c->madc.sampling) { /* until the drivers are found again, every neuron is watched */
+        memset(c->madc.watched, 1, sizeof c->madc.watched);
     }
 }
 
@@ -94,6 +105,7 @@ static void find_drivers(bss2_chip *c) {
 #undef SWITCH
     }
     memset(m->count, 0, sizeof m->count);
+    memset(m->watched, 0, sizeof m->watched);
     for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
         unsigned e = bss2_fm_neuron_config_of_atomic[n];
         uint32_t w1 = reg(c, bss2_fm_neuron_config_base[e / BSS2_FM_NEURON_CONFIG_PER_BLOCK] +
@@ -110,6 +122,7 @@ static void find_drivers(bss2_chip *c) {
             m->driver[l][k] = (uint16_t)n;
             m->source[l][k] = (uint8_t)FIELD(w1, NEURON_CONFIG_READOUT_SOURCE);
             m->count[l] = (uint8_t)(k + 1u);
+            m->watched[n] = 1;
         }
     }
     m->stale = 0;
@@ -165,60 +178,46 @@ static void convert(bss2_chip *c, const uint32_t *config, const uint64_t *t, con
     }
 }
 
-/* At most this many samples are taken ahead of now (they wait among the responses). */
-#define AHEAD 1024u
-
-/* The samples due now; then, if nothing else is due now, those due before the next thing that
- * happens elsewhere (and by `limit`, the time advance() goes to: the program acts then): until
- * then every neuron follows its closed form, and a sample changes nothing but the responses, so
- * taking them now in one go gives the same samples as one step each, for less. */
-void bss2_cm_madc_run(bss2_chip *c, uint64_t limit) {
+/* The samples due before cycle t (and those due at t if `at_t`), converted with the neurons as
+ * they are now and sent. The hooks (bss2_cm_madc_watch) call it before every change of a neuron
+ * the MADC watches, every other response, every write and the end of a program: until then each
+ * watched neuron follows its closed form and nothing else responds, so a sample converted late
+ * reads, and lands in the responses, as if it had been converted at its time. (Taking samples
+ * at their times instead costs a step of the event loop each: several times their conversion.) */
+void bss2_cm_madc_convert(bss2_chip *c, uint64_t t, int at_t) {
     bss2_cm_madc *m = &c->madc;
-    if (!m->sampling) {
+    uint64_t last = at_t ? t : t - 1u; /* (the last cycle whose samples are due) */
+    if (!m->sampling || !bss2_cm_t_le(m->next / TICKS_PER_CYCLE, last)) {
         return;
     }
-    const uint32_t *config = m->config;
     if (m->stale) {
         find_drivers(c);
     }
-    uint64_t horizon = c->now, other = 0;
-    if (!bss2_cm_fabric_next_but_madc(c, &other) || bss2_cm_t_lt(c->now, other)) {
-        horizon = limit;
-        if (other != 0 && bss2_cm_t_lt(other - 1u, horizon)) {
-            horizon = other - 1u;
-        }
-        uint64_t cap = c->now + (AHEAD * m->period) / TICKS_PER_CYCLE;
-        horizon = bss2_cm_t_lt(cap, horizon) ? cap : horizon;
-        horizon = bss2_cm_t_lt(horizon, c->now) ? c->now : horizon;
-    }
+    const uint32_t *config = m->config;
     unsigned length = CONFIG(ACTIVE_MUX_INPUT_SELECT_LENGTH);
     unsigned first = CONFIG(ACTIVE_MUX_INITIALLY_SELECTED_INPUT);
-    while (m->sampling && bss2_cm_t_le(m->next / TICKS_PER_CYCLE, horizon)) {
-        uint64_t t[GO];
+    while (m->sampling && bss2_cm_t_le(m->next / TICKS_PER_CYCLE, last)) {
+        uint64_t times[GO];
         uint8_t half[GO], in[GO];
         uint32_t code[GO];
         uint64_t taken = m->taken;
         unsigned k = 0;
-        while (k < GO && m->sampling && bss2_cm_t_le(m->next / TICKS_PER_CYCLE, horizon)) {
+        while (k < GO && m->sampling && bss2_cm_t_le(m->next / TICKS_PER_CYCLE, last)) {
             /* the mux stays on its initial input, or alternates every `length` samples */
             in[k] = (uint8_t)(length ? (first + (unsigned)(m->taken / length)) % 2u : first);
-            t[k] = m->next / TICKS_PER_CYCLE;
-            t[k] = bss2_cm_t_lt(t[k], c->now) ? c->now : t[k]; /* (one due while time stood) */
+            times[k] = m->next / TICKS_PER_CYCLE;
             half[k] = (uint8_t)((unsigned)(m->next % TICKS_PER_CYCLE) >= TICKS_PER_CYCLE / 2u);
             k++;
             m->taken++;
             m->next += m->period;
             if (!m->continuous && --m->left == 0) {
-                m->sampling = 0;
-                if (m->power_down) {
-                    m->awake = 0;
-                }
+                stop(c);
             }
         }
-        convert(c, config, t, in, k, taken, code);
+        convert(c, config, times, in, k, taken, code);
         for (unsigned i = 0; i < k; i++) {
             code[i] = (code[i] & 0x3FFu) | ((uint32_t)in[i] << 10);
         }
-        bss2_cm_fabric_samples(c, code, t, half, k);
+        bss2_cm_fabric_samples(c, code, times, half, k);
     }
 }

@@ -376,6 +376,7 @@ static void resume(bss2_chip *c, unsigned n) {
 }
 
 void bss2_cm_analog_reset(bss2_chip *c, unsigned n, int pulse) {
+    bss2_cm_madc_watch(c, n);
     bss2_cm_an_neuron *x = &c->analog->n[n];
     const bss2_cm_neuron *u = backend_of(c, n);
     unsigned hold = BSS2_AN_HOLDOFF_BASE - 2u * u->holdoff;
@@ -418,6 +419,7 @@ static void fire(bss2_chip *c, unsigned n) {
 /* ---- the chip's side ---------------------------------------------------------------------- */
 
 static void update(bss2_chip *c, unsigned n) {
+    bss2_cm_madc_watch(c, n);
     advance(&c->analog->n[n], c->now);
     bss2_cm_analog_derive(c, n, &c->analog->n[n], 0);
     resume(c, n);
@@ -448,6 +450,7 @@ void bss2_cm_analog_chip_reset(bss2_chip *c) {
 }
 
 void bss2_cm_analog_set_noise(bss2_chip *c, int on) {
+    bss2_cm_madc_before(c, c->now, 1);
     c->analog->noise = on != 0;
     for (unsigned n = 0; !on && n < BSS2_CM_NEURONS; n++) { /* (off: the comparators quiet) */
         bss2_cm_an_neuron *x = &c->analog->n[n];
@@ -457,6 +460,7 @@ void bss2_cm_analog_set_noise(bss2_chip *c, int on) {
 }
 
 void bss2_cm_analog_set_mismatch(bss2_chip *c, int on) {
+    bss2_cm_madc_before(c, c->now, 1);
     c->analog->mismatch = on != 0;
     memset(c->array.stale, 1, sizeof c->array.stale); /* the rows' weights carry the gains */
     build_rest(c);
@@ -487,7 +491,7 @@ void bss2_cm_analog_written(bss2_chip *c, uint32_t address) {
     unsigned word = 0;
     int e = bss2_fm_neuron_config_coord(address, &word);
     if (e >= 0) {
-        c->madc.stale = 1; /* its readout switches may have changed */
+        bss2_cm_madc_stale(c); /* its readout switches may have changed */
         update(c, bss2_fm_neuron_config_atomic[e]);
         return;
     }
@@ -495,6 +499,7 @@ void bss2_cm_analog_written(bss2_chip *c, uint32_t address) {
         if (address == bss2_fm_common_neuron_backend_config_address[b][0]) {
             for (unsigned n = 0; n < BSS2_CM_NEURONS; n++) {
                 if (c->array.neuron[n].block == b) {
+                    bss2_cm_madc_watch(c, n);
                     advance(&c->analog->n[n], c->now);
                     resume(c, n);
                 }
@@ -510,6 +515,7 @@ void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight) {
     if (k == 0.0) {
         return;
     }
+    bss2_cm_madc_watch(c, n);
     advance(x, c->now);
     if (inh) {
         x->ii0 = saturate(x->ii0, weight * k * x->inv_sat_inh, x->sat_inh, x->inv_sat_inh);
@@ -542,7 +548,7 @@ void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const
         const bss2_cm_an_neuron *x = &an->n[targets[i]];
         int repeat = an->batch_of[targets[i]] == batch;
         an->batch_of[targets[i]] = batch;
-        if ((x->phase != BSS2_CM_FREE) | x->stepped | repeat) {
+        if ((x->phase != BSS2_CM_FREE) | x->stepped | repeat | c->madc.watched[targets[i]]) {
             later[m++] = (uint16_t)(i | SLOW);
         } else if ((inh ? x->k_inh : x->k_exc) != 0.0) {
             double s = elapsed(x, c->now);
@@ -598,9 +604,11 @@ int bss2_cm_analog_next(const bss2_chip *c, uint64_t *t) {
 
 void bss2_cm_analog_run(bss2_chip *c) {
     bss2_cm_analog *an = c->analog;
+    c->madc.neurons_first = 1; /* (a sample due now sees these events) */
     while (an->heap_len > 0 && bss2_cm_t_le(an->key[an->heap[0]], c->now)) {
         unsigned n = an->heap[0];
         bss2_cm_an_neuron *x = &an->n[n];
+        bss2_cm_madc_watch(c, n);
         if (x->phase == BSS2_CM_FIRING) {
             fire(c, n);
         } else {
@@ -608,4 +616,5 @@ void bss2_cm_analog_run(bss2_chip *c) {
             resume(c, n);
         }
     }
+    c->madc.neurons_first = 0;
 }

@@ -288,6 +288,7 @@ void bss2_cm_bus_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t b
     if (mask == 0) {
         return;
     }
+    bss2_cm_madc_before(c, c->now, 1); /* (the samples due by now read what was before) */
     if (!fpga && bss2_cm_synram_write(c, address, data, mask)) { /* a synapse memory view */
         return;
     }
@@ -323,6 +324,7 @@ uint32_t bss2_cm_fpga_reg(const bss2_chip *c, uint32_t address) {
 }
 
 void bss2_cm_chip_reset(bss2_chip *c, int assert_line) {
+    bss2_cm_madc_before(c, c->now, 1);
     if (assert_line) {
         bss2_cm_regmap_clear(&c->chip_regs);
         bss2_cm_jtag_chip_reset(&c->jtag);

@@ -604,14 +604,10 @@ static inline uint64_t head_time(const bss2_cm_array *a, unsigned i) {
     return o->q[o->head].time;
 }
 
-int bss2_cm_array_next(const bss2_chip *c, uint64_t *t, int madc) {
+int bss2_cm_array_next(const bss2_chip *c, uint64_t *t) {
     const bss2_cm_array *a = &c->array;
-    uint64_t best = 0, m = 0;
+    uint64_t best = 0;
     int any = bss2_cm_analog_next(c, &best); /* the analog neurons (neuron.c) */
-    if (madc && bss2_cm_madc_next(c, &m) && (!any || bss2_cm_t_lt(m, best))) { /* madc.c */
-        best = m;
-        any = 1;
-    }
     for (uint32_t m = a->busy; m != 0; m &= m - 1u) {
         uint64_t n = head_time(a, (unsigned)__builtin_ctz(m));
         if (!any || bss2_cm_t_lt(n, best)) {
@@ -647,10 +643,9 @@ int bss2_cm_array_last(const bss2_chip *c, uint64_t *t) {
     return any;
 }
 
-void bss2_cm_array_run(bss2_chip *c, uint64_t limit) {
+void bss2_cm_array_run(bss2_chip *c) {
     bss2_cm_array *a = &c->array;
     bss2_cm_analog_run(c); /* neurons fire into their event outputs */
-    bss2_cm_madc_run(c, limit);
     for (uint32_t todo = a->busy & ((UINT32_C(1) << BSS2_CM_PADI_BUSES) - 1u); todo != 0;
          todo &= todo - 1u) { /* (the buses with events) */
         unsigned bus = (unsigned)__builtin_ctz(todo);

@@ -8,6 +8,8 @@ seeds (chips).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from analog_setup import US, readout, record_membrane, synaptic_input, wait
@@ -222,27 +224,46 @@ def test_stp_depresses_or_facilitates_a_train(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_samples_do_not_depend_on_how_the_program_waits(seed: int) -> None:
-    """The MADC samples ahead of time until the next other event (madc.c): a program that waits
-    in one go and one that waits in 40 steps with register reads between them see the same
-    samples, spikes and times (the stepwise program, a little longer, may take one more sample),
-    and each read gets its data."""
+@pytest.mark.parametrize("inputs", [False, True])
+def test_samples_do_not_depend_on_when_they_are_converted(seed: int, inputs: bool) -> None:
+    """The MADC converts its samples late, when a neuron it watches changes or something else
+    responds (madc.c): a program with register reads at 40 times (each read's response makes
+    the samples before it convert) and one without see the same samples, spikes and times, and
+    each read gets its data; with input spikes reaching the neuron too."""
     cycles = 60 * US
     reads = []
 
-    def stepwise(builder: stadls.PlaybackProgramBuilder) -> None:
-        for _ in range(40):
-            wait(builder, cycles // 40)
-            reads.append(builder.read(halco.TimerOnDLS()))
+    def program(stepwise: bool) -> Callable[[stadls.PlaybackProgramBuilder], None]:
+        def extra(builder: stadls.PlaybackProgramBuilder) -> None:
+            if inputs:
+                synaptic_input(builder, NEURON, 30)
+            builder.write(halco.TimerOnDLS(), haldls.Timer())
+            for step in range(1, 41):  # (absolute times: the reads delay nothing)
+                builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value(step * cycles // 40))
+                if inputs and step % 3 == 0:
+                    spike = haldls.SpikePack1ToChip([halco.SpikeLabel(5)])
+                    builder.write(halco.SpikePack1ToChipOnDLS(), spike)
+                if stepwise:
+                    reads.append(builder.read(halco.TimerOnDLS()))
 
-    one = record_membrane(NEURON, leak_over_threshold(), cycles, seed)
-    steps = record_membrane(NEURON, leak_over_threshold(), cycles, seed, extra=stepwise)
+        return extra
+
+    neuron = leak_over_threshold()
+    neuron.excitatory_input.enable = inputs
+    neuron.excitatory_input.i_bias_tau, neuron.excitatory_input.i_bias_gm = 30, 500
+    one = record_membrane(NEURON, neuron, cycles, seed, extra=program(False))
+    steps = record_membrane(NEURON, neuron, cycles, seed, extra=program(True))
     assert len(one[0]) > 1000 and len(one[1]) > 2  # it fires while sampling
+    # (the program with reads ends when the last read is back: it may take one more sample)
     assert len(one[0]) <= len(steps[0]) <= len(one[0]) + 1
     np.testing.assert_array_equal(one[0], steps[0][: len(one[0])])
     last = int(one[0]["fpga_time"][-1])
     np.testing.assert_array_equal(one[1], steps[1][steps[1]["fpga_time"] <= last])
-    assert all(r.valid() for r in reads)
+    assert len(reads) == 40 and all(r.valid() for r in reads)
+    if inputs:  # the inputs show in the trace: it differs from one without them
+        neuron.excitatory_input.enable = False
+        alone = record_membrane(NEURON, neuron, cycles, seed, extra=program(False))[0]
+        assert not np.array_equal(one[0]["value"], alone["value"])
 
 
 def _psp_trace(weights: tuple[int, ...]) -> np.ndarray:
