@@ -593,14 +593,15 @@ double bss2_cm_analog_membrane(const bss2_chip *c, unsigned n);
  * factor its pulse width gives the synaptic currents (1 without STP). */
 double bss2_cm_analog_stp(bss2_chip *c, unsigned s, unsigned d);
 
-/* The readout signal of neuron n at cycle t, now or later with no event in between (source:
+/* The readout signal of neuron n at cycle t, the neuron unchanged between t and now (source:
  * NeuronConfig.readout_source), in volts. */
 double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source, uint64_t t);
-/* acc[i] += that at t[i], i < k (all now or later with no event in between). */
+/* acc[i] += that at t[i], i < k (likewise). */
 void bss2_cm_analog_readouts(const bss2_chip *c, unsigned n, unsigned source, const uint64_t *t,
                              unsigned k, double *acc);
-/* The MADC's code (before rounding and clamping) for an input of v volts (with its mismatch). */
-double bss2_cm_analog_madc_code(bss2_chip *c, double v);
+/* The MADC's 10-bit codes of k inputs of v volts (with its mismatch and noise: one draw each, in
+ * order), rounded and clamped. */
+void bss2_cm_analog_madc_codes(bss2_chip *c, const double *v, unsigned k, uint32_t *code);
 
 /* The CADC's inputs (neuron.c): the correlation storage of synapse (row r, column j) of synram s,
  * channel type t, and neuron n's readout, in volts; the code of v at channel (s, t, j) before

@@ -163,27 +163,30 @@ void bss2_cm_respond_ordered(bss2_chip *c, uint64_t t, unsigned header, uint64_t
 }
 
 void bss2_cm_respond_ordered_many(bss2_chip *c, const uint64_t *t, unsigned header,
-                                const uint64_t *payload, unsigned k) {
+                                  const uint64_t *payload, unsigned k) {
     /* mostly nothing pends and the stream ends on a word: then emit's words go out directly */
     int direct = header != BSS2_CM_FROM_OMNIBUS_DATA && header != 9u && header != 12u &&
                  c->out_bytes / 8u + 2u * k <= c->out_cap; /* (9, 12: 10-byte messages) */
-    for (unsigned i = 0; i < k; i++) {
-        if (!direct || c->pend_len > 0 || (c->out_bytes & 7u) != 0) {
+    if (!direct || c->pend_len > 0 || (c->out_bytes & 7u) != 0) {
+        for (unsigned i = 0; i < k; i++) {
             bss2_cm_respond_ordered(c, t[i], header, payload[i]);
-            continue;
         }
-        uint64_t rt = t[i] & M43, d = c->dec_time, *w = c->out + c->out_bytes / 8u;
+        return;
+    }
+    uint64_t d = c->dec_time, *w = c->out + c->out_bytes / 8u, *start = w;
+    for (unsigned i = 0; i < k; i++) {
+        uint64_t rt = t[i] & M43;
         if (((d + 1u) & M43) != rt) { /* the time annotation, as emit writes it */
             uint64_t gap = (rt - d - 2u) & M43;
             *w++ = gap <= 0xFFu ? ((uint64_t)BSS2_CM_FROM_SYSDELTA << 56) | gap
                                 : ((uint64_t)BSS2_CM_FROM_SYSTIME << 56) | ((rt - 1u) & M43);
-            c->diag.responses++;
         }
         *w++ = ((uint64_t)header << 56) | payload[i];
-        c->diag.responses++;
-        c->out_bytes = (size_t)(w - c->out) * 8u;
-        c->dec_time = rt;
+        d = rt;
     }
+    c->diag.responses += (uint64_t)(w - start);
+    c->out_bytes = (size_t)(w - c->out) * 8u;
+    c->dec_time = d;
 }
 
 /* ---- time ------------------------------------------------------------------------------------ */

@@ -163,7 +163,23 @@ static void convert(bss2_chip *c, const uint32_t *config, const uint64_t *t, con
             }
         }
     }
+    int single[2]; /* per input its one line with one neuron, if so (mostly: no arithmetic) */
+    for (unsigned i = 0; i < 2u; i++) {
+        unsigned lines = 0, last = 0;
+        for (unsigned l = 0; connected && l < 4u; l++) {
+            if (m->on[i][l] && m->count[l] > 0) {
+                lines++;
+                last = l;
+            }
+        }
+        single[i] = lines == 1u && m->count[last] == 1u ? (int)last : -1;
+    }
+    double v[GO];
     for (unsigned i = 0; i < k; i++) {
+        if (single[in[i]] >= 0) {
+            v[i] = line[single[in[i]]][i];
+            continue;
+        }
         double sum = 0;
         unsigned lines = 0;
         for (unsigned l = 0; connected && l < 4u; l++) {
@@ -172,10 +188,9 @@ static void convert(bss2_chip *c, const uint32_t *config, const uint64_t *t, con
                 lines++;
             }
         }
-        double v = lines > 1u ? sum / lines : sum; /* (one line, one neuron: no division) */
-        double x = bss2_cm_analog_madc_code(c, v) + 0.5; /* rounded, within 10 bits */
-        code[i] = x < 1.0 ? 0u : x >= 1023.0 ? 1023u : (uint32_t)x;
+        v[i] = lines > 1u ? sum / lines : sum;
     }
+    bss2_cm_analog_madc_codes(c, v, k, code);
 }
 
 /* The samples due before cycle t (and those due at t if `at_t`), converted with the neurons as

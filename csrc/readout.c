@@ -131,14 +131,18 @@ double bss2_cm_noise(bss2_chip *c) { return keyed_normal(c->seed, 300u, c->analo
  * meanwhile (madc.c converts them when their neurons change, not at their times). */
 #define MADC_STREAM 301u
 
-double bss2_cm_analog_madc_code(bss2_chip *c, double v) {
-    const bss2_cm_analog *an = c->analog;
+void bss2_cm_analog_madc_codes(bss2_chip *c, const double *v, unsigned k, uint32_t *code) {
+    bss2_cm_analog *an = c->analog;
     double offset = an->mismatch ? BSS2_AN_MM_MADC_OFFSET * an->madc_mm[0] : 0.0;
     double gain = an->mismatch ? 1.0 + BSS2_AN_MM_MADC_GAIN * an->madc_mm[1] : 1.0;
-    double n = an->noise ? BSS2_AN_NOISE_MADC *
-                               keyed_normal(c->seed, MADC_STREAM, c->analog->madc_draws++)
-                         : 0.0;
-    return (v - BSS2_AN_MADC_V0) * (gain * (1.0 / BSS2_AN_MADC_LSB)) + offset + n;
+    double scale = gain * (1.0 / BSS2_AN_MADC_LSB);
+    for (unsigned i = 0; i < k; i++) {
+        double n = an->noise ? BSS2_AN_NOISE_MADC *
+                                   keyed_normal(c->seed, MADC_STREAM, an->madc_draws++)
+                             : 0.0;
+        double x = (v[i] - BSS2_AN_MADC_V0) * scale + offset + n + 0.5; /* rounded */
+        code[i] = x < 1.0 ? 0u : x >= 1023.0 ? 1023u : (uint32_t)x;
+    }
 }
 
 double bss2_cm_analog_cadc_neuron(const bss2_chip *c, unsigned n) {
