@@ -29,16 +29,20 @@ int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *
                                  uint8_t *payload_high, uint64_t *payload, size_t capacity,
                                  size_t *err_offset);
 
+/* bss2_ut_decode_from_fpga with each message's FPGA time into time[] (as bss2_ut_fpga_times,
+ * from *t, which is left at the time after the last message) and the number of messages per
+ * header into counts[0..BSS2_UT_FROM_FPGA_COUNT), in the same pass. */
+int64_t bss2_ut_decode_timed(const uint64_t *words, size_t nwords, uint8_t *header,
+                             uint8_t *payload_high, uint64_t *payload, uint64_t *time,
+                             size_t capacity, uint64_t *t, uint64_t *counts,
+                             size_t *err_offset);
+
 /* FPGA time of every message, as the playback decoder tracks it from time t0 (the time of the
  * message before): each message advances the time by one cycle, a Systime message (header 5) sets
  * it to its payload, a Sysdelta message (header 6) adds its payload; times wrap at 43 bits.
  * Returns the time after the last message (t0 if n == 0). */
 uint64_t bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n, uint64_t t0,
                             uint64_t *out);
-
-/* How many of n messages carry header h, into counts[h] for h < ncounts (other headers are not
- * counted). */
-void bss2_ut_header_counts(const uint8_t *header, size_t n, uint64_t *counts, size_t ncounts);
 
 /* Size in bytes of one unpacked event record (spike: label u16, fpga_time u64, chip_time u64;
  * MADC sample: value u16, channel u8, fpga_time u64, chip_time u64; packed, little-endian). */
@@ -52,6 +56,14 @@ void bss2_ut_header_counts(const uint8_t *header, size_t n, uint64_t *counts, si
 int64_t bss2_ut_unpack_events(const uint8_t *header, const uint64_t *payload,
                               const uint8_t *payload_high, const uint64_t *fpga_time, size_t n,
                               int madc, uint8_t *out, size_t capacity);
+
+/* Both kinds in one pass: spike records into `spikes`, MADC sample records into `samples`, their
+ * numbers into written[0] and written[1]. Returns 0, or BSS2_UT_CAPACITY if a kind's records
+ * exceed its capacity (a NULL output holds none), or BSS2_UT_NULL. */
+int64_t bss2_ut_unpack_all(const uint8_t *header, const uint64_t *payload,
+                           const uint8_t *payload_high, const uint64_t *fpga_time, size_t n,
+                           uint8_t *spikes, size_t spike_capacity, uint8_t *samples,
+                           size_t sample_capacity, int64_t *written);
 
 /* Encode n from-FPGA messages MSB-first into 64-bit words, comma-flushing the last word.
  * Returns the number of words, BSS2_UT_UNKNOWN_HEADER / BSS2_UT_NONZERO_PADDING (with *err_index

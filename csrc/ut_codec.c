@@ -19,9 +19,25 @@ static inline uint8_t byte_at(const uint64_t *words, size_t pos) {
     return (uint8_t)(words[pos >> 3] >> (56u - 8u * (unsigned)(pos & 7u)));
 }
 
-int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *header,
-                                 uint8_t *payload_high, uint64_t *payload, size_t capacity,
-                                 size_t *err_offset) {
+#define SYSTIME_MASK ((1ull << 43) - 1u)
+
+/* The time annotation of a message after time t (bss2_ut_fpga_times). */
+static inline uint64_t time_after(uint64_t t, unsigned h, uint64_t payload) {
+    t = (t + 1u) & SYSTIME_MASK;
+    if (h == 5) {
+        t = payload & SYSTIME_MASK;
+    } else if (h == 6) {
+        t = (t + payload) & SYSTIME_MASK;
+    }
+    return t;
+}
+
+/* bss2_ut_decode_from_fpga, and if `timed` (a constant where it is inlined) each message's time
+ * from *t and the count per header (counts: BSS2_UT_FROM_FPGA_COUNT entries, added to). */
+static inline __attribute__((always_inline)) int64_t
+decode(const uint64_t *words, size_t nwords, uint8_t *header, uint8_t *payload_high,
+       uint64_t *payload, size_t capacity, size_t *err_offset, int timed, uint64_t *time,
+       uint64_t *t, uint64_t *counts) {
     size_t dummy = 0;
     if (err_offset == NULL) {
         err_offset = &dummy;
@@ -57,6 +73,10 @@ int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *
                 header[count] = (uint8_t)h;
                 payload_high[count] = 0;
                 payload[count] = body;
+                if (timed) {
+                    *t = time[count] = time_after(*t, h, body);
+                    counts[h]++;
+                }
                 count++;
                 pos += 8;
                 continue;
@@ -94,13 +114,42 @@ int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *
         header[count] = (uint8_t)h;
         payload_high[count] = (uint8_t)hi;
         payload[count] = lo;
+        if (timed) {
+            *t = time[count] = time_after(*t, h, lo);
+            counts[h]++;
+        }
         count++;
         pos += len;
     }
     return count;
 }
 
-#define SYSTIME_MASK ((1ull << 43) - 1u)
+
+int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *header,
+                                 uint8_t *payload_high, uint64_t *payload, size_t capacity,
+                                 size_t *err_offset) {
+    return decode(words, nwords, header, payload_high, payload, capacity, err_offset, 0, NULL,
+                  NULL, NULL);
+}
+
+int64_t bss2_ut_decode_timed(const uint64_t *words, size_t nwords, uint8_t *header,
+                             uint8_t *payload_high, uint64_t *payload, uint64_t *time,
+                             size_t capacity, uint64_t *t, uint64_t *counts,
+                             size_t *err_offset) {
+    if (nwords > 0 && (time == NULL || t == NULL || counts == NULL)) {
+        return BSS2_UT_NULL;
+    }
+    if (counts != NULL) {
+        memset(counts, 0, BSS2_UT_FROM_FPGA_COUNT * sizeof *counts);
+    }
+    uint64_t t0 = t != NULL ? *t & SYSTIME_MASK : 0u, *tp = t != NULL ? &t0 : NULL;
+    int64_t n = decode(words, nwords, header, payload_high, payload, capacity, err_offset, 1,
+                       time, tp, counts);
+    if (t != NULL && n >= 0) {
+        *t = t0;
+    }
+    return n;
+}
 
 uint64_t bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n, uint64_t t0,
                             uint64_t *out) {
@@ -109,27 +158,9 @@ uint64_t bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size
         return t;
     }
     for (size_t i = 0; i < n; i++) {
-        t = (t + 1u) & SYSTIME_MASK;
-        if (header[i] == 5) {
-            t = payload[i] & SYSTIME_MASK;
-        } else if (header[i] == 6) {
-            t = (t + payload[i]) & SYSTIME_MASK;
-        }
-        out[i] = t;
+        t = out[i] = time_after(t, header[i], payload[i]);
     }
     return t;
-}
-
-void bss2_ut_header_counts(const uint8_t *header, size_t n, uint64_t *counts, size_t ncounts) {
-    if (counts == NULL) {
-        return;
-    }
-    memset(counts, 0, ncounts * sizeof *counts);
-    for (size_t i = 0; header != NULL && i < n; i++) {
-        if (header[i] < ncounts) {
-            counts[header[i]]++;
-        }
-    }
 }
 
 static inline void put_le(uint8_t *dst, uint64_t v, size_t bytes) {
@@ -148,6 +179,75 @@ static inline uint64_t chip_time(uint64_t t, unsigned timestamp) {
     return (ct - (later << 7)) & SYSTIME_MASK;
 }
 
+/* Write the record of event e (24 bits) of a message at FPGA time t into r. */
+static inline void record(uint8_t *r, int madc, uint64_t e, uint64_t t) {
+    uint64_t ct = chip_time(t, (unsigned)(e >> 16));
+    if (madc) {
+        put_le(r, e & 0x3FFu, 2);
+        r[2] = (uint8_t)((e >> 10) & 1u);
+        put_le(r + 3, t, 8);
+        put_le(r + 11, ct, 8);
+    } else {
+        put_le(r, e & 0xFFFFu, 2);
+        put_le(r + 2, t, 8);
+        put_le(r + 10, ct, 8);
+    }
+}
+
+/* The records of the spike packs (kind 0) and MADC sample packs (kind 1) among n messages into
+ * out[kind] (capacity[kind] records), the kinds in `kinds` (bit k: kind k) only; their counts
+ * into count[]. Returns 0 or BSS2_UT_CAPACITY. */
+static int64_t unpack(const uint8_t *header, const uint64_t *payload, const uint8_t *payload_high,
+                      const uint64_t *fpga_time, size_t n, unsigned kinds, uint8_t *const out[2],
+                      const size_t capacity[2], size_t count[2]) {
+    count[0] = count[1] = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned h = header[i];
+        int madc = h >= 7u && h <= 9u;
+        if ((!madc && (h < 10u || h > 12u)) || !((kinds >> madc) & 1u)) {
+            continue;
+        }
+        unsigned np = h - (madc ? 7u : 10u) + 1u;
+        if (count[madc] + np > capacity[madc] || out[madc] == NULL) {
+            return BSS2_UT_CAPACITY;
+        }
+        const size_t rec = madc ? BSS2_MADC_RECORD_BYTES : BSS2_SPIKE_RECORD_BYTES;
+        for (unsigned j = 0; j < np; j++) {
+            unsigned shift = 24u * (np - 1u - j);
+            uint64_t e = (shift < 64u) ? (payload[i] >> shift) : 0u;
+            if (shift > 40u) { /* element reaches into payload bits 64-71 */
+                e |= (uint64_t)payload_high[i] << (64u - shift);
+            }
+            record(out[madc] + rec * count[madc], madc, e & 0xFFFFFFu, fpga_time[i]);
+            count[madc]++;
+        }
+    }
+    return 0;
+}
+
+int64_t bss2_ut_unpack_all(const uint8_t *header, const uint64_t *payload,
+                           const uint8_t *payload_high, const uint64_t *fpga_time, size_t n,
+                           uint8_t *spikes, size_t spike_capacity, uint8_t *samples,
+                           size_t sample_capacity, int64_t *written) {
+    if (written == NULL) {
+        return BSS2_UT_NULL;
+    }
+    written[0] = written[1] = 0;
+    if (n == 0) {
+        return 0;
+    }
+    if (header == NULL || payload == NULL || payload_high == NULL || fpga_time == NULL) {
+        return BSS2_UT_NULL;
+    }
+    uint8_t *const out[2] = {spikes, samples};
+    const size_t capacity[2] = {spike_capacity, sample_capacity};
+    size_t count[2];
+    int64_t e = unpack(header, payload, payload_high, fpga_time, n, 3u, out, capacity, count);
+    written[0] = (int64_t)count[0];
+    written[1] = (int64_t)count[1];
+    return e;
+}
+
 int64_t bss2_ut_unpack_events(const uint8_t *header, const uint64_t *payload,
                               const uint8_t *payload_high, const uint64_t *fpga_time, size_t n,
                               int madc, uint8_t *out, size_t capacity) {
@@ -157,41 +257,13 @@ int64_t bss2_ut_unpack_events(const uint8_t *header, const uint64_t *payload,
     if (header == NULL || payload == NULL || payload_high == NULL || fpga_time == NULL) {
         return BSS2_UT_NULL;
     }
-    const unsigned first = madc ? 7u : 10u;
-    const size_t rec = madc ? BSS2_MADC_RECORD_BYTES : BSS2_SPIKE_RECORD_BYTES;
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned h = header[i];
-        if (h < first || h > first + 2u) {
-            continue;
-        }
-        unsigned np = h - first + 1u;
-        if (count + np > capacity || out == NULL) {
-            return BSS2_UT_CAPACITY;
-        }
-        for (unsigned j = 0; j < np; j++) {
-            unsigned shift = 24u * (np - 1u - j);
-            uint64_t e = (shift < 64u) ? (payload[i] >> shift) : 0u;
-            if (shift > 40u) { /* element reaches into payload bits 64-71 */
-                e |= (uint64_t)payload_high[i] << (64u - shift);
-            }
-            e &= 0xFFFFFFu;
-            uint8_t *r = out + rec * count;
-            uint64_t ct = chip_time(fpga_time[i], (unsigned)(e >> 16));
-            if (madc) {
-                put_le(r, e & 0x3FFu, 2);
-                r[2] = (uint8_t)((e >> 10) & 1u);
-                put_le(r + 3, fpga_time[i], 8);
-                put_le(r + 11, ct, 8);
-            } else {
-                put_le(r, e & 0xFFFFu, 2);
-                put_le(r + 2, fpga_time[i], 8);
-                put_le(r + 10, ct, 8);
-            }
-            count++;
-        }
-    }
-    return (int64_t)count;
+    unsigned kind = madc != 0;
+    uint8_t *const outs[2] = {kind ? NULL : out, kind ? out : NULL};
+    const size_t capacity2[2] = {kind ? 0u : capacity, kind ? capacity : 0u};
+    size_t count[2];
+    int64_t e = unpack(header, payload, payload_high, fpga_time, n, 1u << kind, outs, capacity2,
+                       count);
+    return e < 0 ? e : (int64_t)count[kind];
 }
 
 int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,

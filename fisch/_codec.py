@@ -219,6 +219,47 @@ def decode_from_fpga(words: npt.ArrayLike) -> FromFPGAMessages:
     return FromFPGAMessages(header[:count], payload[:count], high[:count])
 
 
+def decode_timed(
+    words: npt.ArrayLike, t0: int
+) -> tuple[FromFPGAMessages, npt.NDArray[np.uint64], npt.NDArray[np.uint64], int]:
+    """Frame a from-FPGA word stream as ``decode_from_fpga``, with times and counts.
+
+    In the same pass: every message's FPGA time (each message advances it by one cycle from
+    ``t0``, ``Systime`` sets it, ``Sysdelta`` adds to it) and the number of messages per header;
+    also returns the time after the last message.
+
+    Raises
+    ------
+    UnknownInstructionError, UTDecodeError
+        As ``decode_from_fpga``.
+    """
+    w = _words(words, "from-FPGA words")
+    n = w.size
+    header = np.empty(n, np.uint8)
+    high = np.empty(n, np.uint8)
+    payload = np.empty(n, np.uint64)
+    times = np.empty(n, np.uint64)
+    counts = np.empty(len(FROM_FPGA_DICTIONARY), np.uint64)
+    t = ffi.new("uint64_t *", t0)
+    off = ffi.new("size_t *")
+    count = lib.bss2_ut_decode_timed(
+        ffi.from_buffer("uint64_t[]", w),
+        n,
+        ffi.from_buffer("uint8_t[]", header, require_writable=True),
+        ffi.from_buffer("uint8_t[]", high, require_writable=True),
+        ffi.from_buffer("uint64_t[]", payload, require_writable=True),
+        ffi.from_buffer("uint64_t[]", times, require_writable=True),
+        n,
+        t,
+        ffi.from_buffer("uint64_t[]", counts, require_writable=True),
+        off,
+    )
+    if count < 0:
+        _raise_decode(int(count), int(off[0]), w)
+    m = FromFPGAMessages(header[:count], payload[:count], high[:count])
+    return m, times[:count], counts, int(t[0])
+
+
 def _raise_decode(code: int, offset: int, words: npt.NDArray[np.uint64]) -> None:
     where = f"byte {offset} (word {offset // 8}: {int(words[offset // 8]):#018x})"
     byte = (int(words[offset // 8]) >> (56 - 8 * (offset % 8))) & 0xFF

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fisch._chip import ffi, lib
-from fisch._codec import FromFPGAMessages, decode_from_fpga, decode_to_fpga
+from fisch._codec import FromFPGAMessages, decode_timed, decode_to_fpga
 from fisch._container import RESPONSE_QUEUES, ResponseQueue
 from fisch._event import (
     MADC_SAMPLE_DTYPE,
@@ -142,18 +142,13 @@ class PlaybackProgram:
         UnknownInstructionError, UTDecodeError
             If the stream is not a valid from-FPGA UT stream.
         """
-        self._absorb(decode_from_fpga(words))
+        m, t, per_header, self._time = decode_timed(words, self._time)
+        self._absorb(m, t, per_header)
 
-    def _absorb(self, m: FromFPGAMessages) -> None:
+    def _absorb(
+        self, m: FromFPGAMessages, t: npt.NDArray[np.uint64], per_header: npt.NDArray[np.uint64]
+    ) -> None:
         h, p = m.header, m.payload
-        t, self._time = _fpga_times(h, p, self._time)
-        per_header = np.zeros(len(FROM_FPGA_DICTIONARY), np.uint64)
-        lib.bss2_ut_header_counts(
-            ffi.from_buffer("uint8_t[]", h),
-            h.size,
-            ffi.from_buffer("uint64_t[]", per_header, require_writable=True),
-            per_header.size,
-        )
         present = per_header > 0  # (a kind that is absent costs no pass over the stream)
         for q, header in _QUEUE_HEADER.items():
             if present[header]:
@@ -177,15 +172,14 @@ class PlaybackProgram:
                     raw & 0xFFFF_FFFF, raw >> 32 & 0x7F, raw >> 39 & 0x3F, int(t[i])
                 )
             )
-        new, counts = _unpack_events(m, t, per_header, madc=False)
-        if new.size:
-            self._spikes = np.concatenate([self._spikes, new]) if self._spikes.size else new
-        for n, c in zip((1, 2, 3), counts, strict=True):
+        (spikes, spike_packs), (samples, sample_packs) = _unpack_events(m, t, per_header)
+        if spikes.size:
+            self._spikes = np.concatenate([self._spikes, spikes]) if self._spikes.size else spikes
+        for n, c in zip((1, 2, 3), spike_packs, strict=True):
             self._spike_packs[SpikePackFromFPGAOnDLS(n)] += c
-        new, counts = _unpack_events(m, t, per_header, madc=True)
-        if new.size:
-            self._madc = np.concatenate([self._madc, new]) if self._madc.size else new
-        for n, c in zip((1, 2, 3), counts, strict=True):
+        if samples.size:
+            self._madc = np.concatenate([self._madc, samples]) if self._madc.size else samples
+        for n, c in zip((1, 2, 3), sample_packs, strict=True):
             self._madc_packs[MADCSamplePackFromFPGAOnDLS(n)] += c
         self._ran = True
 
@@ -311,48 +305,40 @@ class PlaybackProgram:
         return decode_to_fpga(self._words)
 
 
-def _fpga_times(
-    h: npt.NDArray[np.uint8], p: npt.NDArray[np.uint64], t0: int
-) -> tuple[npt.NDArray[np.uint64], int]:
-    """Annotate every message with the FPGA time (reference §4.3, ``PlaybackDecoder``).
-
-    Returns the times and the time after the last message.
-    """
-    out = np.empty(h.size, np.uint64)
-    if not h.size:
-        return out, t0
-    last = lib.bss2_ut_fpga_times(
-        ffi.from_buffer("uint8_t[]", h),
-        ffi.from_buffer("uint64_t[]", p),
-        h.size,
-        t0,
-        ffi.from_buffer("uint64_t[]", out, require_writable=True),
-    )
-    return out, int(last)
-
-
 def _unpack_events(
-    m: FromFPGAMessages, t: npt.NDArray[np.uint64], counts: npt.NDArray[np.uint64], madc: bool
-) -> tuple[npt.NDArray[Any], list[int]]:
-    """Unpack spike (or MADC sample) packs into a structured array, in stream order (in C).
+    m: FromFPGAMessages, t: npt.NDArray[np.uint64], counts: npt.NDArray[np.uint64]
+) -> tuple[tuple[npt.NDArray[Any], list[int]], tuple[npt.NDArray[Any], list[int]]]:
+    """Unpack spike and MADC sample packs into structured arrays, in stream order (in C).
 
-    ``counts`` are the message counts per from-FPGA header.
+    One pass for both kinds; with each kind's packs per size. ``counts`` are the message counts
+    per from-FPGA header.
     """
-    first = _H["event_from_fpga.MADCSamplePack1" if madc else "event_from_fpga.SpikePack1"]
-    per_size = [int(c) for c in counts[first : first + 3]]
-    total = per_size[0] + 2 * per_size[1] + 3 * per_size[2]
-    out = np.empty(total, MADC_SAMPLE_DTYPE if madc else SPIKE_DTYPE)
-    if total:
-        written = lib.bss2_ut_unpack_events(
+    kinds = []
+    for first, dtype in (
+        (_H["event_from_fpga.SpikePack1"], SPIKE_DTYPE),
+        (_H["event_from_fpga.MADCSamplePack1"], MADC_SAMPLE_DTYPE),
+    ):
+        per_size = [int(c) for c in counts[first : first + 3]]
+        total = per_size[0] + 2 * per_size[1] + 3 * per_size[2]
+        kinds.append((np.empty(total, dtype), per_size))
+    (spikes, _), (samples, _) = kinds
+    if spikes.size or samples.size:
+        written = ffi.new("int64_t[2]")
+        status = lib.bss2_ut_unpack_all(
             ffi.from_buffer("uint8_t[]", m.header),
             ffi.from_buffer("uint64_t[]", m.payload),
             ffi.from_buffer("uint8_t[]", m.payload_high),
             ffi.from_buffer("uint64_t[]", t),
             m.header.size,
-            int(madc),
-            ffi.from_buffer("uint8_t[]", out.view(np.uint8), require_writable=True),
-            total,
+            ffi.from_buffer("uint8_t[]", spikes.view(np.uint8), require_writable=True),
+            spikes.size,
+            ffi.from_buffer("uint8_t[]", samples.view(np.uint8), require_writable=True),
+            samples.size,
+            written,
         )
-        if written != total:  # pragma: no cover - the counts above are exact
-            raise RuntimeError(f"event unpacking wrote {written} records, expected {total}")
-    return out, per_size
+        if status != 0 or (written[0], written[1]) != (spikes.size, samples.size):
+            raise RuntimeError(  # pragma: no cover - the counts above are exact
+                f"event unpacking wrote {written[0]} and {written[1]} records (status {status}), "
+                f"expected {spikes.size} and {samples.size}"
+            )
+    return kinds[0], kinds[1]

@@ -54,15 +54,6 @@ static void test_ut_times_events_encode(void) {
     check(bss2_ut_fpga_times(h, p, 4, 7, t) == 1023, "fpga times: time after the last message");
     check(t[0] == 1000 && t[1] == 1001 && t[2] == 1022 && t[3] == 1023, "fpga times");
     check(bss2_ut_fpga_times(h + 1, p + 1, 1, 41, t) == 42, "fpga times continue from t0");
-    uint64_t counts[13];
-    uint8_t more[6] = {5, 12, 6, 7, 7, 200};
-    bss2_ut_header_counts(more, 6, counts, 13);
-    check(counts[5] == 1 && counts[6] == 1 && counts[7] == 2 && counts[12] == 1 && counts[0] == 0,
-          "header counts (an unknown header is left out)");
-    counts[6] = 99;
-    bss2_ut_header_counts(more, 6, counts, 6);
-    check(counts[5] == 1 && counts[0] == 0 && counts[6] == 99, "only ncounts counts are written");
-
     uint8_t rec[3 * BSS2_SPIKE_RECORD_BYTES];
     check(bss2_ut_unpack_events(h, p, hi, t, 4, 0, rec, 3) == 3, "unpack three spikes");
     check(rec[0] == 0x11 && rec[1] == 0x11, "first spike label comes from the top of the pack");
@@ -71,6 +62,18 @@ static void test_ut_times_events_encode(void) {
     uint8_t mrec[BSS2_MADC_RECORD_BYTES];
     check(bss2_ut_unpack_events(h, p, hi, t, 4, 1, mrec, 1) == 1, "unpack one MADC sample");
     check(mrec[0] == 0x05 && mrec[1] == 0 && mrec[2] == 1, "MADC value 10 bit, channel bit 10");
+
+    uint8_t srec[3 * BSS2_SPIKE_RECORD_BYTES], both[BSS2_MADC_RECORD_BYTES];
+    int64_t written[2] = {-1, -1};
+    check(bss2_ut_unpack_all(h, p, hi, t, 4, srec, 3, both, 1, written) == 0 &&
+              written[0] == 3 && written[1] == 1,
+          "unpack both kinds in one pass");
+    check(memcmp(srec, rec, sizeof rec) == 0 && memcmp(both, mrec, sizeof mrec) == 0,
+          "the one pass writes the records of the two");
+    check(bss2_ut_unpack_all(h, p, hi, t, 4, srec, 3, NULL, 0, written) == BSS2_UT_CAPACITY,
+          "unpack both: a kind without room");
+    check(bss2_ut_unpack_all(h, p, hi, t, 4, srec, 3, both, 1, NULL) == BSS2_UT_NULL,
+          "unpack both: NULL counts");
 
     uint64_t out[4] = {0};
     size_t err = 0;
@@ -84,6 +87,18 @@ static void test_ut_times_events_encode(void) {
     uint64_t dp[5];
     check(bss2_ut_decode_from_fpga(out5, 5, dh, dhi, dp, 5, &err) == 4, "encode/decode round trip");
     check(dh[1] == 12 && dhi[1] == 0xFE && dp[1] == p[1] && dp[3] == p[3], "round trip payloads");
+    uint8_t th[5], thi[5];
+    uint64_t tp[5], tt[5], tc[BSS2_UT_FROM_FPGA_COUNT], t0 = 7, ref[4];
+    bss2_ut_fpga_times(dh, dp, 4, 7, ref);
+    check(bss2_ut_decode_timed(out5, 5, th, thi, tp, tt, 5, &t0, tc, &err) == 4 && t0 == 1023,
+          "decode with times: the time after the last message");
+    check(memcmp(th, dh, 4) == 0 && memcmp(tp, dp, 4 * sizeof tp[0]) == 0 &&
+              memcmp(tt, ref, sizeof ref) == 0,
+          "decode with times: the messages and bss2_ut_fpga_times' times");
+    check(tc[5] == 1 && tc[6] == 1 && tc[7] == 1 && tc[12] == 1 && tc[0] == 0,
+          "decode with times: the counts per header");
+    check(bss2_ut_decode_timed(out5, 5, th, thi, tp, NULL, 5, &t0, tc, &err) == BSS2_UT_NULL,
+          "decode with times: NULL times");
     uint8_t bad_h[1] = {13};
     check(bss2_ut_encode_from_fpga(bad_h, p, hi, 1, out5, 5, &err) == BSS2_UT_UNKNOWN_HEADER,
           "encode unknown header");
