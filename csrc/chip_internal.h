@@ -243,6 +243,7 @@ typedef struct bss2_cm_array {
      * [quad column], as the full SynapseQuad view holds it; every other view aliases it */
     uint32_t syn[BSS2_CM_SYNRAMS][BSS2_CM_SYNRAM_ROWS][2][BSS2_CM_QUAD_COLUMNS];
     uint8_t column_switch[BSS2_CM_SYNRAMS][256]; /* bit 0 excitatory, bit 1 inhibitory */
+    uint16_t bypassing[BSS2_CM_SYNRAMS];            /* neurons with a bypass bit, per synram */
     /* per synapse row, the columns of its synapses with a weight, grouped by label: label l's
      * are by_label[s][r][first[s][r][l] .. first[s][r][l + 1]); rebuilt when `stale` */
     uint8_t by_label[BSS2_CM_SYNRAMS][256][256];

@@ -260,7 +260,10 @@ void bss2_cm_array_written(bss2_chip *c, uint32_t address) {
     if (e >= 0) {
         affine_words(c, bss2_fm_neuron_config_base, BSS2_FM_NEURON_CONFIG_PER_BLOCK,
                      BSS2_FM_NEURON_CONFIG_STRIDE, (unsigned)e, BSS2_FM_NEURON_CONFIG_WORDS, w);
-        decode_neuron_config(&a->neuron[bss2_fm_neuron_config_atomic[e]], w);
+        unsigned n = bss2_fm_neuron_config_atomic[e];
+        a->bypassing[n / 256u] -= a->neuron[n].bypass != 0;
+        decode_neuron_config(&a->neuron[n], w);
+        a->bypassing[n / 256u] += a->neuron[n].bypass != 0;
         return;
     }
     e = bss2_fm_neuron_backend_config_coord(address, &word);
@@ -456,6 +459,20 @@ static void row_event(bss2_chip *c, unsigned s, unsigned r, uint32_t addr, unsig
     const uint8_t *column = a->by_label[s][r], *switches = a->column_switch[s];
     const float *weight = a->weight_by_label[s][r];
     unsigned ne = in->count[0], ni = in->count[1], events = 0, end = first[addr + 1u];
+    if ((want == 1u || want == 2u) && a->bypassing[s] == 0) { /* (mostly: one kind, no bypass) */
+        unsigned k = want - 1u, m = in->count[k];
+        uint16_t *target = in->target[k];
+        double *w = in->weight[k];
+        for (unsigned i = first[addr]; i < end; i++) {
+            unsigned j = column[i];
+            target[m] = (uint16_t)(s * 256u + j); /* (kept without a branch, as below) */
+            w[m] = weight[i] * pulse;
+            m += (switches[j] >> k) & 1u;
+        }
+        c->diag.synaptic_events += m - in->count[k];
+        in->count[k] = m;
+        return;
+    }
     for (unsigned i = first[addr]; i < end; i++) {
         unsigned j = column[i], kinds = switches[j] & want;
         if (kinds == 0u) {
