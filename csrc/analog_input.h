@@ -51,4 +51,54 @@ input_free(bss2_cm_an_neuron *x, const double *f, double fi, uint64_t now, int i
     return max2(x->e_eff + max2(a, 0.0) * fa + max2(ke, 0.0) + max2(ki, 0.0), v0);
 }
 
+/* A double's bits without the sign: 0 for +-0.0 (a test for zero without the compare's NaN
+ * handling; the values here are finite). */
+static inline uint64_t magnitude(double v) {
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return u << 1;
+}
+
+#define SLOW 0x8000u /* (a later[] entry for the general path) */
+
+/* Pass 1 of bss2_cm_analog_inputs, for `inh` (a constant where it is inlined): the free targets
+ * into fast[] with their exponentials' arguments (f: the membrane's and their own input's; g:
+ * the inhibitory term's where it is active, its index in at[], else 256); the targets not free,
+ * stepped, watched by the MADC, or a repeat in this batch into later[], marked SLOW; targets
+ * whose input is off nowhere. Counts into n[0..3): fast, g, later. */
+static inline __attribute__((always_inline)) void
+classify(bss2_chip *c, int inh, const uint16_t *targets, unsigned count, uint32_t batch, double *f,
+         double *g, uint16_t *at, uint16_t *fast, uint16_t *later, unsigned n[3]) {
+    bss2_cm_analog *an = c->analog;
+    unsigned nf = 0, ng = 0, m = 0;
+    for (unsigned i = 0; i < count; i++) {
+        unsigned t = targets[i];
+        const bss2_cm_an_neuron *x = &an->n[t];
+        uint32_t flags; /* phase, can_fire, pause, stepped: phase FREE (0) and not stepped? */
+        memcpy(&flags, &x->phase, sizeof flags);
+        unsigned repeat = an->batch_of[t] == batch;
+        an->batch_of[t] = batch;
+        if ((flags & UINT32_C(0xFF0000FF)) | repeat | c->madc.watched[t]) {
+            later[m++] = (uint16_t)(i | SLOW);
+            continue;
+        }
+        if (magnitude(inh ? x->k_inh : x->k_exc) == 0) {
+            continue;
+        }
+        double s = elapsed(x, c->now);
+        f[2u * nf] = s * x->rate;
+        f[2u * nf + 1u] = s * x->rate_exc;
+        fast[nf] = (uint16_t)i;
+        at[nf] = 256u;
+        if (inh || (magnitude(x->ii0) | magnitude(x->ki)) != 0) {
+            at[nf] = (uint16_t)ng;
+            g[ng++] = s * x->rate_inh;
+        }
+        nf++;
+    }
+    n[0] = nf;
+    n[1] = ng;
+    n[2] = m;
+}
+
 #endif /* BSS2_ANALOG_INPUT_H */

@@ -317,6 +317,9 @@ typedef struct bss2_cm_an_neuron {
     double sigma_exc, sigma_inh;   /* COBA slope 1/(E_rev - E_ref) */
     double e_rev_exc, e_rev_inh;   /* reversal potentials */
 } __attribute__((aligned(512))) bss2_cm_an_neuron; /* (a power of two: an index is a shift) */
+_Static_assert(offsetof(bss2_cm_an_neuron, stepped) == offsetof(bss2_cm_an_neuron, phase) + 3u &&
+                   BSS2_CM_FREE == 0,
+               "phase to stepped: one word (bss2_cm_analog_inputs)");
 
 typedef struct bss2_cm_analog {
     int mismatch; /* the fixed pattern is applied (else every draw is 0) */

@@ -525,7 +525,24 @@ void bss2_cm_analog_input(bss2_chip *c, unsigned n, int inh, double weight) {
     resume(c, n);
 }
 
-#define SLOW 0x8000u
+/* Pass 3 of bss2_cm_analog_inputs for `inh` (a constant where it is inlined): the free targets
+ * take their inputs; those that may now cross, or are queued, join later[m...]. Returns the new
+ * length of later. */
+static inline __attribute__((always_inline)) unsigned
+admit(bss2_chip *c, int inh, const uint16_t *targets, const double *weights, const uint16_t *fast,
+      unsigned nf, const double *f, const double *g, const uint16_t *at, uint16_t *later,
+      unsigned m) {
+    bss2_cm_analog *an = c->analog;
+    for (unsigned j = 0; j < nf; j++) {
+        unsigned i = fast[j], n = targets[i];
+        double up = !inh && at[j] == 256u
+                        ? input_free(&an->n[n], &f[2u * j], 0.0, c->now, 0, weights[i], 1)
+                        : input_free(&an->n[n], &f[2u * j], g[at[j]], c->now, inh, weights[i], 0);
+        later[m] = (uint16_t)i; /* (kept without a branch: which ones is data, unpredictable) */
+        m += (unsigned)(up >= an->n[n].v_th) | (unsigned)(an->pos[n] != NOT_QUEUED);
+    }
+    return m;
+}
 
 /* In three passes (the exponentials' arguments, the exponentials, the rest), each short enough
  * that the CPU overlaps many targets: one pass for it all is a chain too long for that. The
@@ -536,7 +553,6 @@ void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const
     uint16_t fast[256], later[256]; /* free targets; those that may cross, are queued or not free */
     uint16_t at[256];               /* where a free target's inhibitory factor is in g */
     double f[2 * 256], g[257];      /* (g[256]: the factor of an idle inhibitory term, 0) */
-    unsigned nf = 0, ng = 0, m = 0;
     count = count < 256u ? count : 256u;
     g[256] = 0.0;
     uint32_t batch = ++an->batches;
@@ -544,34 +560,17 @@ void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const
         memset(an->batch_of, 0, sizeof an->batch_of);
         batch = an->batches = 1u;
     }
-    for (unsigned i = 0; i < count; i++) {
-        const bss2_cm_an_neuron *x = &an->n[targets[i]];
-        int repeat = an->batch_of[targets[i]] == batch;
-        an->batch_of[targets[i]] = batch;
-        if ((x->phase != BSS2_CM_FREE) | x->stepped | repeat | c->madc.watched[targets[i]]) {
-            later[m++] = (uint16_t)(i | SLOW);
-        } else if ((inh ? x->k_inh : x->k_exc) != 0.0) {
-            double s = elapsed(x, c->now);
-            f[2u * nf] = s * x->rate;
-            f[2u * nf + 1u] = s * x->rate_exc;
-            at[nf] = 256u;
-            if (inh || x->ii0 != 0.0 || x->ki != 0.0) {
-                at[nf] = (uint16_t)ng;
-                g[ng++] = s * x->rate_inh;
-            }
-            fast[nf++] = (uint16_t)i;
-        }
+    unsigned k[3];
+    if (inh) {
+        classify(c, 1, targets, count, batch, f, g, at, fast, later, k);
+    } else {
+        classify(c, 0, targets, count, batch, f, g, at, fast, later, k);
     }
+    unsigned nf = k[0], ng = k[1], m = k[2];
     bss2_cm_exp_neg_array(f, 2u * nf);
     bss2_cm_exp_neg_array(g, ng);
-    for (unsigned j = 0; j < nf; j++) {
-        unsigned i = fast[j], n = targets[i];
-        double up = !inh && at[j] == 256u
-                        ? input_free(&an->n[n], &f[2u * j], 0.0, c->now, 0, weights[i], 1)
-                        : input_free(&an->n[n], &f[2u * j], g[at[j]], c->now, inh, weights[i], 0);
-        later[m] = (uint16_t)i; /* (kept without a branch: which ones is data, unpredictable) */
-        m += (unsigned)(up >= an->n[n].v_th) | (unsigned)(an->pos[n] != NOT_QUEUED);
-    }
+    m = inh ? admit(c, 1, targets, weights, fast, nf, f, g, at, later, m)
+            : admit(c, 0, targets, weights, fast, nf, f, g, at, later, m);
     for (unsigned j = 0; j < m; j++) {
         unsigned i = later[j] & ~SLOW, n = targets[i];
         bss2_cm_an_neuron *x = &an->n[n];
