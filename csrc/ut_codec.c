@@ -23,13 +23,9 @@ static inline uint8_t byte_at(const uint64_t *words, size_t pos) {
 
 /* The time annotation of a message after time t (bss2_ut_fpga_times). */
 static inline uint64_t time_after(uint64_t t, unsigned h, uint64_t payload) {
-    t = (t + 1u) & SYSTIME_MASK;
-    if (h == 5) {
-        t = payload & SYSTIME_MASK;
-    } else if (h == 6) {
-        t = (t + payload) & SYSTIME_MASK;
-    }
-    return t;
+    /* (selects, not branches: the annotations and the messages they time alternate) */
+    uint64_t next = (t + 1u + (h == 6 ? payload : 0u)) & SYSTIME_MASK;
+    return h == 5 ? payload & SYSTIME_MASK : next;
 }
 
 /* bss2_ut_decode_from_fpga, and if `timed` (a constant where it is inlined) each message's time
@@ -201,9 +197,25 @@ static int64_t unpack(const uint8_t *header, const uint64_t *payload, const uint
                       const uint64_t *fpga_time, size_t n, unsigned kinds, uint8_t *const out[2],
                       const size_t capacity[2], size_t count[2]) {
     count[0] = count[1] = 0;
+    const unsigned want = (kinds >> 1) & 1u; /* MADC samples */
+    uint8_t scratch[BSS2_MADC_RECORD_BYTES];
     for (size_t i = 0; i < n; i++) {
         unsigned h = header[i];
-        int madc = h >= 7u && h <= 9u;
+        if (h <= 7u) { /* a single MADC sample or no event: without a branch on which (they
+                        * alternate with their time annotations); the record of no event goes
+                        * where the next one will, or to scratch */
+            unsigned take = (h == 7u) & want;
+            if (take && count[1] >= capacity[1]) {
+                return BSS2_UT_CAPACITY;
+            }
+            uint8_t *dst = want && count[1] < capacity[1] && out[1] != NULL
+                               ? out[1] + BSS2_MADC_RECORD_BYTES * count[1]
+                               : scratch;
+            record(dst, 1, payload[i] & 0xFFFFFFu, fpga_time[i]);
+            count[1] += take;
+            continue;
+        }
+        int madc = h <= 9u;
         if ((!madc && (h < 10u || h > 12u)) || !((kinds >> madc) & 1u)) {
             continue;
         }
