@@ -5,7 +5,7 @@
 #include "analog_internal.h"
 
 /* The membrane of neuron n at cycle t (no event of its own in between), soft-clipped. */
-static double soft_clip(double v);
+static inline double soft_clip(double v);
 
 /* A standard normal draw keyed by (seed, stream, index): the sum of four 16-bit uniforms of one
  * hash (Irwin-Hall, within 3.5 σ). */
@@ -25,8 +25,8 @@ static uint64_t noise_span(const bss2_cm_an_neuron *x) {
 }
 
 /* Its value at cycle t, given knots k = t / span and k + 1 (g0, g1). */
-static double noise_between(uint64_t t, uint64_t span, double g0, double g1) {
-    double u = (double)(t % span) / (double)span;
+static inline double noise_between(uint64_t t, uint64_t k, uint64_t span, double g0, double g1) {
+    double u = (double)(t - k * span) / (double)span; /* (t % span) */
     return BSS2_AN_NOISE_MEMBRANE * ((1.0 - u) * g0 + u * g1) /
            sqrt((1.0 - u) * (1.0 - u) + u * u);
 }
@@ -34,7 +34,7 @@ static double noise_between(uint64_t t, uint64_t span, double g0, double g1) {
 static double membrane_noise(const bss2_chip *c, unsigned n, const bss2_cm_an_neuron *x,
                              uint64_t t) {
     uint64_t span = noise_span(x), k = t / span;
-    return noise_between(t, span, keyed_normal(c->seed, NOISE_STREAM + n, k),
+    return noise_between(t, k, span, keyed_normal(c->seed, NOISE_STREAM + n, k),
                          keyed_normal(c->seed, NOISE_STREAM + n, k + 1u));
 }
 
@@ -65,7 +65,7 @@ double bss2_cm_analog_readout(const bss2_chip *c, unsigned n, unsigned source, u
 }
 
 /* The soft clip of a readout near the rails. */
-static double soft_clip(double v) {
+static inline double soft_clip(double v) {
     double lo = BSS2_AN_SOFT_CLIP, hi = BSS2_AN_V_DD - BSS2_AN_SOFT_CLIP;
     if (v > hi) {
         return hi + BSS2_AN_SOFT_CLIP * (1.0 - exp(-(v - hi) / BSS2_AN_SOFT_CLIP));
@@ -109,15 +109,19 @@ void bss2_cm_analog_readouts(const bss2_chip *c, unsigned n, unsigned source, co
         return;
     }
     uint64_t span = noise_span(x), knot = UINT64_MAX; /* (the knots of the last sample) */
+    uint64_t from = 1, to = 0;                      /* (its span's cycles: [from, to)) */
     double g0 = 0.0, g1 = 0.0;
     for (unsigned i = 0; i < k; i++) {
-        uint64_t at = t[i] / span;
-        if (at != knot) {
-            g0 = at == knot + 1u ? g1 : keyed_normal(c->seed, NOISE_STREAM + n, at);
+        if (t[i] < from || t[i] >= to) { /* (no division while the span holds) */
+            uint64_t at = t[i] / span;
+            g0 = knot != UINT64_MAX && at == knot + 1u ? g1
+                                                       : keyed_normal(c->seed, NOISE_STREAM + n, at);
             g1 = keyed_normal(c->seed, NOISE_STREAM + n, at + 1u);
             knot = at;
+            from = at * span;
+            to = from + span > from ? from + span : UINT64_MAX;
         }
-        acc[i] += noise_between(t[i], span, g0, g1);
+        acc[i] += noise_between(t[i], knot, span, g0, g1);
     }
 }
 
