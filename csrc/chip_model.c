@@ -222,11 +222,11 @@
  * syn_i_bias_store and syn_i_bias_ramp (either 0: the quadrant does not accumulate), the
  * synapse's amp_calib and time_calib bits and a per-synapse fixed pattern; the CADC reads the
  * reset level (≈ 200) lowered by the softly saturating storage; CorrelationReset clears four
- * synapses (the NeuronResetQuad side effect on row 0 is not modelled). Not yet modelled:
- * multicompartment switches and membrane noise. STP (enable_stp on a synapse driver) scales the
+ * synapses (the NeuronResetQuad side effect on row 0 is not modelled). Not modelled: the
+ * multicompartment switches (each neuron circuit is a compartment of its own). STP (enable_stp on a synapse driver) scales the
  * synaptic currents of the driver's rows by its pulse width, from a state voltage per driver
  * (analog.h: utilisation towards v_charge at each event after recovery towards v_recover).
- * Speed: the targets of one row event go through the analog core as a batch (their exponentials
+ * Speed: the targets of one bus event go through the analog core as a batch (their exponentials
  * together, e^-x by a table and polynomial to 2e-13, the same bits on every platform: no fused
  * multiply-adds), and a neuron whose membrane provably stays below threshold (a peak bound of
  * its closed form) needs no threshold search.
