@@ -281,14 +281,20 @@ void bss2_cm_fabric_samples(bss2_chip *c, const uint32_t *field, const uint64_t 
         c->diag.madc_not_recorded += k;
         return;
     }
+    /* (the chip time: 0 while the chip is held in reset) */
+    uint64_t origin = c->chip_origin, held = c->chip_reset ? UINT64_MAX : 0u;
     for (unsigned at = 0; at < k; at += 256u) { /* (GO: 256 at a time) */
         uint64_t payload[256];
-        unsigned n = 0, m = k - at < 256u ? k - at : 256u;
-        for (; n < m && f->call_messages < BSS2_CM_MAX_EVENT_MESSAGES; n++) {
-            f->call_messages++;
-            uint64_t chip_time = c->chip_reset ? 0u : (t[at + n] - c->chip_origin);
-            uint64_t ts = (2u * chip_time + half[at + n]) & 0xFFu; /* 250 MHz, as for spikes */
-            payload[n] = (ts << 16) | (field[at + n] & 0xFFFFu);
+        unsigned m = k - at < 256u ? k - at : 256u;
+        uint64_t room = f->call_messages < BSS2_CM_MAX_EVENT_MESSAGES
+                            ? BSS2_CM_MAX_EVENT_MESSAGES - f->call_messages
+                            : 0u;
+        unsigned n = room < m ? (unsigned)room : m;
+        f->call_messages += n;
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t chip_time = (t[at + i] - origin) & ~held;
+            uint64_t ts = (2u * chip_time + half[at + i]) & 0xFFu; /* 250 MHz, as for spikes */
+            payload[i] = (ts << 16) | (field[at + i] & 0xFFFFu);
         }
         c->diag.madc_samples += n;
         c->diag.events_lost += m - n;
