@@ -171,7 +171,7 @@ typedef struct bss2_cm_fabric {
     uint32_t bg_active; /* bit i: source i is running */
 } bss2_cm_fabric;
 
-/* ---- synapse array and neuron backends (synapse.c)------------------------------------------- */
+/* ---- synapse array and neuron backends (synapse.c, synram.c) ------------------------------- */
 
 #define BSS2_CM_SYNRAMS 2u
 #define BSS2_CM_SYNRAM_ROWS 258u /* 256 synapse rows, then the two rows of column switches */
@@ -534,16 +534,21 @@ int bss2_cm_fabric_counter(const bss2_chip *c, uint32_t address, uint32_t *v);
  * now. */
 void bss2_cm_fabric_route(bss2_chip *c, unsigned input, uint32_t nl, unsigned half);
 
-/* synapse.c */
-void bss2_cm_array_init(bss2_cm_array *a);
-/* The chip reset: synapse memory, configuration copies, counters and queues cleared. */
-void bss2_cm_array_chip_reset(bss2_cm_array *a);
+/* synram.c */
 /* Whether `address` lies in a view of the synapse memory; reads and writes of such addresses go
  * to the memory: _read stores the value in *value, both return 0 (and do nothing) for other
  * addresses. */
 int bss2_cm_synram_is(uint32_t address);
 int bss2_cm_synram_read(const bss2_chip *c, uint32_t address, uint32_t *value);
 int bss2_cm_synram_write(bss2_chip *c, uint32_t address, uint32_t data, uint32_t byte_mask);
+/* Group row r of synram s's weighted synapses by label (a counting sort over its 256 columns:
+ * bss2_cm_array.first, by_label, weight_by_label); the row is no longer stale. */
+void bss2_cm_synram_index_row(bss2_chip *c, unsigned s, unsigned r);
+
+/* synapse.c */
+void bss2_cm_array_init(bss2_cm_array *a);
+/* The chip reset: synapse memory, configuration copies, counters and queues cleared. */
+void bss2_cm_array_chip_reset(bss2_cm_array *a);
 /* A chip register's value changed (configuration copies), or a write-only register was written
  * (triggers: PADIEvent, NeuronReset, NeuronResetQuad, SpikeCounterReset). */
 void bss2_cm_array_written(bss2_chip *c, uint32_t address);

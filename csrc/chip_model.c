@@ -134,12 +134,12 @@
  * progress keeps its length); clearing enable stops it at once. Sources are not throttled to the
  * reference's 125 MEvent/s.
  *
- * Synapse array and neuron backends (stage 3b, synapse.c; layouts, addresses and topology from
- * field_map.inc). PADI bus b (hemisphere b / 4) takes events from the crossbar only while
- * CommonPADIBusConfig.enable_spl1[b % 4] is set (else they are dropped: padi_blocked); a write
- * to PADIEvent puts (row_select_address << 6) | event_address on each bus of fire_bus whatever
- * enable_spl1 says. A bus carries one event per cycle (two cycles per event with
- * enable_extended_timing): an event reaches the drivers BSS2_CM_PADI_LATENCY = 1 cycle after it
+ * Synapse array and neuron backends (stage 3b, synapse.c, the memory in synram.c; layouts,
+ * addresses and topology from field_map.inc). PADI bus b (hemisphere b / 4) takes events from
+ * the crossbar only while CommonPADIBusConfig.enable_spl1[b % 4] is set (else they are dropped:
+ * padi_blocked); a write to PADIEvent puts (row_select_address << 6) | event_address on each
+ * bus of fire_bus whatever enable_spl1 says. A bus carries one event per cycle (two cycles per
+ * event with enable_extended_timing): an event reaches the drivers BSS2_CM_PADI_LATENCY = 1 cycle after it
  * entered the crossbar, later if the bus is busy; a bus holds at most BSS2_CM_PADI_FIFO = 16
  * waiting events, further ones are dropped (diagnostics.padi_drops) and, from the crossbar,
  * counted in the input's drop counter if that node has enable_drop_counter (reference §6's
@@ -223,9 +223,10 @@
  * synapse's amp_calib and time_calib bits and a per-synapse fixed pattern; the CADC reads the
  * reset level (≈ 200) lowered by the softly saturating storage; CorrelationReset clears four
  * synapses (the NeuronResetQuad side effect on row 0 is not modelled). Not modelled: the
- * multicompartment switches (each neuron circuit is a compartment of its own). STP (enable_stp on a synapse driver) scales the
- * synaptic currents of the driver's rows by its pulse width, from a state voltage per driver
- * (analog.h: utilisation towards v_charge at each event after recovery towards v_recover).
+ * multicompartment switches (each neuron circuit is a compartment of its own). STP (enable_stp
+ * on a synapse driver) scales the synaptic currents of the driver's rows by its pulse width,
+ * from a state voltage per driver (analog.h: utilisation towards v_charge at each event after
+ * recovery towards v_recover).
  * Speed: the targets of one bus event go through the analog core as a batch (their exponentials
  * together, e^-x by a table and polynomial to 2e-13, the same bits on every platform: no fused
  * multiply-adds), and a neuron whose membrane provably stays below threshold (a peak bound of

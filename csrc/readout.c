@@ -114,8 +114,8 @@ void bss2_cm_analog_readouts(const bss2_chip *c, unsigned n, unsigned source, co
     for (unsigned i = 0; i < k; i++) {
         if (t[i] < from || t[i] >= to) { /* (no division while the span holds) */
             uint64_t at = t[i] / span;
-            g0 = knot != UINT64_MAX && at == knot + 1u ? g1
-                                                       : keyed_normal(c->seed, NOISE_STREAM + n, at);
+            int next = knot != UINT64_MAX && at == knot + 1u; /* (the last span's end) */
+            g0 = next ? g1 : keyed_normal(c->seed, NOISE_STREAM + n, at);
             g1 = keyed_normal(c->seed, NOISE_STREAM + n, at + 1u);
             knot = at;
             from = at * span;
