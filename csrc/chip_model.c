@@ -134,13 +134,13 @@
  * progress keeps its length); clearing enable stops it at once. Sources are not throttled to the
  * reference's 125 MEvent/s.
  *
- * Synapse array and neuron backends (stage 3b, synapse.c, the memory in synram.c; layouts,
- * addresses and topology from field_map.inc). PADI bus b (hemisphere b / 4) takes events from
- * the crossbar only while CommonPADIBusConfig.enable_spl1[b % 4] is set (else they are dropped:
- * padi_blocked); a write to PADIEvent puts (row_select_address << 6) | event_address on each
- * bus of fire_bus whatever enable_spl1 says. A bus carries one event per cycle (two cycles per
- * event with enable_extended_timing): an event reaches the drivers BSS2_CM_PADI_LATENCY = 1
- * cycle after it entered the crossbar, later if the bus is busy; a bus holds at most BSS2_CM_PADI_FIFO = 16
+ * Synapse array and neuron backends (stage 3b, synapse.c; layouts, addresses and topology from
+ * field_map.inc). PADI bus b (hemisphere b / 4) takes events from the crossbar only while
+ * CommonPADIBusConfig.enable_spl1[b % 4] is set (else they are dropped: padi_blocked); a write
+ * to PADIEvent puts (row_select_address << 6) | event_address on each bus of fire_bus whatever
+ * enable_spl1 says. A bus carries one event per cycle (two cycles per event with
+ * enable_extended_timing): an event reaches the drivers BSS2_CM_PADI_LATENCY = 1 cycle after it
+ * entered the crossbar, later if the bus is busy; a bus holds at most BSS2_CM_PADI_FIFO = 16
  * waiting events, further ones are dropped (diagnostics.padi_drops) and, from the crossbar,
  * counted in the input's drop counter if that node has enable_drop_counter (reference §6's
  * "fidelity" rule; queue depth and latencies are decisions, the reference gives none). Of the
