@@ -199,24 +199,7 @@ def decode_from_fpga(words: npt.ArrayLike) -> FromFPGAMessages:
     UTDecodeError
         If the stream ends inside a message or a message sets bits outside its payload.
     """
-    w = _words(words, "from-FPGA words")
-    n = w.size
-    header = np.empty(n, np.uint8)
-    high = np.empty(n, np.uint8)
-    payload = np.empty(n, np.uint64)
-    off = ffi.new("size_t *")
-    count = lib.bss2_ut_decode_from_fpga(
-        ffi.from_buffer("uint64_t[]", w),
-        n,
-        ffi.from_buffer("uint8_t[]", header, require_writable=True),
-        ffi.from_buffer("uint8_t[]", high, require_writable=True),
-        ffi.from_buffer("uint64_t[]", payload, require_writable=True),
-        n,
-        off,
-    )
-    if count < 0:
-        _raise_decode(int(count), int(off[0]), w)
-    return FromFPGAMessages(header[:count], payload[:count], high[:count])
+    return decode_timed(words, 0)[0]
 
 
 def decode_timed(
