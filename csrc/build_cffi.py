@@ -24,18 +24,10 @@ ffibuilder.cdef(
     const char *bss2_chip_version(void);
     int bss2_chip_abi(void);
     int bss2_ut_from_fpga_payload_bits(int header);
-    int64_t bss2_ut_decode_from_fpga(const uint64_t *words, size_t nwords, uint8_t *header,
-                                     uint8_t *payload_high, uint64_t *payload, size_t capacity,
-                                     size_t *err_offset);
     int64_t bss2_ut_decode_timed(const uint64_t *words, size_t nwords, uint8_t *header,
                                  uint8_t *payload_high, uint64_t *payload, uint64_t *time,
                                  size_t capacity, uint64_t *t, uint64_t *counts,
                                  size_t *err_offset);
-    uint64_t bss2_ut_fpga_times(const uint8_t *header, const uint64_t *payload, size_t n,
-                                uint64_t t0, uint64_t *out);
-    int64_t bss2_ut_unpack_events(const uint8_t *header, const uint64_t *payload,
-                                  const uint8_t *payload_high, const uint64_t *fpga_time,
-                                  size_t n, int madc, uint8_t *out, size_t capacity);
     int64_t bss2_ut_unpack_all(const uint8_t *header, const uint64_t *payload,
                                const uint8_t *payload_high, const uint64_t *fpga_time, size_t n,
                                uint8_t *spikes, size_t spike_capacity, uint8_t *samples,
