@@ -1,0 +1,219 @@
+"""Running the appended snippets: one stadls program for all of them, and their data back.
+
+Each snippet follows the real backend's realtime timeline (reference bss2-frontend.md §3.5):
+its neurons configured, the MADC woken and started on the recorded neurons, all placed neurons
+reset, 1 µs to settle, then t = 0 (a time-stamp ticket), the runtime, the MADC stopped.
+Recorded spikes and samples are kept if they lie in [t = 0, t = runtime) and are made relative to
+t = 0. Decisions where the reference is silent:
+
+- The refractory clocks of both backend blocks tick at 64 ns (``clock_scale_slow`` 3, as the
+  tutorial's isi example sets them); neurons count on the slow clock unless they choose the fast.
+- A neuron's digital address (``event_routing_address``) is the backend's, not the user's: the
+  neurons of one event output are numbered in placement order, so a recorded spike's label names
+  its neuron.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import attrs
+import numpy as np
+
+import halco
+import haldls
+import stadls
+from pynn_frontend.cells import READOUT_SOURCE, atomic_neuron
+from pynn_frontend.recording import SnippetData
+
+__all__ = ["Snippet", "execute", "snapshot"]
+
+#: FPGA cycles per ms of hardware time (125 MHz).
+CYCLES_PER_MS = 125_000
+#: Settling before each snippet's neuron reset, and after it (cycles).
+SETTLE = 125 * 10
+AFTER_RESET = 125
+
+
+@attrs.define
+class Snippet:
+    """One run snippet: its time span and each neuron population's parameters and recording."""
+
+    start: float
+    runtime: float
+    #: per population: (population, native parameters {name: array}, spike IDs, analog {ID: var})
+    populations: list[tuple[Any, dict[str, Any], set[int], dict[int, str]]]
+
+
+def snapshot(populations: list[Any], start: float, runtime: float) -> Snippet:
+    """Take the network as it is now, to run as one snippet from `start` for `runtime` ms."""
+    taken = []
+    for pop in populations:
+        if not pop.circuits:
+            continue
+        spikes = {
+            int(i) for v, ids in pop.recorder.recorded.items() if v.name == "spikes" for i in ids
+        }
+        analog = {int(c): var for c in pop.all_cells if (var := pop.recorder.analog_of(c))}
+        params = {k: np.array(v, copy=True) for k, v in pop._parameters.items()}
+        taken.append((pop, params, spikes, analog))
+    return Snippet(start, runtime, taken)
+
+
+def execute(connection: Any, snippets: list[Snippet]) -> None:
+    """Run `snippets` back to back in one program on `connection`.
+
+    Each population's recorder gets its data of each snippet.
+
+    Raises
+    ------
+    ValueError
+        If more than two neurons record an analog observable in a snippet, or two of them share
+        a column parity (the MADC's two inputs are one even and one odd readout line).
+    """
+    builder = stadls.PlaybackProgramBuilder()
+    builder.write(halco.EventRecordingConfigOnFPGA(), haldls.EventRecordingConfig(True))
+    for block in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
+        builder.write(block, haldls.CommonNeuronBackendConfig(clock_scale_slow=3))
+    marks = []
+    for snippet in snippets:
+        marks.append(_snippet(builder, snippet))
+    program = builder.done()
+    stadls.run(connection, program)
+    spikes = program.spikes.to_numpy()
+    samples = program.madc_samples.to_numpy()
+    for snippet, (begin, labels, channels) in zip(snippets, marks, strict=True):
+        t0 = int(begin.fpga_time)
+        data = _extract(snippet, t0, labels, channels, spikes, samples)
+        for pop, _, _, _ in snippet.populations:
+            pop.recorder.snippets.append(data[id(pop)])
+
+
+def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[Any, Any, Any]:
+    """Write one snippet; return its t = 0 ticket, {label key: ID} and {MADC input: ID}."""
+    labels: dict[tuple[int, int], int] = {}
+    analog: list[tuple[halco.AtomicNeuronOnDLS, int, str]] = []
+    free: dict[int, int] = defaultdict(int)  # next address per event output
+    for pop, params, _, recorded in snippet.populations:
+        for index, (cell, coord) in enumerate(zip(pop.all_cells, pop.circuits, strict=True)):
+            neuron = atomic_neuron({k: v[index] for k, v in params.items()})
+            output = int(halco.NeuronColumnOnDLS(_column(coord)).toNeuronEventOutputOnDLS())
+            address = free[output]
+            free[output] += 1
+            labels[(output, address)] = int(cell)
+            routing = neuron.event_routing
+            routing.analog_output = routing.AnalogOutputMode.normal
+            routing.enable_digital = True
+            routing.address = address
+            variable = recorded.get(int(cell))
+            if variable is not None:
+                neuron.readout.enable_amplifier = True
+                neuron.readout.enable_buffered_access = True
+                neuron.readout.source = READOUT_SOURCE[variable]
+                analog.append((coord, int(cell), variable))
+            builder.write(coord, neuron)
+    channels = _madc(builder, analog)
+    _wait(builder, SETTLE)
+    for pop, _, _, _ in snippet.populations:
+        for coord in pop.circuits:
+            builder.write(coord.toNeuronResetOnDLS(), haldls.NeuronReset())
+    _wait(builder, AFTER_RESET)
+    builder.write(halco.TimerOnDLS(), haldls.Timer())
+    begin = builder.read(halco.TimerOnDLS())
+    builder.block_until(
+        halco.TimerOnDLS(), haldls.Timer.Value(round(snippet.runtime * CYCLES_PER_MS))
+    )
+    if channels:
+        builder.write(halco.MADCControlOnDLS(), haldls.MADCControl(stop_recording=True))
+    return begin, labels, channels
+
+
+def _madc(
+    builder: stadls.PlaybackProgramBuilder, analog: list[tuple[halco.AtomicNeuronOnDLS, int, str]]
+) -> dict[int, tuple[int, str]]:
+    """Connect the recorded neurons' readout lines to the MADC's inputs and start it.
+
+    Two neurons: the inputs alternate. Returns {input: (ID, variable)}.
+
+    Raises
+    ------
+    ValueError
+        For more than two neurons, or two in columns of the same parity.
+    """
+    if not analog:
+        return {}
+    if len(analog) > 2:
+        raise ValueError(
+            f"MADC recording supports recording at most two neurons, {len(analog)} record an "
+            f"analog observable (IDs {[c for _, c, _ in analog]})"
+        )
+    parities = [_column(coord) % 2 for coord, _, _ in analog]
+    if len(set(parities)) < len(parities):
+        raise ValueError(
+            "MADC recording of two neurons needs columns with unique parity (even/odd): IDs "
+            f"{[c for _, c, _ in analog]} are both in {'odd' if parities[0] else 'even'} columns"
+        )
+    selection = haldls.ReadoutSourceSelection()
+    for i, (coord, _, _) in enumerate(analog):
+        mux = halco.SourceMultiplexerOnReadoutSourceSelection(i)
+        buffer = selection.get_buffer(mux)
+        hemisphere = halco.HemisphereOnDLS(int(coord.toEnum()) // 256)
+        line = buffer.neuron_odd if _column(coord) % 2 else buffer.neuron_even
+        line[hemisphere] = True
+        selection.set_buffer(mux, buffer)
+    builder.write(halco.ReadoutSourceSelectionOnDLS(), selection)
+    config = haldls.MADCConfig()
+    if len(analog) == 2:
+        config.active_mux_input_select_length = 1
+    builder.write(halco.MADCConfigOnDLS(), config)
+    builder.write(halco.MADCControlOnDLS(), haldls.MADCControl(wake_up=True))
+    start = haldls.MADCControl(start_recording=True, enable_continuous_sampling=True)
+    builder.write(halco.MADCControlOnDLS(), start)  # (until the snippet's end stops it)
+    return {i: (cell, variable) for i, (_, cell, variable) in enumerate(analog)}
+
+
+def _column(coord: halco.AtomicNeuronOnDLS) -> int:
+    return int(coord.toEnum()) % 256  # (the enum counts columns, then rows)
+
+
+def _wait(builder: stadls.PlaybackProgramBuilder, cycles: int) -> None:
+    builder.write(halco.TimerOnDLS(), haldls.Timer())
+    builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value(cycles))
+
+
+def _extract(
+    snippet: Snippet,
+    t0: int,
+    labels: dict[tuple[int, int], int],
+    channels: dict[int, tuple[int, str]],
+    spikes: Any,
+    samples: Any,
+) -> dict[int, SnippetData]:
+    """Sort the snippet's spikes and samples (it began at FPGA cycle `t0`) by population."""
+    end = round(snippet.runtime * CYCLES_PER_MS)
+    out = {
+        id(pop): SnippetData(snippet.start, snippet.start + snippet.runtime)
+        for pop, _, _, _ in snippet.populations
+    }
+    owner = {int(c): id(pop) for pop, _, _, _ in snippet.populations for c in pop.all_cells}
+    recording = {c for _, _, ids, _ in snippet.populations for c in ids}
+    rel = spikes["fpga_time"].astype(np.int64) - t0
+    inside = (rel >= 0) & (rel < end)
+    for label, t in zip(spikes["label"][inside], rel[inside], strict=True):
+        spike = halco.SpikeLabel(int(label) & 0x3FFF)
+        key = (int(spike.neuron_event_output), int(spike.neuron_backend_address_out))
+        cell = labels.get(key)
+        if cell is not None and cell in recording:
+            data = out[owner[cell]]
+            data.spikes.setdefault(cell, [])  # type: ignore[arg-type]
+            data.spikes[cell].append(snippet.start + t / CYCLES_PER_MS)  # type: ignore[attr-defined]
+    for data in out.values():
+        data.spikes = {c: np.array(v, float) for c, v in data.spikes.items()}
+    rel = samples["fpga_time"].astype(np.int64) - t0
+    inside = (rel >= 0) & (rel < end)
+    for channel, (cell, variable) in channels.items():
+        mine = inside & (samples["channel"] == channel)
+        times = snippet.start + rel[mine] / CYCLES_PER_MS
+        out[owner[cell]].signals[(variable, cell)] = (times, samples["value"][mine])
+    return out

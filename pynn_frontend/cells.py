@@ -1,0 +1,88 @@
+"""Cell types: ``HXNeuron``, the raw circuit parameters of one ``lola.AtomicNeuron``.
+
+Every parameter is ``<member>_<field>`` of ``haldls.lola.AtomicNeuron`` (``leak_v_leak``,
+``threshold_enable``, ...), with the default of a default-constructed AtomicNeuron: a silent
+neuron. Enumerations are their integer values; CapMem values 0..1022. The fields the backend
+sets itself (the analog fire output, the digital event output, the readout switches and source)
+are hidden: naming one raises ``pyNN.errors.NonExistentParameterError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pyNN.standardmodels import StandardCellType, build_translations
+
+from haldls import lola
+
+__all__ = ["HXNeuron", "atomic_neuron", "flat_parameters"]
+
+#: Fields the backend sets (as the real stack: event routing for spiking, readout for recording).
+HIDDEN = frozenset(
+    {
+        "event_routing_analog_output",
+        "event_routing_enable_digital",
+        "readout_source",
+        "readout_enable_amplifier",
+        "readout_enable_buffered_access",
+    }
+)
+
+#: Readout sources of the analog recordables (NeuronConfig.ReadoutSource).
+READOUT_SOURCE = {"v": 0, "exc_synin": 1, "inh_synin": 2, "adaptation": 3}
+
+
+def flat_parameters(neuron: lola.AtomicNeuron) -> dict[str, Any]:
+    """Flatten `neuron` into ``<member>_<field>`` parameters (hidden ones included), as ints."""
+    out: dict[str, Any] = {}
+    for member in neuron.field_names():
+        for field, value in getattr(neuron, member).to_dict().items():
+            out[f"{member}_{field}"] = value if isinstance(value, bool) else int(value)
+    return out
+
+
+def atomic_neuron(parameters: Mapping[str, Any], base: lola.AtomicNeuron | None = None) -> Any:
+    """Build an AtomicNeuron: `base` (default: a silent one) with the flat `parameters` in.
+
+    Raises
+    ------
+    KeyError
+        If a name is no flat AtomicNeuron field.
+    ValueError, TypeError
+        If a value is outside its field's range (the field's own check).
+    """
+    neuron = lola.AtomicNeuron() if base is None else base.copy()
+    for name, value in parameters.items():
+        member, field = _split(name)
+        value = bool(value) if isinstance(_DEFAULTS[name], bool) else int(value)
+        setattr(getattr(neuron, member), field, value)  # (the member is the neuron's own)
+    return neuron
+
+
+def _split(name: str) -> tuple[str, str]:
+    for member in _MEMBERS:
+        if name.startswith(member + "_"):
+            return member, name[len(member) + 1 :]
+    raise KeyError(f"{name!r} is no AtomicNeuron parameter")
+
+
+_MEMBERS = sorted(lola.AtomicNeuron.field_names(), key=len, reverse=True)
+_DEFAULTS = flat_parameters(lola.AtomicNeuron())
+
+
+class HXNeuron(StandardCellType):
+    """One neuron circuit with its raw parameters (CapMem LSB, switches, small integers).
+
+    Recordables: ``spikes`` and one analog observable per neuron (``v``, ``exc_synin``,
+    ``inh_synin``, ``adaptation``, raw MADC LSB). Receptors ``excitatory`` and ``inhibitory``.
+    """
+
+    default_parameters: ClassVar = {k: v for k, v in _DEFAULTS.items() if k not in HIDDEN}
+    translations = build_translations(*[(k, k) for k in default_parameters])
+    default_initial_values: ClassVar[dict[str, float]] = {}
+    recordable: ClassVar = ["spikes", *READOUT_SOURCE]
+    units: ClassVar = dict.fromkeys(READOUT_SOURCE, "dimensionless")
+    receptor_types = ("excitatory", "inhibitory")
+    conductance_based = False
+    injectable = False

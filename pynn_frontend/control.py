@@ -1,0 +1,199 @@
+"""Simulation control as on the real backend.
+
+``setup``, ``run`` with ``RunCommand``, ``reset``, ``end`` and PyNN's state queries.
+
+``run(runtime)`` runs the network for `runtime` ms of hardware time; ``run(dt, APPEND)`` only
+appends a snippet of `dt` ms (the network as it is now), and the next ``run`` (EXECUTE) runs all
+appended snippets back to back in one program. A second run needs ``reset()`` first: the chip
+runs in continuous time. Runs go to ``setup``'s ``connection``, else to a chip model that
+``setup`` opens and ``end`` closes.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from pyNN import common
+
+from fisch.connection import ChipModelConnection
+from pynn_frontend import _execution, simulator
+
+__all__ = [
+    "RunCommand",
+    "end",
+    "get_current_time",
+    "get_max_delay",
+    "get_min_delay",
+    "get_time_step",
+    "num_processes",
+    "rank",
+    "reset",
+    "run",
+    "run_for",
+    "run_until",
+    "setup",
+]
+
+#: setup's keywords (reference bss2-frontend.md §2.2) that this backend implements so far.
+SETUP_KEYWORDS = frozenset({"neuronPermutation", "connection"})
+#: The real backend's other keywords: accepted names, not implemented yet here.
+LATER = frozenset(
+    {
+        "backgroundPermutation",
+        "enable_neuron_bypass",
+        "initial_config",
+        "injected_config",
+        "injected_readout",
+        "calibration_cache",
+        "injected_calib_target",
+        "injected_calib_options",
+    }
+)
+
+
+class RunCommand(enum.Enum):
+    """What ``run`` does: map only, append a snippet, or execute (appending one if timed)."""
+
+    PREPARE = enum.auto()
+    APPEND = enum.auto()
+    EXECUTE = enum.auto()
+
+
+def setup(timestep: float = simulator.State.dt, min_delay: Any = "auto", **extra: Any) -> int:
+    """Start a session (ending a running one); returns the MPI rank (0).
+
+    Raises
+    ------
+    KeyError
+        For a keyword the real backend does not know.
+    NotImplementedError
+        For one of its keywords that this backend does not implement yet.
+    ValueError, OverflowError, TypeError
+        For a bad ``neuronPermutation`` (repeated, out of 0..511, not integers).
+    """
+    unknown = set(extra) - SETUP_KEYWORDS - LATER
+    if unknown:
+        raise KeyError(
+            f"unhandled extra_params in call to pynn.setup(...):{ {k: extra[k] for k in unknown} }"
+        )
+    later = set(extra) & LATER
+    if later:
+        raise NotImplementedError(f"setup keywords not implemented yet: {sorted(later)}")
+    if "neuronPermutation" in extra:
+        extra["neuronPermutation"] = _permutation(extra["neuronPermutation"])
+    common.setup(timestep, "auto")
+    if simulator.state is not None:
+        end()
+    simulator.state = simulator.State(**extra)
+    return 0
+
+
+def _permutation(order: Any) -> list[int]:
+    values = list(order)
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+        raise TypeError(f"neuronPermutation must hold ints, got {values!r}")
+    if any(v < 0 for v in values):
+        raise TypeError(f"neuronPermutation entries must not be negative, got {values!r}")
+    if len(values) > 512 or any(v > 511 for v in values):
+        raise OverflowError(
+            f"neuronPermutation: at most 512 entries in [0, 511], got {len(values)} with "
+            f"largest {max(values, default=0)}"
+        )
+    if len(set(values)) != len(values):
+        raise ValueError(f"neuronPermutation: non-unique entries in {values!r}")
+    return values
+
+
+def _state() -> simulator.State:
+    if simulator.state is None:
+        raise RuntimeError("call pynn.setup() first")
+    return simulator.state
+
+
+def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> float:
+    """Run for `runtime` ms of hardware time (or append, or prepare); returns the time.
+
+    Raises
+    ------
+    ValueError
+        APPEND without a runtime, or EXECUTE with nothing to run.
+    RuntimeError
+        A second EXECUTE without ``reset()``.
+    """
+    state = _state()
+    if command is RunCommand.PREPARE:
+        return float(state.t)
+    if command is RunCommand.APPEND and runtime is None:
+        raise ValueError("Appending a configuration that is executed for no time is forbidden.")
+    if state.executed:
+        raise RuntimeError(
+            "Call `pynn.reset()` before calling `pynn.run()` again. BrainScaleS-2 emulates the "
+            "behavior of neurons and synapses in continuous time. Stacking several `pynn.run` "
+            "commands without calling `pynn.reset()` between runs is therefore not supported."
+        )
+    if runtime is not None:
+        if runtime <= 0:
+            raise ValueError(f"runtime must be positive (ms), got {runtime}")
+        state.snippets.append(_execution.snapshot(state.populations, state.t, runtime))
+        state.t += runtime
+    if command is RunCommand.APPEND:
+        return float(state.t)
+    if not state.snippets:
+        raise ValueError(
+            "No experiment scheduled for execution yet. Call pynn.run(runtime) or append "
+            "snippets with pynn.run(runtime, pynn.RunCommand.APPEND) first."
+        )
+    if state.connection is None:
+        state.connection = ChipModelConnection()
+        state.own_connection = True
+    _execution.execute(state.connection, state.snippets)
+    state.executed = True
+    state.running = True
+    return float(state.t)
+
+
+run_for = run
+
+
+def run_until(tstop: float, command: RunCommand = RunCommand.EXECUTE) -> float:
+    """``run(tstop - t, command)``.
+
+    Raises
+    ------
+    ValueError
+        If `tstop` is not after the current time (and as ``run``).
+    """
+    return run(tstop - _state().t, command)
+
+
+def reset(annotations: dict[str, Any] | None = None) -> None:
+    """Start a new segment at t = 0; network, parameters and recording stay.
+
+    The data recorded so far goes to the recorders' caches, annotated with `annotations`.
+    """
+    state = _state()
+    for recorder in state.recorders:
+        recorder.store_to_cache(annotations or {})
+        recorder.snippets = []
+    state.reset()
+
+
+def end() -> None:
+    """End the session; any further call needs ``setup()``.
+
+    Writes what ``record(to_file=...)`` asked for and closes the connection this backend opened.
+    """
+    state = simulator.state
+    if state is None:
+        return
+    for population, variables, filename in state.write_on_end:
+        population.write_data(filename, variables)
+    if state.own_connection:
+        state.connection.close()
+    simulator.state = None
+
+
+get_current_time, get_time_step, get_min_delay, get_max_delay, num_processes, rank = (
+    common.build_state_queries(simulator)
+)

@@ -1,0 +1,138 @@
+"""``Population``, ``PopulationView`` and ``Assembly`` on PyNN's common classes.
+
+A population keeps its parameters as one array per native name. Its neurons take neuron
+circuits when it is created, in creation order, from the placement order (``setup``'s
+``neuronPermutation``, else circuits 0, 1, 2, ...); ``Population.circuits`` names them.
+``initialize`` is accepted and does nothing: a neuron starts each run from its reset (as on the
+real stack).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pyNN import common, errors
+from pyNN.parameters import ParameterSpace, simplify
+
+import halco
+from pynn_frontend import simulator
+from pynn_frontend.recording import Recorder
+
+__all__ = ["Assembly", "Population", "PopulationView"]
+
+
+def _state() -> simulator.State:
+    if simulator.state is None:
+        raise RuntimeError("call pynn.setup() first")
+    return simulator.state
+
+
+class Assembly(common.Assembly):
+    """Several populations or views, as one."""
+
+    _simulator = simulator
+
+
+class _Parameters:
+    """Native parameter access shared by populations and views (over ``parent`` storage)."""
+
+    celltype: Any
+    size: int
+
+    def _storage(self) -> tuple[dict[str, npt.NDArray[Any]], Any]:
+        raise NotImplementedError
+
+    def _get_parameters(self, *names: str) -> ParameterSpace:
+        native = self._get_native_parameters(*self.celltype.get_native_names(*names))
+        return self.celltype.reverse_translate(native)
+
+    def _get_native_parameters(self, *names: str) -> ParameterSpace:
+        storage, mask = self._storage()
+        return ParameterSpace(
+            {name: simplify(storage[name][mask]) for name in names}, shape=(self.size,)
+        )
+
+    def _set_parameters(self, parameter_space: ParameterSpace) -> None:
+        storage, mask = self._storage()
+        parameter_space.evaluate(simplify=False)
+        for name, value in parameter_space.items():
+            column = storage[name]
+            try:
+                column[mask] = np.asarray(value, dtype=column.dtype)
+            except (TypeError, ValueError) as e:
+                raise errors.InvalidParameterValueError(
+                    f"{name}: {value!r} does not fit its type {column.dtype}"
+                ) from e
+
+    def _set_initial_value_array(self, variable: str, value: Any) -> None:
+        """Nothing: a neuron starts each run from its reset (initial values are not set)."""
+
+
+class PopulationView(_Parameters, common.PopulationView):
+    """Some neurons of a population (a slice, list, array or mask)."""
+
+    _simulator = simulator
+    _assembly_class = Assembly
+
+    def _storage(self) -> tuple[dict[str, npt.NDArray[Any]], Any]:
+        return self.grandparent._parameters, self.index_in_grandparent(np.arange(self.size))
+
+    def _get_view(self, selector: Any, label: str | None = None) -> PopulationView:
+        return PopulationView(self, selector, label)
+
+    def initialize(self, **initial_values: Any) -> None:
+        """Ignore initial values, as a population does."""
+
+
+class Population(_Parameters, common.Population):
+    """Neurons of one cell type on consecutive IDs, placed on neuron circuits."""
+
+    _simulator = simulator
+    _recorder_class = Recorder
+    _assembly_class = Assembly
+
+    def _create_cells(self) -> None:
+        state = _state()
+        ids = np.arange(state.id_counter, state.id_counter + self.size)
+        self.all_cells = np.array([simulator.ID(int(i)) for i in ids], dtype=simulator.ID)
+        self._mask_local = np.ones(self.size, dtype=bool)
+        space = self.celltype.native_parameters
+        space.shape = (self.size,)
+        space.evaluate(simplify=False)
+        self._parameters = {k: np.array(v) for k, v in space.as_dict().items()}
+        for cell in self.all_cells:
+            cell.parent = self
+        self.circuits = _place(state, self.size) if _is_neuron(self.celltype) else []
+        state.id_counter += self.size
+        state.populations.append(self)
+
+    def _storage(self) -> tuple[dict[str, npt.NDArray[Any]], Any]:
+        return self._parameters, slice(None)
+
+    def _get_view(self, selector: Any, label: str | None = None) -> PopulationView:
+        return PopulationView(self, selector, label)
+
+
+def _is_neuron(celltype: Any) -> bool:
+    return "spikes" in celltype.recordable and bool(celltype.receptor_types)
+
+
+def _place(state: simulator.State, n: int) -> list[halco.AtomicNeuronOnDLS]:
+    """Take the next `n` circuits of the placement order.
+
+    Raises
+    ------
+    ValueError
+        If fewer are left.
+    """
+    order = state.config.get("neuronPermutation") or range(halco.AtomicNeuronOnDLS.size)
+    if state.placed + n > len(order):
+        raise ValueError(
+            f"Cannot register more than {len(order)} neuron circuits: {state.placed} are "
+            f"placed, {n} more asked for"
+        )
+    taken = [halco.AtomicNeuronOnDLS(int(i)) for i in list(order)[state.placed : state.placed + n]]
+    state.placed += n
+    return taken

@@ -1,0 +1,146 @@
+"""The BrainScaleS-2 tutorial's single-neuron experiments (ts_00) through ``pynn_frontend``.
+
+Thresholds follow the chip model's documented constants (csrc/analog.h: about 1.76 mV per
+CapMem LSB minus a 0.42 V source-follower drop for leak and reset, 1.2 mV per MADC LSB), as the
+chip model's own tests use them.
+"""
+
+from __future__ import annotations
+
+import doctest
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from pyNN.errors import NonExistentParameterError
+
+import pynn_frontend as pynn
+
+#: The tutorial's leak-over-threshold neuron.
+LEAK_OVER_THRESHOLD = {
+    "leak_v_leak": 1000,
+    "leak_i_bias": 150,
+    "threshold_v_threshold": 300,
+    "threshold_enable": True,
+    "reset_v_reset": 400,
+    "reset_i_bias": 1022,
+    "reset_enable_multiplication": True,
+    "membrane_capacitance_capacitance": 63,
+    "refractory_period_refractory_time": 255,
+}
+
+
+@pytest.fixture
+def session() -> Iterator[None]:
+    pynn.setup()
+    yield
+    pynn.end()
+
+
+def _trace(pop: pynn.Population) -> np.ndarray:
+    signal = pop.get_data("v").segments[-1].irregularlysampledsignals[0]
+    return np.asarray(signal.magnitude[:, 0])
+
+
+def test_silent_neuron_follows_v_leak() -> None:
+    means = []
+    for v_leak in (400, 600, 800, 1000):  # (a session each, as the tutorial's slider does)
+        pynn.setup()
+        pop = pynn.Population(1, pynn.cells.HXNeuron(leak_v_leak=v_leak, leak_i_bias=1022))
+        pop.record(["v"])
+        pynn.run(0.05)
+        means.append(float(np.mean(_trace(pop))))
+        pynn.end()
+    assert np.all(np.diff(means) > 20), means
+
+
+@pytest.mark.usefixtures("session")
+def test_leak_over_threshold_is_a_regular_sawtooth() -> None:
+    pop = pynn.Population(1, pynn.cells.HXNeuron(**LEAK_OVER_THRESHOLD))
+    pop.record(["v", "spikes"])
+    assert pynn.run(0.2) == pytest.approx(0.2)
+    block = pop.get_data()
+    segment = block.segments[-1]
+    (train,) = segment.spiketrains
+    assert train.annotations["source_id"] == int(pop[0]) and train.t_stop == 0.2 * train.units
+    intervals = np.diff(train.magnitude)
+    assert len(train) >= 5 and intervals.std() < 0.05 * intervals.mean()  # regular
+    (signal,) = segment.irregularlysampledsignals
+    assert signal.name == "v" and signal.annotations["device"] == "madc"
+    assert 5500 < len(signal) < 6000  # 0.2 ms at one sample per 34 ns
+    assert float(signal.times[0]) >= 0 and float(signal.times[-1]) < 0.2
+    values = signal.magnitude[:, 0]
+    assert 150 < np.percentile(values, 1) < np.percentile(values, 99) < 550  # hw: 230-400
+    assert pop.get_spike_counts() == {int(pop[0]): len(train)}
+
+
+@pytest.mark.usefixtures("session")
+def test_ten_circuits_differ_through_views_and_reset() -> None:
+    pop = pynn.Population(10, pynn.cells.HXNeuron(**LEAK_OVER_THRESHOLD))
+    tops = []
+    for i in range(10):
+        pop.record(None)
+        pynn.PopulationView(pop, [i]).record(["v"])
+        pynn.run(0.1)
+        block = pop.get_data("v")
+        (signal,) = block.segments[-1].irregularlysampledsignals
+        assert signal.annotations["source_ids"] == [int(pop[i])]
+        tops.append(np.percentile(signal.magnitude[:, 0], 99))
+        pynn.reset()
+    assert len(pop.get_data("v").segments) == 10  # one per reset
+    assert np.std(tops) > 3  # the fixed pattern of the comparators
+
+
+@pytest.mark.usefixtures("session")
+def test_parameters_and_errors() -> None:
+    pop = pynn.Population(2, pynn.cells.HXNeuron(leak_v_leak=600))
+    assert pop.get("leak_v_leak") == 600  # (homogeneous: one value)
+    pop[1:].set(leak_v_leak=700)
+    assert list(pop.get("leak_v_leak")) == [600, 700]
+    with pytest.raises(NonExistentParameterError):
+        pynn.cells.HXNeuron(readout_source=1)
+    with pytest.raises(ValueError, match="1 analog record type"):
+        pop.record(["v"])
+        pop.record(["exc_synin"])
+    with pytest.raises(NotImplementedError, match="Sampling interval"):
+        pop.record(["spikes"], sampling_interval=0.1)
+    with pytest.raises(ValueError, match="No experiment scheduled"):
+        pynn.run(None)
+    with pytest.raises(ValueError, match="executed for no time"):
+        pynn.run(None, pynn.RunCommand.APPEND)
+    pynn.run(0.01)
+    with pytest.raises(RuntimeError, match=r"pynn\.reset"):
+        pynn.run(0.01)
+
+
+def test_setup_keywords_and_placement() -> None:
+    with pytest.raises(KeyError, match="unhandled extra_params"):
+        pynn.setup(no_such_keyword=1)
+    for bad, error in (([1, 1], ValueError), ([512], OverflowError), ([-1], TypeError)):
+        with pytest.raises(error):
+            pynn.setup(neuronPermutation=bad)
+    pynn.setup(neuronPermutation=[37, 5])
+    try:
+        pop = pynn.Population(2, pynn.cells.HXNeuron())
+        assert [int(c.toEnum()) for c in pop.circuits] == [37, 5]
+        with pytest.raises(ValueError, match="Cannot register more than 2"):
+            pynn.Population(1, pynn.cells.HXNeuron())
+    finally:
+        pynn.end()
+
+
+@pytest.mark.usefixtures("session")
+def test_append_runs_snippets_back_to_back() -> None:
+    pop = pynn.Population(1, pynn.cells.HXNeuron(**LEAK_OVER_THRESHOLD))
+    pop.record(["spikes"])
+    assert pynn.run(0.1, pynn.RunCommand.APPEND) == pytest.approx(0.1)
+    pop.set(threshold_enable=False)  # the second snippet: silent
+    pynn.run(0.1)
+    trains = pop.get_data("spikes").segments[-1].spiketrains
+    assert [float(t.t_start) for t in trains] == pytest.approx([0.0, 0.1])
+    assert len(trains[0]) >= 3 and len(trains[1]) == 0
+
+
+def test_the_package_example_runs() -> None:
+    failures, tried = doctest.testmod(pynn)
+    assert tried > 0 and failures == 0
