@@ -132,14 +132,15 @@ def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> floa
             "behavior of neurons and synapses in continuous time. Stacking several `pynn.run` "
             "commands without calling `pynn.reset()` between runs is therefore not supported."
         )
+    snippets = list(state.snippets)
     if runtime is not None:
         if runtime <= 0:
             raise ValueError(f"runtime must be positive (ms), got {runtime}")
-        state.snippets.append(_execution.snapshot(state.populations, state.t, runtime))
-        state.t += runtime
+        snippets.append(_execution.snapshot(state.populations, state.t, runtime))
     if command is RunCommand.APPEND:
+        state.snippets, state.t = snippets, state.t + (runtime or 0.0)
         return float(state.t)
-    if not state.snippets:
+    if not snippets:
         raise ValueError(
             "No experiment scheduled for execution yet. Call pynn.run(runtime) or append "
             "snippets with pynn.run(runtime, pynn.RunCommand.APPEND) first."
@@ -147,7 +148,8 @@ def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> floa
     if state.connection is None:
         state.connection = ChipModelConnection()
         state.own_connection = True
-    _execution.execute(state.connection, state.snippets)
+    _execution.execute(state.connection, snippets)  # (a refused network changes no state)
+    state.snippets, state.t = snippets, state.t + (runtime or 0.0)
     state.executed = True
     state.running = True
     return float(state.t)

@@ -144,3 +144,27 @@ def test_append_runs_snippets_back_to_back() -> None:
 def test_the_package_example_runs() -> None:
     failures, tried = doctest.testmod(pynn)
     assert tried > 0 and failures == 0
+
+
+def test_two_neurons_share_the_madc_one_even_one_odd() -> None:
+    pynn.setup(neuronPermutation=[10, 11, 12])  # columns 10 (even), 11 (odd), 12 (even)
+    try:
+        pop = pynn.Population(3, pynn.cells.HXNeuron(**LEAK_OVER_THRESHOLD))
+        pop[0:2].record(["v"])
+        pynn.run(0.1)
+        signals = pop.get_data("v").segments[-1].irregularlysampledsignals
+        assert [s.annotations["source_ids"] for s in signals] == [[int(pop[0])], [int(pop[1])]]
+        lengths = [len(s) for s in signals]
+        assert abs(lengths[0] - lengths[1]) <= 1 and 1400 < lengths[0] < 1600  # alternating
+        assert np.all(np.diff(np.asarray(signals[0].times)) > 0)
+        pynn.reset()
+        pop.record(None)
+        pop[0::2].record(["v"])  # columns 10 and 12: both even
+        with pytest.raises(ValueError, match="unique parity"):
+            pynn.run(0.01)
+        assert pynn.get_current_time() == 0  # (a refused run changes nothing)
+        pop.record(["v"])
+        with pytest.raises(ValueError, match="at most two neurons"):
+            pynn.run(0.01)
+    finally:
+        pynn.end()
