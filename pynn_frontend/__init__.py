@@ -26,48 +26,22 @@ neurons), ``get_data`` as neo. Projections, spike sources and the other setup ke
 from pyNN import errors, random, space
 from pyNN.recording import get_io
 
-from pynn_frontend import cells, simulator
+from pynn_frontend import cells, control, simulator
 from pynn_frontend.cells import HXNeuron
-from pynn_frontend.control import (
-    RunCommand,
-    end,
-    get_current_time,
-    get_max_delay,
-    get_min_delay,
-    get_time_step,
-    num_processes,
-    rank,
-    reset,
-    run,
-    run_for,
-    run_until,
-    setup,
-)
+from pynn_frontend.control import *  # noqa: F403 (the control functions, as __all__ says)
 from pynn_frontend.populations import Assembly, Population, PopulationView
 
 __all__ = [
+    *control.__all__,
     "Assembly",
     "HXNeuron",
     "Population",
     "PopulationView",
-    "RunCommand",
     "cells",
-    "end",
     "errors",
-    "get_current_time",
     "get_io",
-    "get_max_delay",
-    "get_min_delay",
-    "get_time_step",
     "list_standard_models",
-    "num_processes",
     "random",
-    "rank",
-    "reset",
-    "run",
-    "run_for",
-    "run_until",
-    "setup",
     "simulator",
     "space",
 ]
