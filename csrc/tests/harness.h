@@ -254,4 +254,11 @@ static inline uint32_t capmem(unsigned n, unsigned row) {
 }
 #define CELL(p, n, ROW, v) wr((p), capmem((n), BSS2_FM_CAPMEM_ROW_##ROW), (v))
 
+/* Write the NeuronConfig words w of neuron n. */
+static inline void neuron_config(prog *p, unsigned n, const uint32_t *w) {
+    for (unsigned i = 0; i < BSS2_FM_NEURON_CONFIG_WORDS; i++) {
+        wr(p, NEURON_CONFIG(n, i), w[i]);
+    }
+}
+
 #endif /* BSS2_TESTS_HARNESS_H */

@@ -51,9 +51,7 @@ static void adex_neuron(prog *p, const site *t, int pulse) {
     NC(w, ENABLE_MEMBRANE_OFFSET, 1);
     NC(w, ENABLE_EXPONENTIAL, 1);
     NC(w, ENABLE_ADAPTATION, 1);
-    for (unsigned i = 0; i < BSS2_FM_NEURON_CONFIG_WORDS; i++) {
-        wr(p, NEURON_CONFIG(t->n, i), w[i]);
-    }
+    neuron_config(p, t->n, w);
 }
 
 /* The same equations, integrated by classic Runge-Kutta in steps of DT µs: the spike cycles

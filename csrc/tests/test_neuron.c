@@ -8,12 +8,6 @@
 #include "harness.h"
 #include "analog.h"
 
-static void neuron_config(prog *p, unsigned n, const uint32_t w[6]) {
-    for (unsigned i = 0; i < BSS2_FM_NEURON_CONFIG_WORDS; i++) {
-        wr(p, NEURON_CONFIG(n, i), w[i]);
-    }
-}
-
 /* The backend of site t: spike out with address_out, `refractory` ticks of the slow clock at
  * `scale`, reset_holdoff 15 (one hold-off tick). */
 static void spiking_backend(prog *p, const site *t, unsigned refractory, unsigned scale) {
