@@ -254,6 +254,15 @@ static inline uint32_t capmem(unsigned n, unsigned row) {
 }
 #define CELL(p, n, ROW, v) wr((p), capmem((n), BSS2_FM_CAPMEM_ROW_##ROW), (v))
 
+/* NeuronConfig words w of a spiking neuron: capacitance 63, reset multiplied, threshold
+ * comparator and fire on (the tutorial's leak over threshold). */
+static inline void spiking_config(uint32_t *w) {
+    NC(w, MEMBRANE_CAPACITOR_SIZE, 63);
+    NC(w, ENABLE_RESET_MULTIPLICATION, 1);
+    NC(w, ENABLE_THRESHOLD_COMPARATOR, 1);
+    NC(w, ENABLE_FIRE, 1);
+}
+
 /* Write the NeuronConfig words w of neuron n. */
 static inline void neuron_config(prog *p, unsigned n, const uint32_t *w) {
     for (unsigned i = 0; i < BSS2_FM_NEURON_CONFIG_WORDS; i++) {

@@ -43,10 +43,7 @@ static void adex_neuron(prog *p, const site *t, int pulse) {
     CELL(p, t->n, V_ADAPT_LEAK, LEAK - 200);
     CELL(p, t->n, V_ADAPT_REF, V_REF);
     uint32_t w[6] = {0};
-    NC(w, MEMBRANE_CAPACITOR_SIZE, 63);
-    NC(w, ENABLE_RESET_MULTIPLICATION, 1);
-    NC(w, ENABLE_THRESHOLD_COMPARATOR, 1);
-    NC(w, ENABLE_FIRE, 1);
+    spiking_config(w);
     NC(w, ENABLE_PAUSE, 1);
     NC(w, ENABLE_MEMBRANE_OFFSET, 1);
     NC(w, ENABLE_EXPONENTIAL, 1);

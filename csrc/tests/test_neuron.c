@@ -43,10 +43,7 @@ static void test_constant_current(void) {
     CELL(p, t.n, I_BIAS_RESET, i_reset);
     CELL(p, t.n, I_MEM_OFFSET, off);
     uint32_t w[6] = {0};
-    NC(w, MEMBRANE_CAPACITOR_SIZE, 63);
-    NC(w, ENABLE_RESET_MULTIPLICATION, 1);
-    NC(w, ENABLE_THRESHOLD_COMPARATOR, 1);
-    NC(w, ENABLE_FIRE, 1);
+    spiking_config(w);
     NC(w, ENABLE_MEMBRANE_OFFSET, 1);
     neuron_config(p, t.n, w);
     put(p, SETUP);
@@ -87,10 +84,7 @@ static void leak_over_threshold(prog *p, const site *t) {
     CELL(p, t->n, V_RESET, 400);
     CELL(p, t->n, I_BIAS_RESET, 1022);
     uint32_t w[6] = {0};
-    NC(w, MEMBRANE_CAPACITOR_SIZE, 63);
-    NC(w, ENABLE_RESET_MULTIPLICATION, 1);
-    NC(w, ENABLE_THRESHOLD_COMPARATOR, 1);
-    NC(w, ENABLE_FIRE, 1);
+    spiking_config(w);
     neuron_config(p, t->n, w);
 }
 
