@@ -557,8 +557,7 @@ void bss2_cm_array_trigger(bss2_chip *c, uint32_t address, uint32_t data);
  * `input`). */
 void bss2_cm_padi_arrive(bss2_chip *c, unsigned bus, uint32_t nl, unsigned half, unsigned input,
                          int count_drop);
-/* The earliest time after now something happens in the array, in *t (the MADC's samples only
- * if `madc`); 0 if nothing will. */
+/* The earliest time after now something happens in the array, in *t; 0 if nothing will. */
 int bss2_cm_array_next(const bss2_chip *c, uint64_t *t);
 /* Let everything happen that is due at or before now. */
 void bss2_cm_array_run(bss2_chip *c);

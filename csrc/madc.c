@@ -201,10 +201,8 @@ static void convert(bss2_chip *c, const uint32_t *config, const uint64_t *t, con
  * at their times instead costs a step of the event loop each: several times their conversion.) */
 void bss2_cm_madc_convert(bss2_chip *c, uint64_t t, int at_t) {
     bss2_cm_madc *m = &c->madc;
-    uint64_t last = at_t ? t : t - 1u; /* (the last cycle whose samples are due) */
-    if (!m->sampling || !bss2_cm_t_le(m->next / TICKS_PER_CYCLE, last)) {
-        return;
-    }
+    uint64_t last = at_t ? t : t - 1u; /* (the last cycle whose samples are due: some are, as
+                                        * bss2_cm_madc_before checked) */
     if (m->stale) {
         find_drivers(c);
     }
