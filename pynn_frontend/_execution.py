@@ -198,18 +198,16 @@ def _extract(
     }
     owner = {int(c): id(pop) for pop, _, _, _ in snippet.populations for c in pop.all_cells}
     recording = {c for _, _, ids, _ in snippet.populations for c in ids}
+    cell_of = np.full(1 << 14, -1, np.int64)  # label -> ID of a neuron recording spikes
+    for (output, address), cell in labels.items():
+        if cell in recording:
+            cell_of[(output << 8) | address] = cell  # (the neuron label: output, address_out)
     rel = spikes["fpga_time"].astype(np.int64) - t0
-    inside = (rel >= 0) & (rel < end)
-    for label, t in zip(spikes["label"][inside], rel[inside], strict=True):
-        spike = halco.SpikeLabel(int(label) & 0x3FFF)
-        key = (int(spike.neuron_event_output), int(spike.neuron_backend_address_out))
-        cell = labels.get(key)
-        if cell is not None and cell in recording:
-            data = out[owner[cell]]
-            data.spikes.setdefault(cell, [])  # type: ignore[arg-type]
-            data.spikes[cell].append(snippet.start + t / CYCLES_PER_MS)  # type: ignore[attr-defined]
-    for data in out.values():
-        data.spikes = {c: np.array(v, float) for c, v in data.spikes.items()}
+    cells = cell_of[spikes["label"].astype(np.int64) & 0x3FFF]
+    keep = (rel >= 0) & (rel < end) & (cells >= 0)
+    for cell in np.unique(cells[keep]):
+        times = snippet.start + rel[keep & (cells == cell)] / CYCLES_PER_MS
+        out[owner[int(cell)]].spikes[int(cell)] = times
     rel = samples["fpga_time"].astype(np.int64) - t0
     inside = (rel >= 0) & (rel < end)
     for channel, (cell, variable) in channels.items():
