@@ -93,6 +93,19 @@ class Population(_Parameters, common.Population):
     _recorder_class = Recorder
     _assembly_class = Assembly
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """As PyNN's Population; within a session only.
+
+        Raises
+        ------
+        RuntimeError
+            Before ``setup()`` or after ``end()``.
+        ValueError
+            If too few neuron circuits are left for its neurons.
+        """
+        _state()
+        super().__init__(*args, **kwargs)
+
     def _create_cells(self) -> None:
         state = _state()
         ids = np.arange(state.id_counter, state.id_counter + self.size)

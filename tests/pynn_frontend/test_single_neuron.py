@@ -168,3 +168,23 @@ def test_two_neurons_share_the_madc_one_even_one_odd() -> None:
             pynn.run(0.01)
     finally:
         pynn.end()
+
+
+def test_bad_runtimes_and_calls_outside_a_session() -> None:
+    with pytest.raises(RuntimeError, match="setup"):
+        pynn.Population(1, pynn.cells.HXNeuron())
+    with pytest.raises(RuntimeError, match="setup"):
+        pynn.run(0.1)
+    with pytest.raises(NotImplementedError, match="initial_config"):
+        pynn.setup(initial_config=None)
+    pynn.setup()
+    try:
+        pynn.Population(1, pynn.cells.HXNeuron())
+        for bad in (0.0, -1.0):
+            with pytest.raises(ValueError, match="runtime must be positive"):
+                pynn.run(bad)
+        with pytest.raises(ValueError, match="runtime must be positive"):
+            pynn.run_until(0.0)  # (not after now)
+        assert pynn.get_current_time() == 0
+    finally:
+        pynn.end()
