@@ -7,8 +7,10 @@ the chip model unless ``setup(connection=...)`` names another connection.
 
 So far: ``setup`` (``neuronPermutation``, ``connection``), ``run``/``run_for``/``run_until`` with
 ``RunCommand``, ``reset``, ``end``, the state queries, ``Population``/``PopulationView``/
-``Assembly`` of ``HXNeuron``, recording of spikes and one analog observable (MADC, at most two
-neurons), ``get_data`` as neo. Projections, spike sources and the other setup keywords follow.
+``Assembly`` of ``HXNeuron``, ``SpikeSourceArray`` and ``SpikeSourcePoisson``, ``Projection``
+with every PyNN connector and ``StaticSynapse`` (placed and routed onto the synapse array),
+recording of spikes and one analog observable (MADC, at most two neurons), ``get_data`` as
+neo. The other setup keywords follow.
 
 >>> import pynn_frontend as pynn
 >>> pynn.setup()
@@ -23,30 +25,79 @@ neurons), ``get_data`` as neo. Projections, spike sources and the other setup ke
 >>> pynn.end()
 """
 
-from pyNN import errors, random, space
+from pyNN import common, errors, random, space
+from pyNN.connectors import (  # every PyNN connector, as the real backend
+    AllToAllConnector,
+    ArrayConnector,
+    CloneConnector,
+    CSAConnector,
+    DisplacementDependentProbabilityConnector,
+    DistanceDependentProbabilityConnector,
+    FixedNumberPostConnector,
+    FixedNumberPreConnector,
+    FixedProbabilityConnector,
+    FixedTotalNumberConnector,
+    FromFileConnector,
+    FromListConnector,
+    IndexBasedProbabilityConnector,
+    OneToOneConnector,
+    SmallWorldConnector,
+)
 from pyNN.recording import get_io
 
-from pynn_frontend import cells, control, simulator
-from pynn_frontend.cells import HXNeuron
+from pynn_frontend import cells, control, simulator, standardmodels, synapses
+from pynn_frontend._routing import RoutingError
+from pynn_frontend.cells import HXNeuron, SpikeSourceArray, SpikeSourcePoisson
 from pynn_frontend.control import *  # noqa: F403 (the control functions, as __all__ says)
 from pynn_frontend.populations import Assembly, Population, PopulationView
+from pynn_frontend.projections import Projection
+from pynn_frontend.synapses import StaticSynapse
 
 __all__ = [
     *control.__all__,
+    "AllToAllConnector",
+    "ArrayConnector",
+    "CSAConnector",
+    "CloneConnector",
+    "DisplacementDependentProbabilityConnector",
+    "DistanceDependentProbabilityConnector",
+    "FixedNumberPostConnector",
+    "FixedNumberPreConnector",
+    "FixedProbabilityConnector",
+    "FixedTotalNumberConnector",
+    "FromFileConnector",
+    "FromListConnector",
+    "IndexBasedProbabilityConnector",
+    "OneToOneConnector",
+    "SmallWorldConnector",
     "Assembly",
     "HXNeuron",
     "Population",
     "PopulationView",
+    "Projection",
+    "RoutingError",
+    "SpikeSourceArray",
+    "SpikeSourcePoisson",
+    "StaticSynapse",
     "cells",
+    "connect",
+    "create",
     "errors",
     "get_io",
     "list_standard_models",
     "random",
+    "record",
     "simulator",
     "space",
+    "standardmodels",
+    "synapses",
 ]
+
+create = common.build_create(Population)
+connect = common.build_connect(Projection, FixedProbabilityConnector, StaticSynapse)
+record = common.build_record(simulator)
 
 
 def list_standard_models() -> list[type]:
     """Return the cell types of this backend."""
-    return [HXNeuron]
+    return [HXNeuron, SpikeSourceArray, SpikeSourcePoisson]

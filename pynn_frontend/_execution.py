@@ -8,23 +8,27 @@ t = 0. Decisions where the reference is silent:
 
 - The refractory clocks of both backend blocks tick at 64 ns (``clock_scale_slow`` 3, as the
   tutorial's isi example sets them); neurons count on the slow clock unless they choose the fast.
-- A neuron's digital address (``event_routing_address``) is the backend's, not the user's: the
-  neurons of one event output are numbered in placement order, so a recorded spike's label names
-  its neuron.
+- A neuron's digital address (``event_routing_address``) is the backend's, not the user's: its
+  index among the 64 circuits of its event output (``_routing.address_out``), so a recorded
+  spike's label names its neuron and serves as its synapse label.
+- External sources' spikes go out at their times rounded to the FPGA's 8 ns; a recorded spike
+  source gives back those times.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 import halco
 import haldls
 import stadls
-from pynn_frontend.cells import READOUT_SOURCE, atomic_neuron
+from pynn_frontend._mapping import Mapping, map_network, write_routing, write_synapses
+from pynn_frontend._routing import address_out
+from pynn_frontend.cells import READOUT_SOURCE, atomic_neuron, spike_times
 from pynn_frontend.recording import SnippetData
 
 __all__ = ["Snippet", "execute", "snapshot"]
@@ -38,27 +42,46 @@ AFTER_RESET = 125
 
 @attrs.define
 class Snippet:
-    """One run snippet: its time span and each neuron population's parameters and recording."""
+    """One run snippet: its time span, populations, mapping, weights and external spikes.
+
+    The neuron populations with their parameters and recording, the mapping with the weights of
+    the moment, and the external sources' spike times.
+    """
 
     start: float
     runtime: float
     #: per population: (population, native parameters {name: array}, spike IDs, analog {ID: var})
     populations: list[tuple[Any, dict[str, Any], set[int], dict[int, str]]]
+    mapping: Mapping
+    weights: npt.NDArray[np.int64]
+    #: per external source population: (population, {ID: spike times in ms}, recorded IDs)
+    sources: list[tuple[Any, dict[int, npt.NDArray[np.float64]], set[int]]]
 
 
-def snapshot(populations: list[Any], start: float, runtime: float) -> Snippet:
-    """Take the network as it is now, to run as one snippet from `start` for `runtime` ms."""
-    taken = []
-    for pop in populations:
+def _recorded_spikes(pop: Any) -> set[int]:
+    return {int(i) for v, ids in pop.recorder.recorded.items() if v.name == "spikes" for i in ids}
+
+
+def snapshot(state: Any, start: float, runtime: float) -> Snippet:
+    """Take the network as it is now, to run as one snippet from `start` for `runtime` ms.
+
+    Raises
+    ------
+    RoutingError
+        If the projections do not fit the chip.
+    """
+    taken, sources = [], []
+    for pop in state.populations:
         if not pop.circuits:
+            times = spike_times(pop)
+            sources.append((pop, times, _recorded_spikes(pop)))
             continue
-        spikes = {
-            int(i) for v, ids in pop.recorder.recorded.items() if v.name == "spikes" for i in ids
-        }
         analog = {int(c): var for c in pop.all_cells if (var := pop.recorder.analog_of(c))}
         params = {k: np.array(v, copy=True) for k, v in pop._parameters.items()}
-        taken.append((pop, params, spikes, analog))
-    return Snippet(start, runtime, taken)
+        taken.append((pop, params, _recorded_spikes(pop), analog))
+    mapping = map_network(state.projections, state.route_cache)
+    state.mapping = mapping
+    return Snippet(start, runtime, taken, mapping, mapping.weights(), sources)
 
 
 def execute(connection: Any, snippets: list[Snippet]) -> None:
@@ -77,8 +100,17 @@ def execute(connection: Any, snippets: list[Snippet]) -> None:
     for block in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
         builder.write(block, haldls.CommonNeuronBackendConfig(clock_scale_slow=3))
     marks = []
+    previous: Snippet | None = None
     for snippet in snippets:
+        if previous is None or snippet.mapping.routing is not previous.mapping.routing:
+            write_routing(builder, snippet.mapping.routing)
+        matrices = snippet.mapping.matrices(snippet.weights)
+        if previous is None or not np.array_equal(
+            matrices, previous.mapping.matrices(previous.weights)
+        ):
+            write_synapses(builder, matrices)
         marks.append(_snippet(builder, snippet))
+        previous = snippet
     program = builder.done()
     stadls.run(connection, program)
     spikes = program.spikes.to_numpy()
@@ -86,7 +118,7 @@ def execute(connection: Any, snippets: list[Snippet]) -> None:
     for snippet, (begin, labels, channels) in zip(snippets, marks, strict=True):
         t0 = int(begin.fpga_time)
         data = _extract(snippet, t0, labels, channels, spikes, samples)
-        for pop, _, _, _ in snippet.populations:
+        for pop in [p for p, _, _, _ in snippet.populations] + [p for p, _, _ in snippet.sources]:
             pop.recorder.snippets.append(data[id(pop)])
 
 
@@ -94,13 +126,11 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
     """Write one snippet; return its t = 0 ticket, {label key: ID} and {MADC input: ID}."""
     labels: dict[tuple[int, int], int] = {}
     analog: list[tuple[halco.AtomicNeuronOnDLS, int, str]] = []
-    free: dict[int, int] = defaultdict(int)  # next address per event output
     for pop, params, _, recorded in snippet.populations:
         for index, (cell, coord) in enumerate(zip(pop.all_cells, pop.circuits, strict=True)):
             neuron = atomic_neuron({k: v[index] for k, v in params.items()})
             output = int(halco.NeuronColumnOnDLS(_column(coord)).toNeuronEventOutputOnDLS())
-            address = free[output]
-            free[output] += 1
+            address = int(address_out(int(coord.toEnum())))
             labels[(output, address)] = int(cell)
             routing = neuron.event_routing
             routing.analog_output = routing.AnalogOutputMode.normal
@@ -121,12 +151,45 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
     _wait(builder, AFTER_RESET)
     builder.write(halco.TimerOnDLS(), haldls.Timer())
     begin = builder.read(halco.TimerOnDLS())
+    times, spike_labels = _inputs(snippet)
+    if times.size:
+        builder.write_spike_train(times, spike_labels)
     builder.block_until(
         halco.TimerOnDLS(), haldls.Timer.Value(round(snippet.runtime * CYCLES_PER_MS))
     )
     if channels:
         builder.write(halco.MADCControlOnDLS(), haldls.MADCControl(stop_recording=True))
     return begin, labels, channels
+
+
+def _inputs(snippet: Snippet) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Return the snippet's external spikes: FPGA cycles after t = 0 and 16-bit labels, in order."""
+    labels = snippet.mapping.routing.labels
+    end = round(snippet.runtime * CYCLES_PER_MS)
+    times: list[Any] = []
+    out: list[Any] = []
+    for _, spikes, _ in snippet.sources:
+        for cell, t in spikes.items():
+            mine = labels.get(cell)
+            if not mine:
+                continue
+            cycles = _cycles(t, snippet)
+            cycles = cycles[cycles < end]
+            for label in mine:
+                times.append(cycles)
+                out.append(np.full(cycles.size, label, np.int64))
+    if not times:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    cycles_all: npt.NDArray[np.int64] = np.concatenate(times).astype(np.int64)
+    order = np.argsort(cycles_all, kind="stable")
+    return cycles_all[order], np.concatenate(out)[order]
+
+
+def _cycles(times: npt.NDArray[np.float64], snippet: Snippet) -> npt.NDArray[np.int64]:
+    """Spike times (ms of the experiment) within the snippet, as cycles after its t = 0."""
+    rel = np.asarray(times, np.float64) - snippet.start
+    rel = rel[(rel >= 0) & (rel < snippet.runtime)]
+    return np.round(rel * CYCLES_PER_MS).astype(np.int64)
 
 
 def _madc(
@@ -210,6 +273,11 @@ def _extract(
         out[owner[int(cell)]].spikes[int(cell)] = times
     rel = samples["fpga_time"].astype(np.int64) - t0
     inside = (rel >= 0) & (rel < end)
+    for pop, spikes_of, recorded in snippet.sources:
+        data = out.setdefault(id(pop), SnippetData(snippet.start, snippet.start + snippet.runtime))
+        for cell in recorded:
+            cycles = _cycles(spikes_of.get(cell, np.zeros(0)), snippet)
+            data.spikes[cell] = snippet.start + np.sort(cycles[cycles < end]) / CYCLES_PER_MS
     for channel, (cell, variable) in channels.items():
         mine = inside & (samples["channel"] == channel)
         times = snippet.start + rel[mine] / CYCLES_PER_MS

@@ -1,10 +1,18 @@
-"""Cell types: ``HXNeuron``, the raw circuit parameters of one ``lola.AtomicNeuron``.
+"""Cell types: ``HXNeuron`` and the external spike sources.
+
+``HXNeuron`` holds the raw circuit parameters of one ``lola.AtomicNeuron``; the external
+sources are ``SpikeSourceArray`` and ``SpikeSourcePoisson``.
 
 Every parameter is ``<member>_<field>`` of ``haldls.lola.AtomicNeuron`` (``leak_v_leak``,
 ``threshold_enable``, ...), with the default of a default-constructed AtomicNeuron: a silent
 neuron. Enumerations are their integer values; CapMem values 0..1022. The fields the backend
 sets itself (the analog fire output, the digital event output, the readout switches and source)
 are hidden: naming one raises ``pyNN.errors.NonExistentParameterError``.
+
+``SpikeSourcePoisson`` draws its trains on the host, as the real backend does: per source
+n ~ Poisson(duration * rate / 1000) spikes, uniform in [start, start + duration), from numpy's
+global random state (``np.random.seed`` makes them repeat); a source keeps its train until its
+parameters change.
 """
 
 from __future__ import annotations
@@ -12,11 +20,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import numpy as np
+import numpy.typing as npt
 from pyNN.standardmodels import StandardCellType, build_translations
+from pyNN.standardmodels import cells as standard
 
 from haldls import lola
 
-__all__ = ["HXNeuron", "atomic_neuron", "flat_parameters"]
+__all__ = [
+    "HXNeuron",
+    "SpikeSourceArray",
+    "SpikeSourcePoisson",
+    "atomic_neuron",
+    "flat_parameters",
+    "spike_times",
+]
 
 #: Fields the backend sets (as the real stack: event routing for spiking, readout for recording).
 HIDDEN = frozenset(
@@ -86,3 +104,49 @@ class HXNeuron(StandardCellType):
     receptor_types = ("excitatory", "inhibitory")
     conductance_based = False
     injectable = False
+
+
+class SpikeSourceArray(standard.SpikeSourceArray):
+    """Spikes at given times (ms; one list for all, or one ``Sequence`` per source)."""
+
+    translations = build_translations(("spike_times", "spike_times"))
+
+
+class SpikeSourcePoisson(standard.SpikeSourcePoisson):
+    """Poisson spikes at ``rate`` (Hz) from ``start`` for ``duration`` (ms), drawn on the host."""
+
+    translations = build_translations(
+        ("rate", "rate"), ("start", "start"), ("duration", "duration")
+    )
+
+
+def spike_times(pop: Any) -> dict[int, npt.NDArray[np.float64]]:
+    """Return each source's spike times (ms) of an external source population by ID.
+
+    Raises
+    ------
+    TypeError
+        For a population of another cell type.
+    """
+    p = pop._parameters
+    ids = [int(c) for c in pop.all_cells]
+    if isinstance(pop.celltype, standard.SpikeSourceArray):
+        return {
+            i: np.sort(np.asarray(t.value, np.float64))
+            for i, t in zip(ids, p["spike_times"], strict=True)
+        }
+    if isinstance(pop.celltype, standard.SpikeSourcePoisson):
+        cache: dict[int, Any] = pop.__dict__.setdefault("_poisson_trains", {})
+        out = {}
+        for k, i in enumerate(ids):
+            key = (float(p["rate"][k]), float(p["start"][k]), float(p["duration"][k]))
+            if cache.get(i, (None,))[0] != key:
+                rate, start, duration = key
+                n = np.random.poisson(  # noqa: NPY002 (the global state, as the real one)
+                    max(duration * rate / 1000.0, 0.0)
+                )
+                times = np.random.uniform(start, start + duration, n)  # noqa: NPY002
+                cache[i] = (key, np.sort(times))
+            out[i] = cache[i][1]
+        return out
+    raise TypeError(f"{type(pop.celltype).__name__} is no external spike source")

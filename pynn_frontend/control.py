@@ -18,6 +18,7 @@ from pyNN import common
 
 from fisch.connection import ChipModelConnection
 from pynn_frontend import _execution, simulator
+from pynn_frontend._mapping import map_network
 
 __all__ = [
     "RunCommand",
@@ -114,15 +115,22 @@ def _state() -> simulator.State:
 def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> float:
     """Run for `runtime` ms of hardware time (or append, or prepare); returns the time.
 
+    PREPARE maps the network (placement, routing) without running it: ``placed_connections``
+    are then available.
+
     Raises
     ------
     ValueError
         APPEND without a runtime, or EXECUTE with nothing to run.
     RuntimeError
         A second EXECUTE without ``reset()``.
+    RoutingError
+        (a RuntimeError) If the projections do not fit the chip; it names the limit, the
+        neurons and the projections.
     """
     state = _state()
     if command is RunCommand.PREPARE:
+        state.mapping = map_network(state.projections, state.route_cache)
         return float(state.t)
     if command is RunCommand.APPEND and runtime is None:
         raise ValueError("Appending a configuration that is executed for no time is forbidden.")
@@ -136,7 +144,7 @@ def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> floa
     if runtime is not None:
         if runtime <= 0:
             raise ValueError(f"runtime must be positive (ms), got {runtime}")
-        snippets.append(_execution.snapshot(state.populations, state.t, runtime))
+        snippets.append(_execution.snapshot(state, state.t, runtime))
     if command is RunCommand.APPEND:
         state.snippets, state.t = snippets, state.t + (runtime or 0.0)
         return float(state.t)

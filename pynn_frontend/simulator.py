@@ -51,6 +51,12 @@ class State(common.control.BaseState):
         self.populations: list[Any] = []
         #: circuits taken so far (indices into the placement order)
         self.placed = 0
+        #: the projections in creation order
+        self.projections: list[Any] = []
+        #: the last routing and its topology key (re-routed only when the topology changes)
+        self.route_cache: dict[str, Any] = {}
+        #: the network's mapping as of the last PREPARE, APPEND or EXECUTE
+        self.mapping: Any = None
         #: snippets appended since the last reset: (start, runtime, network snapshot)
         self.snippets: list[Any] = []
         #: whether the snippets ran (a second run needs a reset first)

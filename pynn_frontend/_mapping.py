@@ -1,0 +1,202 @@
+"""The network's mapping onto the chip: gathered, routed, written.
+
+The connections are gathered, routed (only when the topology changed) and written as
+crossbar, PADI bus, synapse driver and synapse configuration.
+
+Decisions where the reference is silent:
+
+- Without ``initial_config`` the synapse DAC bias (``syn_i_bias_dac``, the global weight
+  scale) is 600 in all four CapMem blocks, the calibration target's value (reference
+  bss2-chipmodel.md §9); every column's synaptic current switches are on.
+- Every snippet writes both synapse matrices (weights and labels) if they differ from the
+  previous snippet's, and the routing's drivers and crossbar if the routing changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+import halco
+import haldls
+from haldls import lola
+from pynn_frontend._routing import NEURONS, Routing, route
+from pynn_frontend.projections import PlacedConnection, split, synapses_per_weight
+
+__all__ = ["Mapping", "circuits_of", "map_network", "write_routing", "write_synapses"]
+
+#: The synapse DAC bias written without an initial_config (the calibration target's).
+SYNAPSE_DAC_BIAS = 600
+
+
+def circuits_of(pop: Any) -> npt.NDArray[np.int64]:
+    """Return the atomic neuron enums of a population's or view's neurons (-1: none)."""
+    root = pop.grandparent if hasattr(pop, "grandparent") else pop
+    if not root.circuits:
+        return np.full(pop.size, -1, np.int64)
+    enums = np.array([int(c.toEnum()) for c in root.circuits], np.int64)
+    if root is pop:
+        return enums
+    return enums[np.asarray(pop.index_in_grandparent(np.arange(pop.size)), np.int64)]
+
+
+def _ids_of(pop: Any) -> npt.NDArray[np.int64]:
+    return np.asarray([int(c) for c in pop.all_cells], np.int64)
+
+
+@attrs.define
+class Mapping:
+    """The routed network: its projections' connections as one set of arrays."""
+
+    projections: list[Any]
+    offsets: dict[int, int]  # id(projection) -> its first connection in the arrays
+    src: npt.NDArray[np.int64]  # source keys (circuits, or 512 + external ID)
+    tgt: npt.NDArray[np.int64]  # target circuits
+    receptor: npt.NDArray[np.int64]
+    count: npt.NDArray[np.int64]  # synapses per connection
+    routing: Routing
+
+    def weights(self) -> npt.NDArray[np.int64]:
+        """Every connection's present |weight| (projections' order)."""
+        if not self.projections:
+            return np.zeros(0, np.int64)
+        return np.abs(np.concatenate([p._weight for p in self.projections]))
+
+    def matrices(self, weights: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Return (2 synrams, weights/labels, 256 rows, 256 columns) for connection `weights`.
+
+        Weights over the synapses a connection got are clipped to them (63 each).
+        """
+        r = self.routing
+        out = np.zeros((2, 2, 256, 256), np.int64)
+        w = weights[r.synapse_connection] - 63 * r.synapse_part
+        out[r.synapse_hemisphere, 0, r.synapse_row, r.synapse_column] = np.clip(w, 0, 63)
+        out[r.synapse_hemisphere, 1, r.synapse_row, r.synapse_column] = r.synapse_label
+        return out
+
+    def placed(self, projection: Any) -> list[list[PlacedConnection]]:
+        """Return each connection's synapses (row, column, present weight)."""
+        r = self.routing
+        first = self.offsets[id(projection)]
+        n = len(projection)
+        out: list[list[PlacedConnection]] = [[] for _ in range(n)]
+        mine = np.flatnonzero((r.synapse_connection >= first) & (r.synapse_connection < first + n))
+        weights = projection._weight
+        for k in mine:
+            c = int(r.synapse_connection[k]) - first
+            parts = split(int(weights[c]), int(self.count[first + c]))
+            row = halco.SynapseRowOnDLS(
+                halco.SynapseRowOnSynram(int(r.synapse_row[k])),
+                halco.SynramOnDLS(int(r.synapse_hemisphere[k])),
+            )
+            column = halco.SynapseOnSynapseRow(int(r.synapse_column[k]))
+            out[c].append(PlacedConnection(row, column, parts[int(r.synapse_part[k])]))
+        return out
+
+
+def map_network(projections: list[Any], cache: dict[str, Any]) -> Mapping:
+    """Gather and route `projections`; reuse `cache`'s routing if the topology is unchanged.
+
+    Raises
+    ------
+    RoutingError
+        If the network does not fit (see ``_routing.route``).
+    """
+    parts = []
+    offsets: dict[int, int] = {}
+    at = 0
+    for p in projections:
+        pre = circuits_of(p.pre)
+        if pre.size and pre[0] < 0:  # external sources: 512 + ID
+            pre = NEURONS + _ids_of(p.pre)
+        post = circuits_of(p.post)
+        inh = int(p.inhibitory)
+        parts.append(
+            (pre[p._pre], post[p._post], np.full(len(p), inh), synapses_per_weight(p._weight))
+        )
+        offsets[id(p)] = at
+        at += len(p)
+    if parts:
+        src, tgt, receptor, count = (
+            np.concatenate(x).astype(np.int64) for x in zip(*parts, strict=True)
+        )
+    else:
+        src = tgt = receptor = count = np.zeros(0, np.int64)
+    key = b"".join(a.tobytes() + b"|" for a in (src, tgt, receptor, count))
+    if cache.get("key") != key:
+
+        def describe(conns: npt.NDArray[np.int64]) -> str:
+            return _describe(projections, offsets, tgt, conns)
+
+        cache["routing"] = route(src, tgt, receptor, count, describe)
+        cache["key"] = key
+    return Mapping(projections, offsets, src, tgt, receptor, count, cache["routing"])
+
+
+def _describe(projections: list[Any], offsets: dict[int, int], tgt: Any, conns: Any) -> str:
+    """Name the projections and target neurons of connections `conns` (for routing errors)."""
+    names = []
+    for p in projections:
+        first = offsets[id(p)]
+        if np.any((conns >= first) & (conns < first + len(p))):
+            names.append(repr(p.label))
+    circuits = sorted(set(tgt[conns].tolist()))
+    shown = ", ".join(f"AtomicNeuronOnDLS({c})" for c in circuits[:8])
+    more = f" and {len(circuits) - 8} more" if len(circuits) > 8 else ""
+    return f"target neurons {shown}{more}; projection(s) {', '.join(names)}"
+
+
+def write_routing(builder: Any, routing: Routing) -> None:
+    """Write the crossbar, PADI buses, synapse drivers and the chip-level synapse settings."""
+    for n in halco.iter_all(halco.CrossbarNodeOnDLS):
+        builder.write(n, _node(routing, int(n.y()), int(n.x())))
+    padi = haldls.CommonPADIBusConfig()
+    for b in range(4):
+        padi.enable_spl1[b] = True
+    for block in halco.iter_all(halco.CommonPADIBusConfigOnDLS):
+        builder.write(block, padi)
+    mode = haldls.SynapseDriverConfig.RowMode
+    modes = [mode.disabled, mode.excitatory, mode.inhibitory]
+    for d in halco.iter_all(halco.SynapseDriverOnDLS):
+        h, e = divmod(int(d.toEnum()), halco.SynapseDriverOnSynapseDriverBlock.size)
+        found = routing.drivers.get((h, e))
+        config = haldls.SynapseDriverConfig()
+        if found is not None:
+            config.enable_receiver = True
+            config.row_address_compare_mask = found[0]
+            config.row_mode_top, config.row_mode_bottom = modes[found[1]], modes[found[2]]
+        builder.write(d, config)
+    switches = haldls.ColumnCurrentQuad()
+    for e in range(4):
+        switches.switches[e].enable_synaptic_current_excitatory = True
+        switches.switches[e].enable_synaptic_current_inhibitory = True
+    for q in halco.iter_all(halco.ColumnCurrentQuadOnDLS):
+        builder.write(q, switches)
+    dac = halco.CapMemCellOnCapMemBlock.syn_i_bias_dac  # type: ignore[attr-defined]
+    for capmem in halco.iter_all(halco.CapMemBlockOnDLS):
+        cell = halco.CapMemCellOnDLS(dac, capmem)
+        builder.write(cell, haldls.CapMemCell(haldls.CapMemCell.Value(SYNAPSE_DAC_BIAS)))
+
+
+def _node(routing: Routing, inp: int, out: int) -> haldls.CrossbarNode:
+    """Return the crossbar node from input `inp` to output `out` (see _routing's label layout)."""
+    drop = haldls.CrossbarNode(mask=0, target=1)
+    if inp < 8:  # a neuron event output: to the buses that need it, always to the FPGA
+        if out >= 8 or (inp, out) in routing.forwarded:
+            return haldls.CrossbarNode(mask=0, target=0)
+        return drop
+    if inp < 12 and out < 8:  # from the FPGA: bits 11-13 name the PADI bus
+        return haldls.CrossbarNode(mask=0b111 << 11, target=out << 11)
+    return drop
+
+
+def write_synapses(builder: Any, matrices: npt.NDArray[np.int64]) -> None:
+    """Write both synrams' weights and labels."""
+    for s in range(2):
+        m = lola.SynapseMatrix()
+        m.weights.from_numpy(matrices[s, 0])
+        m.labels.from_numpy(matrices[s, 1])
+        builder.write(halco.SynramOnDLS(s), m)

@@ -1,0 +1,180 @@
+"""Projections through the PyNN API: weights, the sign rule, placement, PSPs and the seed slide's
+network. Thresholds follow the chip model's constants (csrc/analog.h), over several seeds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from pyNN.errors import ConnectionError as PyNNConnectionError
+
+import pynn_frontend as pynn
+from fisch.connection import ChipModelConnection
+
+SYNAPTIC_INPUT = {
+    "excitatory_input_enable": True,
+    "excitatory_input_i_bias_tau": 200,
+    "excitatory_input_i_bias_gm": 500,
+    "inhibitory_input_enable": True,
+    "inhibitory_input_i_bias_tau": 200,
+    "inhibitory_input_i_bias_gm": 500,
+}
+#: A silent neuron at about 0.46 V with both synaptic inputs on.
+LISTENER = {
+    "leak_v_leak": 500,
+    "leak_i_bias": 200,
+    "membrane_capacitance_capacitance": 63,
+    **SYNAPTIC_INPUT,
+}
+#: The tutorial's leak-over-threshold neuron (fires on its own).
+LEAK_OVER_THRESHOLD = {
+    "leak_v_leak": 1000,
+    "leak_i_bias": 150,
+    "threshold_v_threshold": 300,
+    "threshold_enable": True,
+    "reset_v_reset": 400,
+    "reset_i_bias": 1022,
+    "reset_enable_multiplication": True,
+    "membrane_capacitance_capacitance": 63,
+    "refractory_period_refractory_time": 255,
+}
+
+
+@pytest.fixture
+def session() -> Iterator[None]:
+    pynn.setup()
+    yield
+    pynn.end()
+
+
+def _one_to_one(weight: float, receptor: str = "excitatory") -> pynn.Projection:
+    source = pynn.Population(1, pynn.cells.SpikeSourceArray(spike_times=[0.05]))
+    target = pynn.Population(1, pynn.cells.HXNeuron(**LISTENER))
+    return pynn.Projection(
+        source,
+        target,
+        pynn.OneToOneConnector(),
+        pynn.synapses.StaticSynapse(weight=weight),
+        receptor_type=receptor,
+    )
+
+
+def _deflection(seed: int, weight: int) -> float:
+    """The mean membrane change (MADC LSB) in the 25 µs after one input spike at 50 µs."""
+    pynn.setup(connection=ChipModelConnection(seed=seed))
+    receptor = "inhibitory" if weight < 0 else "excitatory"
+    projection = _one_to_one(weight, receptor)
+    projection.post.record("v")
+    pynn.run(0.1)
+    signal = projection.post.get_data("v").segments[-1].irregularlysampledsignals[0]
+    v, t = signal.magnitude[:, 0], signal.times.magnitude
+    pynn.end()
+    base = v[(t > 0.01) & (t < 0.05)].mean()
+    return float(v[(t > 0.051) & (t < 0.075)].mean() - base)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_psp_grows_with_weight_and_inhibition_lowers(seed: int) -> None:
+    zero = _deflection(seed, 0)  # (the membrane still settles from its reset: the reference)
+    up = [_deflection(seed, w) - zero for w in (16, 32, 63, 126)]
+    down = _deflection(seed, -63) - zero
+    assert up[0] > 0.5, up
+    assert np.all(np.diff(up) > 0.5), up  # monotonic; 126 takes two synapses
+    assert down < -2, down
+
+
+@pytest.mark.usefixtures("session")
+def test_weights_round_split_and_place() -> None:
+    projection = _one_to_one(123.0)
+    with pytest.raises(RuntimeError, match="after mapping"):
+        _ = projection.placed_connections
+    pynn.run(None, pynn.RunCommand.PREPARE)
+    (placed,) = projection.placed_connections
+    assert [p.weight for p in placed] == [63, 60]
+    assert len({int(p.synapse_row.toEnum()) for p in placed}) == 2
+    projection.set(weight=42.5)  # (half to even, as Python rounds)
+    assert projection.get("weight", format="list") == [(0, 0, 42.0)]
+    for connection in projection:
+        connection.weight = 7
+    assert projection.get("weight", format="array")[0, 0] == 7
+
+
+@pytest.mark.usefixtures("session")
+def test_sign_rule_delay_receptor_and_assembly_errors() -> None:
+    with pytest.raises(PyNNConnectionError, match="Weights must be positive"):
+        _one_to_one(-5)
+    with pytest.raises(PyNNConnectionError, match="Weights must be negative"):
+        _one_to_one(5, "inhibitory")
+    projection = _one_to_one(5)
+    with pytest.raises(PyNNConnectionError, match="Weights must be positive"):
+        projection.set(weight=-1)
+    assert projection.get("weight", format="list") == [(0, 0, 5.0)]
+    with pytest.raises(ValueError, match="delay unequal 0"):
+        pynn.synapses.StaticSynapse(weight=1, delay=1.0)
+    with pytest.raises(ValueError, match="delay unequal 0"):
+        projection.set(delay=0.5)
+    with pytest.raises(NotImplementedError, match="Receptor not implemented"):
+        _one_to_one(5, "gaba_b")
+    pops = [pynn.Population(1, pynn.cells.HXNeuron()) for _ in range(2)]
+    with pytest.raises(NotImplementedError, match="Assemblies"):
+        pynn.Projection(pops[0] + pops[1], pops[0], pynn.AllToAllConnector())
+
+
+@pytest.mark.usefixtures("session")
+def test_routing_error_names_the_projection_and_neurons() -> None:
+    sources = pynn.Population(300, pynn.cells.SpikeSourceArray(spike_times=[0.01]))
+    target = pynn.Population(1, pynn.cells.HXNeuron(**LISTENER))
+    pynn.Projection(sources, target, pynn.AllToAllConnector(), label="too-many")
+    with pytest.raises(pynn.RoutingError, match=r"in-degree.*AtomicNeuronOnDLS\(0\).*too-many"):
+        pynn.run(0.01)
+
+
+@pytest.mark.usefixtures("session")
+def test_routing_is_reused_until_the_topology_changes() -> None:
+    projection = _one_to_one(10)
+    pynn.run(None, pynn.RunCommand.PREPARE)
+    state = pynn.simulator.state
+    assert state is not None
+    first = state.mapping.routing
+    projection.set(weight=60)
+    pynn.run(None, pynn.RunCommand.PREPARE)
+    assert state.mapping.routing is first
+    projection.set(weight=100)  # two synapses now
+    pynn.run(None, pynn.RunCommand.PREPARE)
+    assert state.mapping.routing is not first
+
+
+def _slide(inhibition: int) -> tuple[list[int], int, int]:
+    """The seed slide's network: spikes of n1 and n3, samples of n3's membrane."""
+    pynn.setup()
+    n1 = pynn.Population(4, pynn.cells.HXNeuron(**LEAK_OVER_THRESHOLD))
+    n2 = pynn.Population(4, pynn.cells.HXNeuron(**LEAK_OVER_THRESHOLD))
+    listener = {**LISTENER, "threshold_enable": True, "threshold_v_threshold": 300}
+    n3 = pynn.Population(2, pynn.cells.HXNeuron(**listener, reset_v_reset=400, reset_i_bias=1022))
+    stimulus = pynn.Population(2, pynn.cells.SpikeSourceArray(spike_times=[0.02, 0.04, 0.06]))
+    static = pynn.synapses.StaticSynapse
+    pynn.Projection(stimulus, n3, pynn.AllToAllConnector(), static(weight=63))
+    pynn.Projection(n1, n3, pynn.AllToAllConnector(), static(weight=63))
+    pynn.Projection(
+        n2, n3, pynn.AllToAllConnector(), static(weight=-inhibition), receptor_type="inhibitory"
+    )
+    n1.record("spikes")
+    n3.record("spikes")
+    n3[0:1].record("v")
+    pynn.run(0.2)
+    n1_spikes = [len(s) for s in n1.get_data().segments[-1].spiketrains]
+    block = n3.get_data()
+    n3_spikes = sum(len(s) for s in block.segments[-1].spiketrains)
+    samples = len(block.segments[-1].irregularlysampledsignals[0])
+    pynn.end()
+    return n1_spikes, n3_spikes, samples
+
+
+def test_seed_slide_network_runs_and_inhibition_counts() -> None:
+    n1, free, samples = _slide(0)
+    _, inhibited, _ = _slide(63)
+    assert min(n1) >= 5  # leak over threshold: about 10 spikes in 0.2 ms
+    assert free > 10
+    assert inhibited < free / 2
+    assert samples > 0.9 * 0.2 / pynn.simulator.State.dt
