@@ -23,6 +23,29 @@ static void configure(prog *p, const site *t, uint32_t L, uint32_t address_out,
 
 /* ---- tests ----------------------------------------------------------------------------------- */
 
+/* A synapse of weight 0 drives no current pulse (synram.c leaves it out of its row's index): the
+ * bypass does not fire on it, and no synaptic event is counted. */
+static void test_bypass_needs_a_weight(void) {
+    site t = site_of(0, 37);
+    bss2_chip *c = bss2_chip_new(2);
+    prog *p = fresh();
+    configure_path(p, &t, 0x2Du, 0u, 0xA5u, 0, 0, 0);
+    wr(p, NEURON_CONFIG(t.n, BSS2_FM_NEURON_CONFIG_ENABLE_FIRE_WORD),
+       (1u << BSS2_FM_NEURON_CONFIG_ENABLE_FIRE_LSB) |
+           (1u << BSS2_FM_NEURON_CONFIG_ENABLE_BYPASS_EXCITATORY_LSB));
+    int ok = run(c, p) == 0;
+    p = fresh();
+    put(p, SETUP);
+    spike_at(p, 10, 0x2Du);
+    put(p, WAIT(100));
+    ok = ok && run(c, p) == 0;
+    CHECKF(ok && NS == 0 && D.synaptic_events == 0 && D.neuron_spikes == 0,
+          "bypass: a weight-0 synapse fires nothing (%zu spikes, %llu "
+          "synaptic events, %llu neuron spikes)", NS, (unsigned long long)D.synaptic_events,
+          (unsigned long long)D.neuron_spikes);
+    bss2_chip_free(c);
+}
+
 static void test_encodings(void) {
     uint32_t d[3];
     driver_words(d);
@@ -333,6 +356,7 @@ int main(void) {
     test_encodings();
     test_views();
     test_bypass(0, 37);
+    test_bypass_needs_a_weight();
     test_bypass(1, 200);
     test_refractory();
     test_chip_reset();
