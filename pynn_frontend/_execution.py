@@ -56,6 +56,8 @@ class Snippet:
     weights: npt.NDArray[np.int64]
     #: per external source population: (population, {ID: spike times in ms}, recorded IDs)
     sources: list[tuple[Any, dict[int, npt.NDArray[np.float64]], set[int]]]
+    #: setup's enable_neuron_bypass: every excitatory input fires its neuron
+    bypass: bool = False
 
 
 def _recorded_spikes(pop: Any) -> set[int]:
@@ -81,7 +83,8 @@ def snapshot(state: Any, start: float, runtime: float) -> Snippet:
         taken.append((pop, params, _recorded_spikes(pop), analog))
     mapping = map_network(state.projections, state.route_cache)
     state.mapping = mapping
-    return Snippet(start, runtime, taken, mapping, mapping.weights(), sources)
+    bypass = bool(state.config.get("enable_neuron_bypass", False))
+    return Snippet(start, runtime, taken, mapping, mapping.weights(), sources, bypass)
 
 
 def execute(connection: Any, snippets: list[Snippet]) -> None:
@@ -103,7 +106,7 @@ def execute(connection: Any, snippets: list[Snippet]) -> None:
     previous: Snippet | None = None
     for snippet in snippets:
         if previous is None or snippet.mapping.routing is not previous.mapping.routing:
-            write_routing(builder, snippet.mapping.routing)
+            write_routing(builder, snippet.mapping.routing, snippet.bypass)
         matrices = snippet.mapping.matrices(snippet.weights)
         if previous is None or not np.array_equal(
             matrices, previous.mapping.matrices(previous.weights)
@@ -135,6 +138,7 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
             routing = neuron.event_routing
             routing.analog_output = routing.AnalogOutputMode.normal
             routing.enable_digital = True
+            routing.enable_bypass_excitatory |= snippet.bypass
             routing.address = address
             variable = recorded.get(int(cell))
             if variable is not None:
@@ -268,6 +272,8 @@ def _extract(
     rel = spikes["fpga_time"].astype(np.int64) - t0
     cells = cell_of[spikes["label"].astype(np.int64) & 0x3FFF]
     keep = (rel >= 0) & (rel < end) & (cells >= 0)
+    for cell in recording:  # (every recording neuron has a train, if empty)
+        out[owner[cell]].spikes[cell] = np.zeros(0)
     for cell in np.unique(cells[keep]):
         times = snippet.start + rel[keep & (cells == cell)] / CYCLES_PER_MS
         out[owner[int(cell)]].spikes[int(cell)] = times

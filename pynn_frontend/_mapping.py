@@ -149,13 +149,18 @@ def _describe(projections: list[Any], offsets: dict[int, int], tgt: Any, conns: 
     return f"target neurons {shown}{more}; projection(s) {', '.join(names)}"
 
 
-def write_routing(builder: Any, routing: Routing) -> None:
-    """Write the crossbar, PADI buses, synapse drivers and the chip-level synapse settings."""
+def write_routing(builder: Any, routing: Routing, bypass: bool = False) -> None:
+    """Write the crossbar, PADI buses, synapse drivers and the chip-level synapse settings.
+
+    With `bypass` the PADI buses lengthen the synapses' pulses fully (``dacen_pulse_extension``
+    15), as bypass mode needs (reference bss2-chipmodel.md §2.1).
+    """
     for n in halco.iter_all(halco.CrossbarNodeOnDLS):
         builder.write(n, _node(routing, int(n.y()), int(n.x())))
     padi = haldls.CommonPADIBusConfig()
     for b in range(4):
         padi.enable_spl1[b] = True
+        padi.dacen_pulse_extension[b] = 15 if bypass else 0
     for block in halco.iter_all(halco.CommonPADIBusConfigOnDLS):
         builder.write(block, padi)
     mode = haldls.SynapseDriverConfig.RowMode

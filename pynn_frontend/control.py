@@ -37,12 +37,11 @@ __all__ = [
 ]
 
 #: setup's keywords (reference bss2-frontend.md §2.2) that this backend implements so far.
-SETUP_KEYWORDS = frozenset({"neuronPermutation", "connection"})
+SETUP_KEYWORDS = frozenset({"neuronPermutation", "connection", "enable_neuron_bypass"})
 #: The real backend's other keywords: accepted names, not implemented yet here.
 LATER = frozenset(
     {
         "backgroundPermutation",
-        "enable_neuron_bypass",
         "initial_config",
         "injected_config",
         "injected_readout",

@@ -111,46 +111,49 @@ class Recorder(recording.Recorder):
         )
         names = None if variables == "all" else {v.name for v in variables}
         label = self.population.label
-        for variable, ids in sorted(self.recorded.items(), key=lambda kv: kv[0].name):
-            if names is not None and variable.name not in names:
-                continue
-            chosen = sorted(ids if filter_ids is None else set(filter_ids) & ids)
-            for snippet in self.snippets:
-                for cell in chosen:
-                    index = int(self.population.id_to_index(cell))
-                    if variable.name == "spikes":
-                        segment.spiketrains.append(
-                            neo.SpikeTrain(
-                                snippet.spikes.get(int(cell), np.zeros(0)),
-                                units="ms",
-                                t_start=snippet.t_start * pq.ms,
-                                t_stop=snippet.t_stop * pq.ms,
-                                source_population=label,
-                                source_id=int(cell),
-                                source_index=index,
-                                channel_id=int(cell),
-                            )
-                        )
-                        continue
-                    times, codes = snippet.signals.get(
-                        (variable.name, int(cell)), (np.zeros(0), np.zeros(0))
-                    )
+        wanted = None if filter_ids is None else {int(i) for i in filter_ids}
+        for snippet in self.snippets:  # (what each snippet recorded, in ID order)
+            if names is None or "spikes" in names:
+                for cell in sorted(snippet.spikes):
+                    if wanted is None or cell in wanted:
+                        segment.spiketrains.append(self._train(snippet, cell, label))
+            for variable, cell in sorted(snippet.signals, key=lambda k: (k[1], k[0])):
+                if (names is None or variable in names) and (wanted is None or cell in wanted):
                     segment.irregularlysampledsignals.append(
-                        neo.IrregularlySampledSignal(
-                            np.asarray(times, np.float32),
-                            np.asarray(codes, np.float32).reshape(-1, 1),
-                            units="dimensionless",
-                            time_units="ms",
-                            name=variable.name,
-                            device="madc",
-                            source_ids=[int(cell)],
-                            source_population=label,
-                            array_annotations={"channel_index": np.array([index])},
-                        )
+                        self._signal(snippet, variable, cell, label)
                     )
         if clear:
             self.snippets = []
         return segment
+
+    def _train(self, snippet: SnippetData, cell: int, label: str) -> neo.SpikeTrain:
+        return neo.SpikeTrain(
+            snippet.spikes[cell],
+            units="ms",
+            t_start=snippet.t_start * pq.ms,
+            t_stop=snippet.t_stop * pq.ms,
+            source_population=label,
+            source_id=cell,
+            source_index=int(self.population.id_to_index(cell)),
+            channel_id=cell,
+        )
+
+    def _signal(
+        self, snippet: SnippetData, variable: str, cell: int, label: str
+    ) -> neo.IrregularlySampledSignal:
+        times, codes = snippet.signals[(variable, cell)]
+        index = int(self.population.id_to_index(cell))
+        return neo.IrregularlySampledSignal(
+            np.asarray(times, np.float32),
+            np.asarray(codes, np.float32).reshape(-1, 1),
+            units="dimensionless",
+            time_units="ms",
+            name=variable,
+            device="madc",
+            source_ids=[cell],
+            source_population=label,
+            array_annotations={"channel_index": np.array([index])},
+        )
 
     def get(
         self,

@@ -1,0 +1,130 @@
+"""Bypass mode: the hardware tests' criteria that need no calibration (reference
+bss2-frontend.md §2.16) and the multiple-configurations demo (§5.2 demo 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+import pynn_frontend as pynn
+
+
+@pytest.fixture
+def bypass() -> Iterator[None]:
+    pynn.setup(enable_neuron_bypass=True)
+    yield
+    pynn.end()
+
+
+def _relay(source: pynn.Population, n: int = 1, weight: int = 63) -> pynn.Population:
+    neurons = pynn.Population(n, pynn.cells.HXNeuron())
+    pynn.Projection(
+        source, neurons, pynn.AllToAllConnector(), pynn.synapses.StaticSynapse(weight=weight)
+    )
+    neurons.record("spikes")
+    return neurons
+
+
+def _trains(pop: pynn.Population) -> list[np.ndarray]:
+    return [np.asarray(s.magnitude) for s in pop.get_data().segments[-1].spiketrains]
+
+
+@pytest.mark.usefixtures("bypass")
+def test_input_spikes_come_back_within_10_us() -> None:
+    times = np.sort(np.random.default_rng(1).uniform(0, 100, 1000))
+    source = pynn.Population(1, pynn.cells.SpikeSourceArray(spike_times=times))
+    neurons = _relay(source)
+    pynn.run(100)
+    (out,) = _trains(neurons)
+    nearest = np.abs(out[None, :] - times[:, None]).min(axis=1)
+    assert np.mean(nearest < 0.01) >= 0.98
+    assert neurons.get_spike_counts()[neurons[0]] == out.size
+    assert neurons.mean_spike_count() == out.size
+
+
+@pytest.mark.usefixtures("bypass")
+def test_recording_toggled_over_appended_snippets() -> None:
+    rates = (10, 30, 60)  # spikes per ms in the recorded snippets
+    times = [np.linspace(i * 10, i * 10 + 9.99, 100 * r) for i, r in enumerate(rates)]
+    source = pynn.Population(1, pynn.cells.SpikeSourceArray(spike_times=np.concatenate(times)))
+    neurons = _relay(source)
+    for i in range(6):
+        if i % 2:
+            neurons.record(None)
+        else:
+            neurons.record("spikes")
+        pynn.run(5, pynn.RunCommand.APPEND)
+    pynn.run(None)
+    trains = neurons.get_data().segments[-1].spiketrains
+    assert len(trains) == 3
+    for train, i in zip(trains, (0, 2, 4), strict=True):
+        assert float(train.t_start) == 5 * i and float(train.t_stop) == 5 * i + 5
+        sent = np.concatenate(times)
+        expected = np.count_nonzero((sent >= 5 * i) & (sent < 5 * i + 5))
+        assert 0.95 * expected <= len(train) <= 1.05 * expected
+
+
+@pytest.mark.usefixtures("bypass")
+def test_poisson_input_statistics_and_determinism() -> None:
+    np.random.seed(7)  # noqa: NPY002 (the backend draws from the global state, as the real one)
+    source = pynn.Population(
+        1, pynn.cells.SpikeSourcePoisson(start=10.0, rate=20e3, duration=100.0)
+    )
+    neurons = _relay(source, n=2)
+    pynn.run(120)
+    first, second = _trains(neurons)
+    expected = 20e3 * 0.1
+    assert abs(first.size - expected) < 5 * np.sqrt(expected)
+    assert first.min() >= 10.0 and first.max() <= 110.0 + 0.01
+    assert abs(first.size - second.size) <= 0.02 * first.size  # one train, two relays
+    pynn.reset()
+    pynn.run(120)
+    assert np.array_equal(_trains(neurons)[0], first)  # a source keeps its train until changed
+    pynn.reset()
+    source.set(rate=10e3)
+    pynn.run(120)
+    lower = _trains(neurons)[0]
+    assert abs(lower.size - expected / 2) < 5 * np.sqrt(expected / 2)
+
+
+def test_poisson_trains_repeat_with_the_seed() -> None:
+    trains = []
+    for _ in range(2):
+        pynn.setup(enable_neuron_bypass=True)
+        np.random.seed(3)  # noqa: NPY002
+        source = pynn.Population(1, pynn.cells.SpikeSourcePoisson(start=0, rate=5e3, duration=10))
+        neurons = _relay(source)
+        pynn.run(10)
+        trains.append(_trains(neurons)[0])
+        pynn.end()
+    assert trains[0].size > 0 and np.array_equal(trains[0], trains[1])
+
+
+def test_multiple_configurations_draw_an_image() -> None:
+    """Demo 5: a weight row per snippet, the image back from the spike counts."""
+    rng = np.random.default_rng(2)
+    image = (rng.random((12, 16)) < 0.4) * 32  # 12 snippets, 16 neurons, weights 0 or 32
+    pynn.setup(enable_neuron_bypass=True)
+    spikes = np.concatenate([np.linspace(i * 1.0, i * 1.0 + 0.99, 10) for i in range(12)])
+    source = pynn.Population(1, pynn.cells.SpikeSourceArray(spike_times=spikes))
+    neurons = pynn.Population(16, pynn.cells.HXNeuron())
+    projection = pynn.Projection(
+        source, neurons, pynn.AllToAllConnector(), pynn.synapses.StaticSynapse(weight=32)
+    )
+    neurons.record("spikes")
+    for row in image:
+        projection.set(weight=row[np.newaxis, :])
+        pynn.run(1.0, pynn.RunCommand.APPEND)
+    pynn.run(None)
+    trains = neurons.get_data().segments[-1].spiketrains
+    pynn.end()
+    assert len(trains) == image.size
+    counts = np.zeros(image.shape)
+    for train in trains:
+        snippet = round(float(train.t_start))
+        assert float(train.t_stop) == pytest.approx(snippet + 1.0)
+        counts[snippet, train.annotations["source_index"]] = len(train)
+    assert np.all(counts[image == 0] == 0)
+    assert np.corrcoef(counts.ravel(), image.ravel())[0, 1] > 0.9
