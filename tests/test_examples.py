@@ -1,0 +1,41 @@
+"""The examples run as written and show what their tutorials describe (plots to files)."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture
+def examples(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    return tmp_path
+
+
+def test_demo_writes_the_leak_over_threshold_plot(
+    examples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runpy.run_path(str(EXAMPLES / "demo.py"), run_name="__main__")
+    assert (examples / "leak_over_threshold.png").stat().st_size > 10_000
+    first = capsys.readouterr().out.splitlines()[0]
+    assert int(first.split()[0]) >= 5  # spikes in 0.2 ms
+
+
+def test_single_neuron_tutorial_parts(examples: Path) -> None:
+    import single_neuron
+
+    means = single_neuron.silent_neuron(examples)
+    assert np.all(np.diff(means) > 50), means
+    spikes, low, high = single_neuron.leak_over_threshold(examples)
+    assert spikes >= 5 and high - low > 100
+    counts = single_neuron.fixed_pattern(examples)
+    assert min(counts) >= 3 and len(counts) == 10
+    assert len(list(examples.glob("single_neuron_*.png"))) == 3
+    sys.modules.pop("single_neuron", None)
