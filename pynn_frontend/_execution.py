@@ -26,9 +26,10 @@ import numpy.typing as npt
 import halco
 import haldls
 import stadls
+from haldls import lola
 from pynn_frontend._mapping import Mapping, map_network, write_routing, write_synapses
 from pynn_frontend._routing import address_out
-from pynn_frontend.cells import READOUT_SOURCE, atomic_neuron, spike_times
+from pynn_frontend.cells import READOUT_SOURCE, field_path, spike_times
 from pynn_frontend.recording import SnippetData
 
 __all__ = ["Snippet", "execute", "snapshot"]
@@ -100,8 +101,6 @@ def execute(connection: Any, snippets: list[Snippet]) -> None:
     """
     builder = stadls.PlaybackProgramBuilder()
     builder.write(halco.EventRecordingConfigOnFPGA(), haldls.EventRecordingConfig(True))
-    for block in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
-        builder.write(block, haldls.CommonNeuronBackendConfig(clock_scale_slow=3))
     marks = []
     previous: Snippet | None = None
     for snippet in snippets:
@@ -129,24 +128,30 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
     """Write one snippet; return its t = 0 ticket, {label key: ID} and {MADC input: ID}."""
     labels: dict[tuple[int, int], int] = {}
     analog: list[tuple[halco.AtomicNeuronOnDLS, int, str]] = []
+    block = _neuron_block()
+    neurons = block.atomic_neurons
     for pop, params, _, recorded in snippet.populations:
-        for index, (cell, coord) in enumerate(zip(pop.all_cells, pop.circuits, strict=True)):
-            neuron = atomic_neuron({k: v[index] for k, v in params.items()})
-            output = int(halco.NeuronColumnOnDLS(_column(coord)).toNeuronEventOutputOnDLS())
-            address = int(address_out(int(coord.toEnum())))
-            labels[(output, address)] = int(cell)
-            routing = neuron.event_routing
-            routing.analog_output = routing.AnalogOutputMode.normal
-            routing.enable_digital = True
-            routing.enable_bypass_excitatory |= snippet.bypass
-            routing.address = address
+        enums = np.array([int(c.toEnum()) for c in pop.circuits], np.int64)
+        for name, values in params.items():
+            neurons.set_field(field_path(name), values, enums)
+        address = address_out(enums)
+        neurons.set_field("event_routing.analog_output", 1, enums)  # normal
+        neurons.set_field("event_routing.enable_digital", 1, enums)
+        neurons.set_field("event_routing.address", address, enums)
+        if snippet.bypass:
+            neurons.set_field("event_routing.enable_bypass_excitatory", 1, enums)
+        outputs = (enums % 256) // 32
+        for cell, output, a in zip(pop.all_cells, outputs, address, strict=True):
+            labels[(int(output), int(a))] = int(cell)
+        for index, cell in enumerate(pop.all_cells):
             variable = recorded.get(int(cell))
             if variable is not None:
-                neuron.readout.enable_amplifier = True
-                neuron.readout.enable_buffered_access = True
-                neuron.readout.source = READOUT_SOURCE[variable]
-                analog.append((coord, int(cell), variable))
-            builder.write(coord, neuron)
+                one = enums[index : index + 1]
+                neurons.set_field("readout.enable_amplifier", 1, one)
+                neurons.set_field("readout.enable_buffered_access", 1, one)
+                neurons.set_field("readout.source", READOUT_SOURCE[variable], one)
+                analog.append((pop.circuits[index], int(cell), variable))
+    builder.write(halco.NeuronBlockOnDLS(), block)
     channels = _madc(builder, analog)
     _wait(builder, SETTLE)
     for pop, _, _, _ in snippet.populations:
@@ -164,6 +169,23 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
     if channels:
         builder.write(halco.MADCControlOnDLS(), haldls.MADCControl(stop_recording=True))
     return begin, labels, channels
+
+
+def _neuron_block() -> lola.NeuronBlock:
+    """Return the neuron block every snippet starts from.
+
+    Silent neurons, the backends' clocks at 64 ns (``clock_scale_slow`` 3), every column's
+    synaptic current switches on.
+    """
+    block = lola.NeuronBlock()
+    for b in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
+        block.backends[b] = haldls.CommonNeuronBackendConfig(clock_scale_slow=3)
+    for r in halco.iter_all(halco.ColumnCurrentRowOnDLS):
+        row = lola.ColumnCurrentRow()
+        for name in ("enable_synaptic_current_excitatory", "enable_synaptic_current_inhibitory"):
+            row.values.table[:, row.values.cols[name][0]] = 1
+        block.current_rows[r] = row
+    return block
 
 
 def _inputs(snippet: Snippet) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

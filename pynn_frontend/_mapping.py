@@ -7,7 +7,8 @@ Decisions where the reference is silent:
 
 - Without ``initial_config`` the synapse DAC bias (``syn_i_bias_dac``, the global weight
   scale) is 600 in all four CapMem blocks, the calibration target's value (reference
-  bss2-chipmodel.md §9); every column's synaptic current switches are on.
+  bss2-chipmodel.md §9). (Every column's synaptic current switches are on: _execution's
+  neuron block.)
 - Every snippet writes both synapse matrices (weights and labels) if they differ from the
   previous snippet's, and the routing's drivers and crossbar if the routing changed.
 """
@@ -174,12 +175,6 @@ def write_routing(builder: Any, routing: Routing, bypass: bool = False) -> None:
             config.row_address_compare_mask = found[0]
             config.row_mode_top, config.row_mode_bottom = modes[found[1]], modes[found[2]]
         builder.write(d, config)
-    switches = haldls.ColumnCurrentQuad()
-    for e in range(4):
-        switches.switches[e].enable_synaptic_current_excitatory = True
-        switches.switches[e].enable_synaptic_current_inhibitory = True
-    for q in halco.iter_all(halco.ColumnCurrentQuadOnDLS):
-        builder.write(q, switches)
     dac = halco.CapMemCellOnCapMemBlock.syn_i_bias_dac  # type: ignore[attr-defined]
     for capmem in halco.iter_all(halco.CapMemBlockOnDLS):
         cell = halco.CapMemCellOnDLS(dac, capmem)

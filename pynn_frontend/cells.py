@@ -32,6 +32,7 @@ __all__ = [
     "SpikeSourceArray",
     "SpikeSourcePoisson",
     "atomic_neuron",
+    "field_path",
     "flat_parameters",
     "spike_times",
 ]
@@ -76,6 +77,17 @@ def atomic_neuron(parameters: Mapping[str, Any], base: lola.AtomicNeuron | None 
         value = bool(value) if isinstance(_DEFAULTS[name], bool) else int(value)
         setattr(getattr(neuron, member), field, value)  # (the member is the neuron's own)
     return neuron
+
+
+def field_path(name: str) -> str:
+    """Return the AtomicNeuron path ("leak.v_leak") of a flat parameter name ("leak_v_leak").
+
+    Raises
+    ------
+    KeyError
+        If `name` is no flat AtomicNeuron field.
+    """
+    return ".".join(_split(name))
 
 
 def _split(name: str) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from pyNN import common, errors
+from pyNN import common, connectors, errors
 from pyNN.parameters import LazyArray
 from pyNN.space import Space
 
@@ -32,6 +32,9 @@ SIGN_RULE = (
     "Weights must be positive for conductance-based and/or excitatory synapses and negative for "
     "inhibitory synapses"
 )
+
+
+_LIST_CONNECTORS = (connectors.FromListConnector, connectors.FromFileConnector)
 
 
 class PlacedConnection(NamedTuple):
@@ -177,8 +180,9 @@ class Projection(common.Projection):
             space if space is not None else Space(),
             label,
         )
-        with _one_row_columns():
-            self._connector.connect(self)
+        if not self._connect_fast():
+            with _one_row_columns():
+                self._connector.connect(self)
         self._merge()
         state.projections.append(self)
 
@@ -209,6 +213,61 @@ class Projection(common.Projection):
         w = _rounded(np.broadcast_to(connection_parameters.get("weight", 0.0), pre.shape))
         self._check_sign(w)
         self._chunks.append((pre, np.full(pre.size, int(postsynaptic_index), np.int64), w))
+
+    def _connect_fast(self) -> bool:
+        """Connect a FromListConnector, or an AllToAll/OneToOne with one scalar weight, in numpy.
+
+        PyNN's generic path translates the synapse parameters once per target neuron (a
+        deepcopy each), which dominates building large or many small projections. The result
+        is the same connections; other connectors (or parameter forms) take the generic path.
+        Returns whether it connected.
+
+        Raises
+        ------
+        pyNN.errors.ConnectionError
+            For a source index out of range, or weights against the sign rule.
+        ValueError
+            For a delay other than 0, or a column the synapse type does not have.
+        """
+        c = self._connector
+        if isinstance(c, connectors.FromListConnector) and type(c) in _LIST_CONNECTORS:
+            conns = np.asarray(c.conn_list, np.float64).reshape(-1, 2 + len(c.column_names))
+            names = list(c.column_names)
+            for name in names:
+                if name not in ("weight", "delay"):
+                    raise ValueError(f"{name} is not a valid parameter for StaticSynapse")
+            if conns.size and np.any(conns[:, 0] >= self.pre.size):
+                raise errors.ConnectionError("source index out of range")
+            pre, post = conns[:, 0].astype(np.int64), conns[:, 1].astype(np.int64)
+            weight = conns[:, 2 + names.index("weight")] if "weight" in names else None
+            delay = conns[:, 2 + names.index("delay")] if "delay" in names else None
+        elif type(c) in (connectors.AllToAllConnector, connectors.OneToOneConnector):
+            if type(c) is connectors.OneToOneConnector:
+                pre = post = np.arange(min(self.pre.size, self.post.size), dtype=np.int64)
+            else:
+                pre, post = (g.ravel() for g in np.indices((self.pre.size, self.post.size)))
+                if not c.allow_self_connections:
+                    same = (
+                        np.asarray(self.pre.all_cells)[pre] == np.asarray(self.post.all_cells)[post]
+                    )
+                    pre, post = pre[~same], post[~same]
+            weight = delay = None
+        else:
+            return False
+        space = self.synapse_type.native_parameters
+        for name, given in (("weight", weight), ("delay", delay)):
+            if given is None:
+                value = space[name]
+                if not value.is_homogeneous or callable(value.base_value):
+                    return False  # (distributions, arrays, expressions: PyNN evaluates them)
+        w = weight if weight is not None else np.full(pre.size, float(space["weight"].base_value))
+        d = delay if delay is not None else np.full(pre.size, float(space["delay"].base_value))
+        if np.any(d != 0):
+            raise ValueError("Setting the delay unequal 0 is not supported.")
+        rounded = _rounded(w)
+        self._check_sign(rounded)
+        self._chunks.append((pre, post, rounded))
+        return True
 
     def _merge(self) -> None:
         if self._chunks:

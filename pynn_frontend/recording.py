@@ -129,9 +129,9 @@ class Recorder(recording.Recorder):
     def _train(self, snippet: SnippetData, cell: int, label: str) -> neo.SpikeTrain:
         return neo.SpikeTrain(
             snippet.spikes[cell],
-            units="ms",
-            t_start=snippet.t_start * pq.ms,
-            t_stop=snippet.t_stop * pq.ms,
+            units=pq.ms,  # (a unit object: neo parses a string each time)
+            t_start=pq.Quantity(snippet.t_start, pq.ms),
+            t_stop=pq.Quantity(snippet.t_stop, pq.ms),
             source_population=label,
             source_id=cell,
             source_index=int(self.population.id_to_index(cell)),

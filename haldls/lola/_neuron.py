@@ -421,6 +421,21 @@ def neuron_row(value: Any, owner: str) -> Table:
     raise TypeError(f"{owner} entries must be AtomicNeuron or a dict of its fields")
 
 
+def field_column(path: str) -> tuple[int, Any]:
+    """Return the table column and the field kind of AtomicNeuron field ``path`` ("leak.v_leak").
+
+    Raises
+    ------
+    KeyError
+        If ``path`` names no AtomicNeuron field.
+    """
+    sub, _, name = path.partition(".")
+    try:
+        return _SUB_COLS[sub][name]
+    except KeyError:
+        raise KeyError(f"{path!r} is no AtomicNeuron field (as 'leak.v_leak')") from None
+
+
 def default_table(n: int) -> Table:
     """Return the table of ``n`` default neurons."""
     return np.tile(_DEFAULT_ROW, (n, 1))

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from halco import (
     AtomicNeuronOnDLS,
@@ -50,6 +51,7 @@ from haldls.lola._neuron import (
     AtomicNeuron,
     Table,
     default_table,
+    field_column,
     neuron_row,
     neuron_slots,
     neuron_view,
@@ -83,6 +85,43 @@ class _NeuronArray(TypedArray[AtomicNeuron]):
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _NeuronArray) and bool(np.array_equal(self.table, other.table))
+
+    def get_field(self, path: str) -> npt.NDArray[np.int64]:
+        """Return field ``path`` ("leak.v_leak") of all 512 neurons as integers (a copy).
+
+        Raises
+        ------
+        KeyError
+            If ``path`` names no AtomicNeuron field.
+        """
+        return self.table[:, field_column(path)[0]].copy()
+
+    def set_field(self, path: str, values: Any, neurons: Any = None) -> None:
+        """Set field ``path`` of ``neurons`` (AtomicNeuronOnDLS enums; all if None), vectorised.
+
+        Booleans and enumerations go as integers.
+
+        Raises
+        ------
+        KeyError
+            If ``path`` names no AtomicNeuron field.
+        ValueError
+            If a value lies outside the field's range (field, value and range named).
+        """
+        col, kind = field_column(path)
+        rows = slice(None) if neurons is None else np.asarray(neurons, np.intp)
+        v = np.asarray(values)
+        if v.dtype.kind not in "biu":
+            raise ValueError(f"AtomicNeuron.{path} takes integers, got dtype {v.dtype}")
+        v = v.astype(np.int64)
+        bad = (v < kind.lo) | (v > kind.hi)
+        if kind.allowed is not None:
+            bad |= ~np.isin(v, kind.allowed)
+        if np.any(bad):
+            raise ValueError(
+                f"AtomicNeuron.{path} must be in [{kind.lo}, {kind.hi}], got {int(v[bad].flat[0])}"
+            )
+        self.table[rows, col] = v
 
     def fill(self, value: Any) -> None:
         """Set every neuron to ``value`` (an AtomicNeuron or a dict of its fields)."""

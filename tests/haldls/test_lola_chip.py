@@ -858,3 +858,31 @@ def test_external_memory_rejects_bad_bytes() -> None:
     with pytest.raises(ContainerDecodeError):
         ExternalPPUMemory.decode_array(np.zeros(5, np.uint32))
     assert mem == ExternalPPUMemory()
+
+
+def test_neuron_block_field_columns_match_the_views() -> None:
+    rng = np.random.default_rng(4)
+    block, by_view = haldls.lola.NeuronBlock(), haldls.lola.NeuronBlock()
+    neurons = rng.choice(512, 40, replace=False)
+    leak = rng.integers(0, 1023, 40)
+    block.atomic_neurons.set_field("leak.v_leak", leak, neurons)
+    block.atomic_neurons.set_field("threshold.enable", np.ones(40, bool), neurons)
+    block.atomic_neurons.set_field("event_routing.analog_output", 1)
+    for n, v in zip(neurons, leak, strict=True):
+        view = by_view.atomic_neurons[halco.AtomicNeuronOnDLS(int(n))]
+        view.leak.v_leak = int(v)
+        view.threshold.enable = True
+    for view in by_view.atomic_neurons:
+        view.event_routing.analog_output = (
+            haldls.lola.AtomicNeuron.EventRouting.AnalogOutputMode.normal
+        )
+    assert block == by_view
+    assert np.array_equal(block.atomic_neurons.get_field("leak.v_leak")[neurons], leak)
+    with pytest.raises(
+        ValueError, match=r"refractory_period.refractory_time must be in \[0, 255\]"
+    ):
+        block.atomic_neurons.set_field("refractory_period.refractory_time", 256)
+    with pytest.raises(ValueError, match="takes integers"):
+        block.atomic_neurons.set_field("leak.v_leak", 1.5)
+    with pytest.raises(KeyError, match="no AtomicNeuron field"):
+        block.atomic_neurons.get_field("leak.speed")
