@@ -51,6 +51,7 @@ from pynn_frontend.cells import HXNeuron, SpikeSourceArray, SpikeSourcePoisson
 from pynn_frontend.control import *  # noqa: F403 (the control functions, as __all__ says)
 from pynn_frontend.populations import Assembly, Population, PopulationView
 from pynn_frontend.projections import Projection
+from pynn_frontend.statistics import BackendStatistics, get_backend_statistics
 from pynn_frontend.synapses import StaticSynapse
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "OneToOneConnector",
     "SmallWorldConnector",
     "Assembly",
+    "BackendStatistics",
     "HXNeuron",
     "Population",
     "PopulationView",
@@ -83,6 +85,7 @@ __all__ = [
     "connect",
     "create",
     "errors",
+    "get_backend_statistics",
     "get_io",
     "list_standard_models",
     "random",

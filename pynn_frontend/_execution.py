@@ -179,12 +179,11 @@ def _neuron_block() -> lola.NeuronBlock:
     """
     block = lola.NeuronBlock()
     for b in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
-        block.backends[b] = haldls.CommonNeuronBackendConfig(clock_scale_slow=3)
+        block.backends[b].clock_scale_slow = 3
     for r in halco.iter_all(halco.ColumnCurrentRowOnDLS):
-        row = lola.ColumnCurrentRow()
+        switches = block.current_rows[r].values  # (the block's own rows, changed in place)
         for name in ("enable_synaptic_current_excitatory", "enable_synaptic_current_inhibitory"):
-            row.values.table[:, row.values.cols[name][0]] = 1
-        block.current_rows[r] = row
+            switches.table[:, switches.cols[name][0]] = 1
     return block
 
 

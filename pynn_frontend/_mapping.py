@@ -15,6 +15,7 @@ Decisions where the reference is silent:
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import attrs
@@ -59,6 +60,9 @@ class Mapping:
     receptor: npt.NDArray[np.int64]
     count: npt.NDArray[np.int64]  # synapses per connection
     routing: Routing
+    #: seconds: gathering the connections, and routing them (0 when the routing was reused)
+    construction_duration: float = 0.0
+    routing_duration: float = 0.0
 
     def weights(self) -> npt.NDArray[np.int64]:
         """Every connection's present |weight| (projections' order)."""
@@ -106,6 +110,7 @@ def map_network(projections: list[Any], cache: dict[str, Any]) -> Mapping:
     RoutingError
         If the network does not fit (see ``_routing.route``).
     """
+    start = time.perf_counter()
     parts = []
     offsets: dict[int, int] = {}
     at = 0
@@ -127,6 +132,7 @@ def map_network(projections: list[Any], cache: dict[str, Any]) -> Mapping:
     else:
         src = tgt = receptor = count = np.zeros(0, np.int64)
     key = b"".join(a.tobytes() + b"|" for a in (src, tgt, receptor, count))
+    gathered = time.perf_counter()
     if cache.get("key") != key:
 
         def describe(conns: npt.NDArray[np.int64]) -> str:
@@ -134,7 +140,11 @@ def map_network(projections: list[Any], cache: dict[str, Any]) -> Mapping:
 
         cache["routing"] = route(src, tgt, receptor, count, describe)
         cache["key"] = key
-    return Mapping(projections, offsets, src, tgt, receptor, count, cache["routing"])
+    routed = time.perf_counter()
+    return Mapping(
+        projections, offsets, src, tgt, receptor, count, cache["routing"],
+        gathered - start, routed - gathered,
+    )  # fmt: skip
 
 
 def _describe(projections: list[Any], offsets: dict[int, int], tgt: Any, conns: Any) -> str:
@@ -150,47 +160,61 @@ def _describe(projections: list[Any], offsets: dict[int, int], tgt: Any, conns: 
     return f"target neurons {shown}{more}; projection(s) {', '.join(names)}"
 
 
+#: (input, output) of every crossbar node, in the order of ``lola.Crossbar.nodes``.
+_NODES = np.array(
+    [(int(n.y()), int(n.x())) for n in halco.iter_all(halco.CrossbarNodeOnDLS)], np.int64
+)
+
+
 def write_routing(builder: Any, routing: Routing, bypass: bool = False) -> None:
     """Write the crossbar, PADI buses, synapse drivers and the chip-level synapse settings.
 
-    With `bypass` the PADI buses lengthen the synapses' pulses fully (``dacen_pulse_extension``
-    15), as bypass mode needs (reference bss2-chipmodel.md §2.1).
+    As a ``lola.Crossbar`` and one ``lola.SynapseDriverBlock`` per hemisphere (their other
+    fields at their defaults). With `bypass` the PADI buses lengthen the synapses' pulses fully
+    (``dacen_pulse_extension`` 15), as bypass mode needs (reference bss2-chipmodel.md §2.1).
     """
-    for n in halco.iter_all(halco.CrossbarNodeOnDLS):
-        builder.write(n, _node(routing, int(n.y()), int(n.x())))
+    crossbar = lola.Crossbar()
+    nodes = crossbar.nodes
+    for n, (inp, out) in enumerate(_NODES):
+        mask, target = _node(routing, int(inp), int(out))
+        nodes.table[n, nodes.cols["mask"][0]] = mask
+        nodes.table[n, nodes.cols["target"][0]] = target
+    builder.write(halco.CrossbarOnDLS(), crossbar)
     padi = haldls.CommonPADIBusConfig()
     for b in range(4):
         padi.enable_spl1[b] = True
         padi.dacen_pulse_extension[b] = 15 if bypass else 0
-    for block in halco.iter_all(halco.CommonPADIBusConfigOnDLS):
-        builder.write(block, padi)
-    mode = haldls.SynapseDriverConfig.RowMode
-    modes = [mode.disabled, mode.excitatory, mode.inhibitory]
-    for d in halco.iter_all(halco.SynapseDriverOnDLS):
-        h, e = divmod(int(d.toEnum()), halco.SynapseDriverOnSynapseDriverBlock.size)
-        found = routing.drivers.get((h, e))
-        config = haldls.SynapseDriverConfig()
-        if found is not None:
-            config.enable_receiver = True
-            config.row_address_compare_mask = found[0]
-            config.row_mode_top, config.row_mode_bottom = modes[found[1]], modes[found[2]]
-        builder.write(d, config)
+    for h in range(halco.SynapseDriverBlockOnDLS.size):
+        block = lola.SynapseDriverBlock()
+        block.padi_bus = padi
+        drivers = block.synapse_drivers
+        col = {name: drivers.cols[name][0] for name in _DRIVER_FIELDS}
+        for (hh, e), (mask, top, bottom) in routing.drivers.items():
+            if hh == h:
+                row = drivers.table[e]
+                row[col["enable_receiver"]] = 1
+                row[col["row_address_compare_mask"]] = mask
+                row[col["row_mode_top"]], row[col["row_mode_bottom"]] = top, bottom
+        builder.write(halco.SynapseDriverBlockOnDLS(h), block)
     dac = halco.CapMemCellOnCapMemBlock.syn_i_bias_dac  # type: ignore[attr-defined]
     for capmem in halco.iter_all(halco.CapMemBlockOnDLS):
         cell = halco.CapMemCellOnDLS(dac, capmem)
         builder.write(cell, haldls.CapMemCell(haldls.CapMemCell.Value(SYNAPSE_DAC_BIAS)))
 
 
-def _node(routing: Routing, inp: int, out: int) -> haldls.CrossbarNode:
-    """Return the crossbar node from input `inp` to output `out` (see _routing's label layout)."""
-    drop = haldls.CrossbarNode(mask=0, target=1)
+_DRIVER_FIELDS = ("enable_receiver", "row_address_compare_mask", "row_mode_top", "row_mode_bottom")
+
+
+def _node(routing: Routing, inp: int, out: int) -> tuple[int, int]:
+    """Return (mask, target) of the crossbar node from input `inp` to output `out`.
+
+    See _routing's label layout; (0, 1) drops every event, (0, 0) passes every one.
+    """
     if inp < 8:  # a neuron event output: to the buses that need it, always to the FPGA
-        if out >= 8 or (inp, out) in routing.forwarded:
-            return haldls.CrossbarNode(mask=0, target=0)
-        return drop
+        return (0, 0) if out >= 8 or (inp, out) in routing.forwarded else (0, 1)
     if inp < 12 and out < 8:  # from the FPGA: bits 11-13 name the PADI bus
-        return haldls.CrossbarNode(mask=0b111 << 11, target=out << 11)
-    return drop
+        return 0b111 << 11, out << 11
+    return 0, 1
 
 
 def write_synapses(builder: Any, matrices: npt.NDArray[np.int64]) -> None:

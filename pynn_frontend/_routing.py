@@ -177,21 +177,31 @@ def _external_groups(
     keys, starts = np.unique(src[order], return_index=True)
     ends = [*starts[1:], order.size]
     vecs = np.zeros((0, 512), np.int64)  # per group: synapses per (column, receptor)
+    peak = np.zeros((0, 2), np.int64)  # per group: its largest entry per receptor (its rows)
     members: list[list[int]] = []
     taken: list[list[Any]] = []
     for key, a, b in zip(keys, starts, ends, strict=True):
         mine = order[a:b]
-        own = np.bincount(column[mine] * 2 + receptor[mine], weights=count[mine], minlength=512)
-        trial = vecs + own.astype(np.int64)
-        rows = trial.reshape(-1, 256, 2).max(axis=1).sum(axis=1)
+        cells, into = np.unique(column[mine] * 2 + receptor[mine], return_inverse=True)
+        own = np.bincount(into, weights=count[mine]).astype(np.int64)  # on its (col, r) cells
+        trial = vecs[:, cells] + own  # (only the source's own cells can grow)
+        grown = peak.copy()
+        for r in (0, 1):
+            mine_r = cells % 2 == r
+            if mine_r.any():
+                grown[:, r] = np.maximum(grown[:, r], trial[:, mine_r].max(axis=1))
         sizes = np.array([len(m) for m in members], np.int64)
-        fits = np.flatnonzero((rows <= EXTERNAL_GROUP_ROWS) & (sizes < GROUP_SOURCES))
+        fits = np.flatnonzero((grown.sum(axis=1) <= EXTERNAL_GROUP_ROWS) & (sizes < GROUP_SOURCES))
         if fits.size:
             g = int(fits[0])
-            vecs[g] = trial[g]
+            vecs[g, cells] = trial[g]
+            peak[g] = grown[g]
         else:
             g = len(members)
-            vecs = np.vstack([vecs, own.astype(np.int64)])
+            fresh = np.zeros((1, 512), np.int64)
+            fresh[0, cells] = own
+            vecs = np.vstack([vecs, fresh])
+            peak = np.vstack([peak, fresh[0].reshape(256, 2).max(axis=0)])
             members.append([])
             taken.append([])
         members[g].append(int(key))
@@ -268,15 +278,25 @@ def _allocate(
             )
 
 
+def _driver_rows() -> npt.NDArray[np.int64]:
+    """Return ROW_OF[driver on block, 0 top / 1 bottom]: its row on the synram (from halco)."""
+    out = np.zeros((128, 2), np.int64)
+    for e in range(128):
+        rows = halco.SynapseDriverOnSynapseDriverBlock(e).toSynapseRowOnSynram()
+        out[e, 0] = int(rows[halco.SynapseRowOnSynapseDriver.top])
+        out[e, 1] = int(rows[halco.SynapseRowOnSynapseDriver.bottom])
+    return out
+
+
+ROW_OF = _driver_rows()
+
+
 def _rows_of(bus: int, block: tuple[int, int]) -> list[tuple[int, int, int]]:
     """(driver on block, row on synram, 0 top / 1 bottom) of a block's rows, in order."""
     out = []
     for k in range(block[0], block[0] + block[1]):
         e = k * 4 + bus
-        rows = halco.SynapseDriverOnSynapseDriverBlock(e).toSynapseRowOnSynram()
-        top = int(rows[halco.SynapseRowOnSynapseDriver.top])
-        bottom = int(rows[halco.SynapseRowOnSynapseDriver.bottom])
-        out += [(e, top, 0), (e, bottom, 1)]
+        out += [(e, int(ROW_OF[e, 0]), 0), (e, int(ROW_OF[e, 1]), 1)]
     return out
 
 
@@ -318,7 +338,10 @@ def _place(
         r = receptor[conns][rep]
         index = np.where(r == 0, slot, g.rows[0] + slot)
         row_of = np.array([row for _, row, _ in rows], np.int64)
-        lab = np.array([label6[int(s)] for s in src[conns]], np.int64)[rep]
+        keys = np.array(list(label6), np.int64)
+        order6 = np.argsort(keys)
+        values6 = np.array(list(label6.values()), np.int64)[order6]
+        lab = values6[np.searchsorted(keys[order6], src[conns])][rep]
         parts.append(
             (conns[rep], part, np.full(rep.size, g.hemisphere), row_of[index],
              column[conns][rep], lab)

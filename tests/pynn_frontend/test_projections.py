@@ -202,3 +202,15 @@ def test_fast_connect_equals_pyNN_generic_path(make: Any) -> None:
     slow = pynn.Projection(pop, view, slow_connector, pynn.synapses.StaticSynapse(weight=4))
     assert fast.get("weight", format="list") == slow.get("weight", format="list")
     assert len(fast) > 0
+
+
+@pytest.mark.usefixtures("session")
+def test_backend_statistics_after_mapping() -> None:
+    with pytest.raises(RuntimeError, match="only available after first mapping"):
+        pynn.get_backend_statistics()
+    _one_to_one(100)  # two synapses
+    pynn.run(None, pynn.RunCommand.PREPARE)
+    stats = pynn.get_backend_statistics()
+    assert (stats.num_populations, stats.num_projections, stats.num_neurons) == (2, 1, 1)
+    assert stats.num_synapses == 2 and stats.num_synapse_drivers == 1
+    assert stats.neuron_usage == 1 / 512 and stats.routing_duration > 0
