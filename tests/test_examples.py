@@ -39,3 +39,17 @@ def test_single_neuron_tutorial_parts(examples: Path) -> None:
     assert min(counts) >= 3 and len(counts) == 10
     assert len(list(examples.glob("single_neuron_*.png"))) == 3
     sys.modules.pop("single_neuron", None)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_synfire_chain_travels_link_by_link(examples: Path, seed: int) -> None:
+    import synfire_chain
+
+    links = synfire_chain.summary(synfire_chain.run_chain(seed=seed))
+    free = synfire_chain.summary(synfire_chain.run_chain({"inh_exc": 0}, seed=seed))
+    firsts = [first for first, _, _ in links]
+    assert all(n > 0 for _, _, n in links), links  # every link fires
+    assert np.all(np.diff(firsts) > 0), firsts  # one after the other
+    assert all(last - first < 0.003 for first, last, _ in links), links  # a volley each
+    assert sum(n for *_, n in free) >= sum(n for *_, n in links)  # inhibition cuts spikes
+    sys.modules.pop("synfire_chain", None)
