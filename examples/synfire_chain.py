@@ -1,10 +1,12 @@
 """A synfire chain (the tutorial's fp_synfireChain, demo 3) on the chip model.
 
-Eight links of 7 excitatory and 7 inhibitory neurons. A stimulus (a burst of 5 spikes) starts link 0; each link's
-excitatory neurons excite the next link's excitatory and inhibitory neurons, and each link's
-inhibitory neurons silence their own link's excitatory ones, so activity travels down the
-chain as a short volley per link. Weights as the tutorial's solution: stimulus 63/63, exc->exc
-60, exc->inh 20, inh->exc -15. Writes the raster to ``synfire_chain.png`` and prints each link's
+Eight links of 7 excitatory and 7 inhibitory neurons. A stimulus (a burst of 5 spikes)
+starts link 0; each link's excitatory neurons excite the next link's excitatory and inhibitory
+neurons, and each link's inhibitory neurons silence their own link's excitatory ones, so
+activity travels down the chain as a short volley per link. Weights as the tutorial's
+solution: stimulus 63/63, exc->exc 60, exc->inh 20, inh->exc -15. The neurons are uncalibrated
+(raw parameters): a leak potential 20-30 mV below the threshold, which the chip's fixed
+pattern spreads. Writes the raster to ``synfire_chain.png`` and prints each link's
 first spike and firing window. Run: ``python synfire_chain.py``.
 """
 
