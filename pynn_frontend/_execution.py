@@ -59,6 +59,8 @@ class Snippet:
     sources: list[tuple[Any, dict[int, npt.NDArray[np.float64]], set[int]]]
     #: setup's enable_neuron_bypass: every excitatory input fires its neuron
     bypass: bool = False
+    #: setup's initial_config (a lola.Chip), or None
+    chip: Any = None
 
 
 def _recorded_spikes(pop: Any) -> set[int]:
@@ -85,7 +87,8 @@ def snapshot(state: Any, start: float, runtime: float) -> Snippet:
     mapping = map_network(state.projections, state.route_cache)
     state.mapping = mapping
     bypass = bool(state.config.get("enable_neuron_bypass", False))
-    return Snippet(start, runtime, taken, mapping, mapping.weights(), sources, bypass)
+    chip = state.config.get("initial_config")
+    return Snippet(start, runtime, taken, mapping, mapping.weights(), sources, bypass, chip)
 
 
 def execute(connection: Any, snippets: list[Snippet]) -> None:
@@ -105,7 +108,7 @@ def execute(connection: Any, snippets: list[Snippet]) -> None:
     previous: Snippet | None = None
     for snippet in snippets:
         if previous is None or snippet.mapping.routing is not previous.mapping.routing:
-            write_routing(builder, snippet.mapping.routing, snippet.bypass)
+            write_routing(builder, snippet.mapping.routing, snippet.bypass, snippet.chip)
         matrices = snippet.mapping.matrices(snippet.weights)
         if previous is None or not np.array_equal(
             matrices, previous.mapping.matrices(previous.weights)
@@ -128,7 +131,7 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
     """Write one snippet; return its t = 0 ticket, {label key: ID} and {MADC input: ID}."""
     labels: dict[tuple[int, int], int] = {}
     analog: list[tuple[halco.AtomicNeuronOnDLS, int, str]] = []
-    block = _neuron_block()
+    block = _neuron_block(snippet.chip)
     neurons = block.atomic_neurons
     for pop, params, _, recorded in snippet.populations:
         enums = np.array([int(c.toEnum()) for c in pop.circuits], np.int64)
@@ -171,20 +174,40 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
     return begin, labels, channels
 
 
-def _neuron_block() -> lola.NeuronBlock:
+def _neuron_block(chip: Any = None) -> lola.NeuronBlock:
     """Return the neuron block every snippet starts from.
 
-    Silent neurons, the backends' clocks at 64 ns (``clock_scale_slow`` 3), every column's
-    synaptic current switches on.
+    Without `chip` (the initial_config): silent neurons, the backends' clocks at 64 ns
+    (``clock_scale_slow`` 3); with it, its neurons, backends and global biases, the neurons'
+    digital outputs off (the placed ones get theirs). Every column's synaptic current switches
+    are on.
     """
     block = lola.NeuronBlock()
-    for b in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
-        block.backends[b].clock_scale_slow = 3
+    if chip is None:
+        for b in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
+            block.backends[b].clock_scale_slow = 3
+    else:
+        given = chip.neuron_block
+        block.atomic_neurons = given.atomic_neurons  # (copies the table)
+        block.atomic_neurons.set_field("event_routing.enable_digital", 0)
+        for b in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
+            block.backends[b] = given.backends[b]
+        for name in _GLOBAL_BIASES:
+            setattr(block, name, getattr(given, name))
     for r in halco.iter_all(halco.ColumnCurrentRowOnDLS):
         switches = block.current_rows[r].values  # (the block's own rows, changed in place)
         for name in ("enable_synaptic_current_excitatory", "enable_synaptic_current_inhibitory"):
             switches.table[:, switches.cols[name][0]] = 1
     return block
+
+
+_GLOBAL_BIASES = (
+    "v_bias_casc_n",
+    "i_bias_readout_amp",
+    "i_bias_leak_source_follower",
+    "i_bias_threshold_comparator",
+    "i_bias_synin_drop",
+)
 
 
 def _inputs(snippet: Snippet) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

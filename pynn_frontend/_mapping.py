@@ -166,12 +166,13 @@ _NODES = np.array(
 )
 
 
-def write_routing(builder: Any, routing: Routing, bypass: bool = False) -> None:
+def write_routing(builder: Any, routing: Routing, bypass: bool = False, chip: Any = None) -> None:
     """Write the crossbar, PADI buses, synapse drivers and the chip-level synapse settings.
 
     As a ``lola.Crossbar`` and one ``lola.SynapseDriverBlock`` per hemisphere (their other
     fields at their defaults). With `bypass` the PADI buses lengthen the synapses' pulses fully
     (``dacen_pulse_extension`` 15), as bypass mode needs (reference bss2-chipmodel.md §2.1).
+    The synapse DAC biases are `chip`'s (the initial_config's synapse blocks), else 600.
     """
     crossbar = lola.Crossbar()
     nodes = crossbar.nodes
@@ -197,9 +198,15 @@ def write_routing(builder: Any, routing: Routing, bypass: bool = False) -> None:
                 row[col["row_mode_top"]], row[col["row_mode_bottom"]] = top, bottom
         builder.write(halco.SynapseDriverBlockOnDLS(h), block)
     dac = halco.CapMemCellOnCapMemBlock.syn_i_bias_dac  # type: ignore[attr-defined]
-    for capmem in halco.iter_all(halco.CapMemBlockOnDLS):
-        cell = halco.CapMemCellOnDLS(dac, capmem)
-        builder.write(cell, haldls.CapMemCell(haldls.CapMemCell.Value(SYNAPSE_DAC_BIAS)))
+    for h in range(halco.SynapseBlockOnDLS.size):
+        for b in range(halco.CapMemBlockOnHemisphere.size):
+            on = halco.CapMemBlockOnHemisphere(b)
+            value = SYNAPSE_DAC_BIAS
+            if chip is not None:
+                value = int(chip.synapse_blocks[halco.SynapseBlockOnDLS(h)].i_bias_dac[on])
+            capmem = halco.CapMemBlockOnDLS(on, halco.HemisphereOnDLS(h))
+            cell = halco.CapMemCellOnDLS(dac, capmem)
+            builder.write(cell, haldls.CapMemCell(haldls.CapMemCell.Value(value)))
 
 
 _DRIVER_FIELDS = ("enable_receiver", "row_address_compare_mask", "row_mode_top", "row_mode_bottom")

@@ -117,6 +117,20 @@ class HXNeuron(StandardCellType):
     conductance_based = False
     injectable = False
 
+    def __init__(self, **parameters: Any) -> None:
+        """Take the parameters as PyNN does, and keep their names (``given``).
+
+        With ``setup(initial_config=...)`` the others come from the chip's neuron at the circuit
+        a neuron is placed on.
+
+        Raises
+        ------
+        pyNN.errors.NonExistentParameterError
+            For a name that is no (visible) AtomicNeuron parameter.
+        """
+        super().__init__(**parameters)
+        self.given = frozenset(parameters)
+
 
 class SpikeSourceArray(standard.SpikeSourceArray):
     """Spikes at given times (ms; one list for all, or one ``Sequence`` per source)."""

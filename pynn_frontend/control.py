@@ -17,6 +17,7 @@ from typing import Any
 from pyNN import common
 
 from fisch.connection import ChipModelConnection
+from haldls import lola
 from pynn_frontend import _execution, simulator
 from pynn_frontend._mapping import map_network
 
@@ -37,12 +38,13 @@ __all__ = [
 ]
 
 #: setup's keywords (reference bss2-frontend.md §2.2) that this backend implements so far.
-SETUP_KEYWORDS = frozenset({"neuronPermutation", "connection", "enable_neuron_bypass"})
+SETUP_KEYWORDS = frozenset(
+    {"neuronPermutation", "connection", "enable_neuron_bypass", "initial_config"}
+)
 #: The real backend's other keywords: accepted names, not implemented yet here.
 LATER = frozenset(
     {
         "backgroundPermutation",
-        "initial_config",
         "injected_config",
         "injected_readout",
         "calibration_cache",
@@ -70,7 +72,8 @@ def setup(timestep: float = simulator.State.dt, min_delay: Any = "auto", **extra
     NotImplementedError
         For one of its keywords that this backend does not implement yet.
     ValueError, OverflowError, TypeError
-        For a bad ``neuronPermutation`` (repeated, out of 0..511, not integers).
+        For a bad ``neuronPermutation`` (repeated, out of 0..511, not integers); TypeError for
+        an ``initial_config`` that is no ``lola.Chip``.
     """
     unknown = set(extra) - SETUP_KEYWORDS - LATER
     if unknown:
@@ -80,6 +83,9 @@ def setup(timestep: float = simulator.State.dt, min_delay: Any = "auto", **extra
     later = set(extra) & LATER
     if later:
         raise NotImplementedError(f"setup keywords not implemented yet: {sorted(later)}")
+    chip = extra.get("initial_config")
+    if chip is not None and not isinstance(chip, lola.Chip):
+        raise TypeError(f"initial_config must be a haldls.lola.Chip, got {type(chip).__name__}")
     if "neuronPermutation" in extra:
         extra["neuronPermutation"] = _permutation(extra["neuronPermutation"])
     common.setup(timestep, "auto")

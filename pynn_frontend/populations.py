@@ -18,6 +18,7 @@ from pyNN.parameters import ParameterSpace, simplify
 
 import halco
 from pynn_frontend import simulator
+from pynn_frontend.cells import field_path
 from pynn_frontend.recording import Recorder
 
 __all__ = ["Assembly", "Population", "PopulationView"]
@@ -118,6 +119,9 @@ class Population(_Parameters, common.Population):
         for cell in self.all_cells:
             cell.parent = self
         self.circuits = _place(state, self.size) if _is_neuron(self.celltype) else []
+        chip = state.config.get("initial_config")
+        if chip is not None and self.circuits:
+            self._take_initial_config(chip)
         state.id_counter += self.size
         state.populations.append(self)
 
@@ -126,6 +130,20 @@ class Population(_Parameters, common.Population):
 
     def _get_view(self, selector: Any, label: str | None = None) -> PopulationView:
         return PopulationView(self, selector, label)
+
+    def _take_initial_config(self, chip: Any) -> None:
+        """Take the parameters the cell type was not given from `chip`'s neurons at the circuits.
+
+        (The circuits are known at creation, so ``get``/``set`` see these values at once.)
+        """
+        given = getattr(self.celltype, "given", None)
+        neurons = chip.neuron_block.atomic_neurons
+        enums = np.array([int(c.toEnum()) for c in self.circuits], np.int64)
+        for name, column in self._parameters.items():
+            if given is not None and name in given:
+                continue
+            values = neurons.get_field(field_path(name))[enums]
+            self._parameters[name] = values.astype(column.dtype)
 
 
 def _is_neuron(celltype: Any) -> bool:

@@ -214,3 +214,30 @@ def test_backend_statistics_after_mapping() -> None:
     assert (stats.num_populations, stats.num_projections, stats.num_neurons) == (2, 1, 1)
     assert stats.num_synapses == 2 and stats.num_synapse_drivers == 1
     assert stats.neuron_usage == 1 / 512 and stats.routing_duration > 0
+
+
+def test_initial_config_gives_the_parameters_not_given() -> None:
+    import halco
+    from haldls import lola
+
+    chip = lola.Chip()
+    neurons = chip.neuron_block.atomic_neurons
+    neurons.set_field("leak.v_leak", 700)
+    neurons.set_field("leak.i_bias", 300, [5])
+    for b in halco.iter_all(halco.SynapseBlockOnDLS):
+        chip.synapse_blocks[b].i_bias_dac.fill(0)  # (no synaptic currents at all)
+    with pytest.raises(TypeError, match="lola.Chip"):
+        pynn.setup(initial_config=object())
+    pynn.setup(neuronPermutation=[5], initial_config=chip)
+    pop = pynn.Population(1, pynn.cells.HXNeuron(leak_v_leak=400, **SYNAPTIC_INPUT))
+    assert pop.get("leak_v_leak") == 400  # given
+    assert pop.get("leak_i_bias") == 300  # the chip's, at circuit 5
+    source = pynn.Population(1, pynn.cells.SpikeSourceArray(spike_times=[0.05]))
+    pynn.Projection(source, pop, pynn.AllToAllConnector(), pynn.synapses.StaticSynapse(weight=63))
+    pop.record("v")
+    pynn.run(0.1)
+    signal = pop.get_data().segments[-1].irregularlysampledsignals[0]
+    v, t = signal.magnitude[:, 0], signal.times.magnitude
+    pynn.end()
+    # a DAC bias of 0: the input moves nothing (as the chip's own test does with weight 0)
+    assert abs(v[(t > 0.051) & (t < 0.075)].mean() - v[(t > 0.03) & (t < 0.05)].mean()) < 1.5

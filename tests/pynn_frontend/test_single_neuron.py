@@ -175,8 +175,8 @@ def test_bad_runtimes_and_calls_outside_a_session() -> None:
         pynn.Population(1, pynn.cells.HXNeuron())
     with pytest.raises(RuntimeError, match="setup"):
         pynn.run(0.1)
-    with pytest.raises(NotImplementedError, match="initial_config"):
-        pynn.setup(initial_config=None)
+    with pytest.raises(NotImplementedError, match="injected_config"):
+        pynn.setup(injected_config=None)
     pynn.setup()
     try:
         pynn.Population(1, pynn.cells.HXNeuron())
