@@ -226,7 +226,7 @@ def test_initial_config_gives_the_parameters_not_given() -> None:
     neurons.set_field("leak.i_bias", 300, [5])
     for b in halco.iter_all(halco.SynapseBlockOnDLS):
         chip.synapse_blocks[b].i_bias_dac.fill(0)  # (no synaptic currents at all)
-    with pytest.raises(TypeError, match="lola.Chip"):
+    with pytest.raises(TypeError, match=r"lola\.Chip"):
         pynn.setup(initial_config=object())
     pynn.setup(neuronPermutation=[5], initial_config=chip)
     pop = pynn.Population(1, pynn.cells.HXNeuron(leak_v_leak=400, **SYNAPTIC_INPUT))
