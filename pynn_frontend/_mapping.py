@@ -16,6 +16,7 @@ Decisions where the reference is silent:
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from typing import Any
 
 import attrs
@@ -102,8 +103,18 @@ class Mapping:
         return out
 
 
+#: Routings of recent topologies (key -> routing), shared by all sessions of the process: a
+#: script that sets up the same network again (a parameter sweep, a notebook cell run twice)
+#: is not routed again. A routing depends on the topology alone (placed sources, targets,
+#: receptors and synapses per connection), so reusing one is exact.
+_ROUTES: OrderedDict[bytes, Routing] = OrderedDict()
+_ROUTES_KEPT = 8
+
+
 def map_network(projections: list[Any], cache: dict[str, Any]) -> Mapping:
-    """Gather and route `projections`; reuse `cache`'s routing if the topology is unchanged.
+    """Gather and route `projections`; reuse a routing if the topology is unchanged.
+
+    `cache` is the session's (its last routing); recent topologies of the process are kept too.
 
     Raises
     ------
@@ -138,7 +149,13 @@ def map_network(projections: list[Any], cache: dict[str, Any]) -> Mapping:
         def describe(conns: npt.NDArray[np.int64]) -> str:
             return _describe(projections, offsets, tgt, conns)
 
-        cache["routing"] = route(src, tgt, receptor, count, describe)
+        if key in _ROUTES:
+            _ROUTES.move_to_end(key)
+        else:
+            _ROUTES[key] = route(src, tgt, receptor, count, describe)
+            if len(_ROUTES) > _ROUTES_KEPT:
+                _ROUTES.popitem(last=False)
+        cache["routing"] = _ROUTES[key]
         cache["key"] = key
     routed = time.perf_counter()
     return Mapping(
