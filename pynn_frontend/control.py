@@ -149,6 +149,13 @@ def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> floa
     if runtime is not None:
         if runtime <= 0:
             raise ValueError(f"runtime must be positive (ms), got {runtime}")
+        total = state.t + runtime
+        if round(runtime * _execution.CYCLES_PER_MS) >= 1 << 32:
+            raise ValueError(
+                f"Total runtime of {total} ms too long. Maximum supported runtime "
+                f"{((1 << 32) - 1) / _execution.CYCLES_PER_MS} ms (per snippet: the FPGA's "
+                "32-bit timer at 125 MHz)"
+            )
         snippets.append(_execution.snapshot(state, state.t, runtime))
     if command is RunCommand.APPEND:
         state.snippets, state.t = snippets, state.t + (runtime or 0.0)

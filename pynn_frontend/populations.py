@@ -9,6 +9,7 @@ real stack).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -69,6 +70,33 @@ class _Parameters:
 
     def _set_initial_value_array(self, variable: str, value: Any) -> None:
         """Nothing: a neuron starts each run from its reset (initial values are not set)."""
+
+    def record(
+        self,
+        variables: Any,
+        to_file: Any = None,
+        sampling_interval: Any = None,
+        locations: Any = None,
+        *,
+        device: str = "madc",
+    ) -> None:
+        """Record `variables` (``None``: stop all of the population's recording).
+
+        Analog observables go through the MADC (``device="madc"``, the only device so far).
+
+        Raises
+        ------
+        NotImplementedError
+            For ``device="cadc"`` or a pad (``"pad_0"``, ``"pad_1_buffered"``, ...), not
+            implemented yet, or a sampling interval.
+        ValueError
+            For another device, or a second analog observable of a neuron.
+        """
+        if device != "madc":
+            if device == "cadc" or re.fullmatch(r"pad_[01](_buffered|_unbuffered)?", device):
+                raise NotImplementedError(f'Recording device "{device}" is not implemented yet')
+            raise ValueError(f'Device "{device}" is not supported (use "madc")')
+        super().record(variables, to_file, sampling_interval, locations)  # type: ignore[misc]
 
 
 class PopulationView(_Parameters, common.PopulationView):

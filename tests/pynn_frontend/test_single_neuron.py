@@ -188,3 +188,17 @@ def test_bad_runtimes_and_calls_outside_a_session() -> None:
         assert pynn.get_current_time() == 0
     finally:
         pynn.end()
+
+
+@pytest.mark.usefixtures("session")
+def test_recording_devices_and_runtime_limit() -> None:
+    pop = pynn.Population(1, pynn.cells.HXNeuron())
+    with pytest.raises(ValueError, match='Device "scope" is not supported'):
+        pop.record("v", device="scope")
+    for device in ("cadc", "pad_0", "pad_1_buffered"):
+        with pytest.raises(NotImplementedError, match=device):
+            pop.record("v", device=device)
+    pop.record("v", device="madc")
+    with pytest.raises(ValueError, match="too long. Maximum supported runtime 34359.73"):
+        pynn.run(40_000.0)
+    assert pynn.get_current_time() == 0.0
