@@ -199,6 +199,6 @@ def test_recording_devices_and_runtime_limit() -> None:
         with pytest.raises(NotImplementedError, match=device):
             pop.record("v", device=device)
     pop.record("v", device="madc")
-    with pytest.raises(ValueError, match="too long. Maximum supported runtime 34359.73"):
+    with pytest.raises(ValueError, match=r"too long\. Maximum supported runtime 34359\.73"):
         pynn.run(40_000.0)
     assert pynn.get_current_time() == 0.0
