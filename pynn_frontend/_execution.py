@@ -82,6 +82,7 @@ def snapshot(state: Any, start: float, runtime: float) -> Snippet:
             sources.append((pop, times, _recorded_spikes(pop)))
             continue
         analog = {int(c): var for c in pop.all_cells if (var := pop.recorder.analog_of(c))}
+        pop._take_hwparams()  # (edits of actual_hwparams since PREPARE)
         params = {k: np.array(v, copy=True) for k, v in pop._parameters.items()}
         taken.append((pop, params, _recorded_spikes(pop), analog))
     mapping = map_network(state.projections, state.route_cache)

@@ -121,7 +121,7 @@ def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> floa
     """Run for `runtime` ms of hardware time (or append, or prepare); returns the time.
 
     PREPARE maps the network (placement, routing) without running it: ``placed_connections``
-    are then available.
+    and the populations' ``actual_hwparams`` are then available.
 
     Raises
     ------
@@ -136,6 +136,9 @@ def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> floa
     state = _state()
     if command is RunCommand.PREPARE:
         state.mapping = map_network(state.projections, state.route_cache)
+        for pop in state.populations:
+            if pop.circuits:
+                pop._prepare_hwparams()
         return float(state.t)
     if command is RunCommand.APPEND and runtime is None:
         raise ValueError("Appending a configuration that is executed for no time is forbidden.")

@@ -19,7 +19,7 @@ from pyNN.parameters import ParameterSpace, simplify
 
 import halco
 from pynn_frontend import simulator
-from pynn_frontend.cells import field_path
+from pynn_frontend.cells import atomic_neuron, field_path, flat_parameters
 from pynn_frontend.recording import Recorder
 
 __all__ = ["Assembly", "Population", "PopulationView"]
@@ -158,6 +158,47 @@ class Population(_Parameters, common.Population):
 
     def _get_view(self, selector: Any, label: str | None = None) -> PopulationView:
         return PopulationView(self, selector, label)
+
+    @property
+    def actual_hwparams(self) -> list[Any]:
+        """The ``lola.AtomicNeuron`` of each neuron as it will be written, after PREPARE.
+
+        Editable: the fields changed on these objects since PREPARE (or the last run) apply
+        from the next run on; ``set()`` applies too, and to fields not changed here. The
+        backend's own fields (event routing, readout) are set at each run.
+
+        Raises
+        ------
+        AttributeError
+            Before ``run(None, RunCommand.PREPARE)`` or a run.
+        """
+        if self._hwparams is None:
+            raise AttributeError(
+                "actual_hwparams only available after pynn.run() call or "
+                "pynn.run(None, pynn.RunCommand.PREPARE)"
+            )
+        return self._hwparams
+
+    _hwparams: list[Any] | None = None
+    _hw_base: dict[str, npt.NDArray[Any]] | None = None
+
+    def _prepare_hwparams(self) -> None:
+        """Build actual_hwparams from the present parameters (PREPARE)."""
+        self._hw_base = {k: np.array(v, copy=True) for k, v in self._parameters.items()}
+        self._hwparams = [
+            atomic_neuron({k: v[i] for k, v in self._parameters.items()}) for i in range(self.size)
+        ]
+
+    def _take_hwparams(self) -> None:
+        """Apply the edits of actual_hwparams since PREPARE to the parameters."""
+        if self._hwparams is None or self._hw_base is None:
+            return
+        edited = [flat_parameters(n) for n in self._hwparams]
+        for name, base in self._hw_base.items():
+            now = np.array([e[name] for e in edited], dtype=base.dtype)
+            changed = now != base
+            self._parameters[name][changed] = now[changed]
+        self._hw_base = {k: np.array(v, copy=True) for k, v in self._parameters.items()}
 
     def _take_initial_config(self, chip: Any) -> None:
         """Take the parameters the cell type was not given from `chip`'s neurons at the circuits.

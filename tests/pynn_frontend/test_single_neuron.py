@@ -202,3 +202,19 @@ def test_recording_devices_and_runtime_limit() -> None:
     with pytest.raises(ValueError, match=r"too long\. Maximum supported runtime 34359\.73"):
         pynn.run(40_000.0)
     assert pynn.get_current_time() == 0.0
+
+
+@pytest.mark.usefixtures("session")
+def test_actual_hwparams_after_prepare_are_editable() -> None:
+    pop = pynn.Population(2, pynn.cells.HXNeuron(**LEAK_OVER_THRESHOLD))
+    with pytest.raises(AttributeError, match="only available after"):
+        _ = pop.actual_hwparams
+    pynn.run(None, pynn.RunCommand.PREPARE)
+    hw = pop.actual_hwparams
+    assert int(hw[1].leak.v_leak) == 1000
+    hw[1].threshold.enable = False  # silence the second neuron
+    pop.record("spikes")
+    pynn.run(0.1)
+    counts = [len(s) for s in pop.get_data().segments[-1].spiketrains]
+    assert counts[0] >= 3 and counts[1] == 0
+    assert list(pop.get("threshold_enable")) == [True, False]
