@@ -5,12 +5,15 @@ A real PyNN 0.13 backend (on ``pyNN.common``, returning ``neo`` data) that mirro
 circuit parameters of a ``lola.AtomicNeuron``, recorded membranes are raw MADC codes. It runs on
 the chip model unless ``setup(connection=...)`` names another connection.
 
-So far: ``setup`` (``neuronPermutation``, ``connection``), ``run``/``run_for``/``run_until`` with
-``RunCommand``, ``reset``, ``end``, the state queries, ``Population``/``PopulationView``/
-``Assembly`` of ``HXNeuron``, ``SpikeSourceArray`` and ``SpikeSourcePoisson``, ``Projection``
-with every PyNN connector and ``StaticSynapse`` (placed and routed onto the synapse array),
-recording of spikes and one analog observable (MADC, at most two neurons), ``get_data`` as
-neo. The other setup keywords follow.
+So far: ``setup`` (``neuronPermutation``, ``backgroundPermutation``, ``enable_neuron_bypass``,
+``initial_config``, ``connection``), ``run``/``run_for``/``run_until`` with ``RunCommand``,
+``reset``, ``end``, the state queries, ``Population``/``PopulationView``/``Assembly`` of
+``HXNeuron`` (``actual_hwparams`` after PREPARE), ``SpikeSourceArray``, ``SpikeSourcePoisson``
+and ``SpikeSourcePoissonOnChip``, ``Projection`` with every PyNN connector and
+``StaticSynapse`` (placed and routed onto the synapse array), recording of spikes and one
+analog observable (MADC, at most two neurons), ``get_data`` as neo,
+``get_backend_statistics``. The injection hooks (``injected_config``, ``injected_readout``)
+follow.
 
 >>> import pynn_frontend as pynn
 >>> pynn.setup()
@@ -47,7 +50,12 @@ from pyNN.recording import get_io
 
 from pynn_frontend import cells, control, simulator, standardmodels, synapses
 from pynn_frontend._routing import RoutingError
-from pynn_frontend.cells import HXNeuron, SpikeSourceArray, SpikeSourcePoisson
+from pynn_frontend.cells import (
+    HXNeuron,
+    SpikeSourceArray,
+    SpikeSourcePoisson,
+    SpikeSourcePoissonOnChip,
+)
 from pynn_frontend.control import *  # noqa: F403 (the control functions, as __all__ says)
 from pynn_frontend.populations import Assembly, Population, PopulationView
 from pynn_frontend.projections import Projection
@@ -80,6 +88,7 @@ __all__ = [
     "RoutingError",
     "SpikeSourceArray",
     "SpikeSourcePoisson",
+    "SpikeSourcePoissonOnChip",
     "StaticSynapse",
     "cells",
     "connect",
@@ -103,4 +112,4 @@ record = common.build_record(simulator)
 
 def list_standard_models() -> list[type]:
     """Return the cell types of this backend."""
-    return [HXNeuron, SpikeSourceArray, SpikeSourcePoisson]
+    return [HXNeuron, SpikeSourceArray, SpikeSourcePoisson, SpikeSourcePoissonOnChip]

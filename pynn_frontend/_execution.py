@@ -27,6 +27,7 @@ import halco
 import haldls
 import stadls
 from haldls import lola
+from pynn_frontend import _background
 from pynn_frontend._mapping import Mapping, map_network, write_routing, write_synapses
 from pynn_frontend._routing import address_out
 from pynn_frontend.cells import READOUT_SOURCE, field_path, spike_times
@@ -61,6 +62,8 @@ class Snippet:
     bypass: bool = False
     #: setup's initial_config (a lola.Chip), or None
     chip: Any = None
+    #: on-chip Poisson populations: (population, recorded IDs)
+    background: list[tuple[Any, set[int]]] = attrs.Factory(list)
 
 
 def _recorded_spikes(pop: Any) -> set[int]:
@@ -75,8 +78,12 @@ def snapshot(state: Any, start: float, runtime: float) -> Snippet:
     RoutingError
         If the projections do not fit the chip.
     """
-    taken, sources = [], []
+    taken, sources, background = [], [], []
     for pop in state.populations:
+        if pop.background_bus >= 0:
+            _background.settings(pop)  # (refused here, at once, if it cannot be)
+            background.append((pop, _recorded_spikes(pop)))
+            continue
         if not pop.circuits:
             times = spike_times(pop)
             sources.append((pop, times, _recorded_spikes(pop)))
@@ -89,7 +96,9 @@ def snapshot(state: Any, start: float, runtime: float) -> Snippet:
     state.mapping = mapping
     bypass = bool(state.config.get("enable_neuron_bypass", False))
     chip = state.config.get("initial_config")
-    return Snippet(start, runtime, taken, mapping, mapping.weights(), sources, bypass, chip)
+    return Snippet(
+        start, runtime, taken, mapping, mapping.weights(), sources, bypass, chip, background
+    )
 
 
 def execute(connection: Any, snippets: list[Snippet]) -> None:
@@ -124,7 +133,8 @@ def execute(connection: Any, snippets: list[Snippet]) -> None:
     for snippet, (begin, labels, channels) in zip(snippets, marks, strict=True):
         t0 = int(begin.fpga_time)
         data = _extract(snippet, t0, labels, channels, spikes, samples)
-        for pop in [p for p, _, _, _ in snippet.populations] + [p for p, _, _ in snippet.sources]:
+        pops = [p for p, *_ in snippet.populations] + [p for p, *_ in snippet.sources]
+        for pop in pops + [p for p, _ in snippet.background]:
             pop.recorder.snippets.append(data[id(pop)])
 
 
@@ -162,6 +172,8 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
         for coord in pop.circuits:
             builder.write(coord.toNeuronResetOnDLS(), haldls.NeuronReset())
     _wait(builder, AFTER_RESET)
+    for pop, _ in snippet.background:
+        _background.enable(builder, pop, snippet.mapping.routing.background_select)
     builder.write(halco.TimerOnDLS(), haldls.Timer())
     begin = builder.read(halco.TimerOnDLS())
     times, spike_labels = _inputs(snippet)
@@ -172,6 +184,8 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
     )
     if channels:
         builder.write(halco.MADCControlOnDLS(), haldls.MADCControl(stop_recording=True))
+    for pop, _ in snippet.background:
+        _background.disable(builder, pop)
     return begin, labels, channels
 
 
@@ -322,6 +336,18 @@ def _extract(
     for cell in np.unique(cells[keep]):
         times = snippet.start + rel[keep & (cells == cell)] / CYCLES_PER_MS
         out[owner[int(cell)]].spikes[int(cell)] = times
+    if snippet.background:
+        pops = [p for p, _ in snippet.background]
+        found = _background.sources_of(spikes["label"].astype(np.int64) & 0x3FFF, pops)
+        inside_run = (rel >= 0) & (rel < end)
+        for pop, recorded in snippet.background:
+            data = out.setdefault(
+                id(pop), SnippetData(snippet.start, snippet.start + snippet.runtime)
+            )
+            for cell in recorded:
+                data.spikes[cell] = (
+                    snippet.start + rel[inside_run & (found == cell)] / CYCLES_PER_MS
+                )
     rel = samples["fpga_time"].astype(np.int64) - t0
     inside = (rel >= 0) & (rel < end)
     for pop, spikes_of, recorded in snippet.sources:

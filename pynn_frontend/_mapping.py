@@ -125,10 +125,15 @@ def map_network(projections: list[Any], cache: dict[str, Any]) -> Mapping:
     parts = []
     offsets: dict[int, int] = {}
     at = 0
+    background: dict[int, tuple[int, int]] = {}
     for p in projections:
         pre = circuits_of(p.pre)
         if pre.size and pre[0] < 0:  # external sources: 512 + ID
             pre = NEURONS + _ids_of(p.pre)
+        root = p.pre.grandparent if hasattr(p.pre, "grandparent") else p.pre
+        if getattr(root, "background_bus", -1) >= 0:  # on-chip: the label is the index
+            for i, cell in enumerate(root.all_cells):
+                background[NEURONS + int(cell)] = (root.background_bus, i)
         post = circuits_of(p.post)
         inh = int(p.inhibitory)
         parts.append(
@@ -143,6 +148,7 @@ def map_network(projections: list[Any], cache: dict[str, Any]) -> Mapping:
     else:
         src = tgt = receptor = count = np.zeros(0, np.int64)
     key = b"".join(a.tobytes() + b"|" for a in (src, tgt, receptor, count))
+    key += repr(sorted(background.items())).encode()
     gathered = time.perf_counter()
     if cache.get("key") != key:
 
@@ -152,7 +158,7 @@ def map_network(projections: list[Any], cache: dict[str, Any]) -> Mapping:
         if key in _ROUTES:
             _ROUTES.move_to_end(key)
         else:
-            _ROUTES[key] = route(src, tgt, receptor, count, describe)
+            _ROUTES[key] = route(src, tgt, receptor, count, describe, background)
             if len(_ROUTES) > _ROUTES_KEPT:
                 _ROUTES.popitem(last=False)
         cache["routing"] = _ROUTES[key]
@@ -238,6 +244,12 @@ def _node(routing: Routing, inp: int, out: int) -> tuple[int, int]:
         return (0, 0) if out >= 8 or (inp, out) in routing.forwarded else (0, 1)
     if inp < 12 and out < 8:  # from the FPGA: bits 11-13 name the PADI bus
         return 0b111 << 11, out << 11
+    if inp >= 12:  # a background source: to its bus where used; the top ones to the FPGA
+        source = inp - 12
+        if out < 8 and (source // 4, source % 4) in routing.background_select:
+            return 0, 0
+        if out >= 8 and source < 4:
+            return 0, 0
     return 0, 1
 
 

@@ -71,6 +71,8 @@ class Routing:
     forwarded: set[tuple[int, int]]
     #: external source -> its 16-bit spike labels (one per targeted hemisphere)
     labels: dict[int, list[int]]
+    #: on-chip background sources: (hemisphere, bus) -> the row select of their block
+    background_select: dict[tuple[int, int], int]
     synapse_connection: npt.NDArray[np.int64]
     synapse_part: npt.NDArray[np.int64]
     synapse_hemisphere: npt.NDArray[np.int64]
@@ -88,6 +90,8 @@ class _Group:
     output: int = -1  # the neuron event output, -1 for externals
     bus: int = -1
     block: tuple[int, int] = (0, 0)  # first driver on the bus, number of drivers
+    #: an on-chip background population's group: its bus is fixed, labels given
+    label6: dict[int, int] | None = None
 
 
 def _drivers_for(rows: int) -> int:
@@ -106,11 +110,14 @@ def route(
     receptor: npt.NDArray[np.int64],
     count: npt.NDArray[np.int64],
     describe: Any,
+    background: dict[int, tuple[int, int]] | None = None,
 ) -> Routing:
     """Route connections (source key, target circuit, receptor 0/1, hardware synapses).
 
     Source keys: atomic neuron enums (0..511) for neurons, 512 + i for external source i.
     `describe(connection indices)` names the projections and neurons for an error.
+    `background`: the keys of on-chip background sources -> (their PADI bus, 6-bit label);
+    a population of them shares a bus and forms one group per hemisphere.
 
     Raises
     ------
@@ -135,7 +142,20 @@ def route(
                     )
                 sources = sorted(set(src[conns].tolist()))
                 groups.append(_Group(h, sources, conns, (int(rows[0]), int(rows[1])), o, o % 4))
-        groups += _external_groups(h, np.flatnonzero(here & ~neuron), src, column, receptor, count)
+        keys = np.array(sorted(background or {}), np.int64)
+        on_chip = np.isin(src, keys)
+        for bus in sorted({b for b, _ in (background or {}).values()}):
+            mine = [k for k, (b, _) in (background or {}).items() if b == bus]
+            conns = np.flatnonzero(here & np.isin(src, mine))
+            if conns.size:
+                rows = _demand(column[conns], receptor[conns], count[conns])
+                label6 = {k: (background or {})[k][1] for k in mine}
+                groups.append(
+                    _Group(h, sorted(mine), conns, (int(rows[0]), int(rows[1])), bus=bus,
+                           label6=label6)
+                )  # fmt: skip
+        external = np.flatnonzero(here & ~neuron & ~on_chip)
+        groups += _external_groups(h, external, src, column, receptor, count)
     forwarded = {(g.output, g.hemisphere * 4 + g.bus) for g in groups if g.output >= 0}
 
     def halves(g: _Group) -> list[_Group]:
@@ -243,7 +263,7 @@ def _allocate(
         size = max(_drivers_for(rows), 4 if g.output >= 0 else 1)
         buses = (
             [g.bus]
-            if g.output >= 0
+            if g.output >= 0 or g.label6 is not None
             else sorted(range(4), key=lambda b: used[g.hemisphere, b].sum())
         )
         for b in buses:
@@ -263,7 +283,7 @@ def _allocate(
                 continue
             break
         else:
-            if g.output < 0 and len(g.sources) > 1:
+            if g.output < 0 and g.label6 is None and len(g.sources) > 1:
                 groups.remove(g)
                 parts = halves(g)
                 groups += parts
@@ -306,6 +326,7 @@ def _place(
 ) -> Routing:  # fmt: skip
     drivers: dict[tuple[int, int], tuple[int, int, int]] = {}
     labels: dict[int, list[int]] = {}
+    background: dict[tuple[int, int], int] = {}
     parts: list[tuple[Any, ...]] = []
     for g in groups:
         rows = _rows_of(g.bus, g.block)
@@ -317,6 +338,9 @@ def _place(
             drivers[(g.hemisphere, e)] = (m[0], m[1], m[2])
         if g.output >= 0:
             label6 = {s: int(address_out(s)) for s in g.sources}
+        elif g.label6 is not None:
+            label6 = g.label6
+            background[(g.hemisphere, g.bus)] = g.block[0]
         else:
             label6 = {s: i for i, s in enumerate(g.sources)}
             select = g.block[0]
@@ -352,4 +376,4 @@ def _place(
         cols = [c[order].astype(np.int64) for c in cols]
     else:
         cols = [np.zeros(0, np.int64)] * 6
-    return Routing(drivers, forwarded, labels, *cols)
+    return Routing(drivers, forwarded, labels, background, *cols)

@@ -31,6 +31,7 @@ __all__ = [
     "HXNeuron",
     "SpikeSourceArray",
     "SpikeSourcePoisson",
+    "SpikeSourcePoissonOnChip",
     "atomic_neuron",
     "field_path",
     "flat_parameters",
@@ -176,3 +177,22 @@ def spike_times(pop: Any) -> dict[int, npt.NDArray[np.float64]]:
             out[i] = cache[i][1]
         return out
     raise TypeError(f"{type(pop.celltype).__name__} is no external spike source")
+
+
+class SpikeSourcePoissonOnChip(StandardCellType):
+    """Poisson spikes at ``rate`` (Hz, each source) from an on-chip background generator.
+
+    The population's sources share one generator per hemisphere on one PADI bus (the
+    ``backgroundPermutation`` of ``setup``, default buses 3, 2, 1, 0 in creation order; at most
+    four such populations); each event picks one of them at random. ``rate`` and ``seed`` are
+    one value for the population; the generators' total rate (the rate times the sources,
+    rounded up to a power of two) must stay within their 250 MHz clock. At most 64 sources.
+    """
+
+    default_parameters: ClassVar = {"rate": 1.0, "seed": 0}
+    translations = build_translations(("rate", "rate"), ("seed", "seed"))
+    default_initial_values: ClassVar[dict[str, float]] = {}
+    recordable: ClassVar = ["spikes"]
+    units: ClassVar = {"rate": "Hz", "seed": "dimensionless"}
+    receptor_types = ()
+    injectable = False

@@ -39,12 +39,17 @@ __all__ = [
 
 #: setup's keywords (reference bss2-frontend.md §2.2) that this backend implements so far.
 SETUP_KEYWORDS = frozenset(
-    {"neuronPermutation", "connection", "enable_neuron_bypass", "initial_config"}
+    {
+        "neuronPermutation",
+        "backgroundPermutation",
+        "connection",
+        "enable_neuron_bypass",
+        "initial_config",
+    }
 )
 #: The real backend's other keywords: accepted names, not implemented yet here.
 LATER = frozenset(
     {
-        "backgroundPermutation",
         "injected_config",
         "injected_readout",
         "calibration_cache",
@@ -86,6 +91,13 @@ def setup(timestep: float = simulator.State.dt, min_delay: Any = "auto", **extra
     chip = extra.get("initial_config")
     if chip is not None and not isinstance(chip, lola.Chip):
         raise TypeError(f"initial_config must be a haldls.lola.Chip, got {type(chip).__name__}")
+    if "backgroundPermutation" in extra:
+        order = list(extra["backgroundPermutation"])
+        if sorted(order) != sorted(set(order)) or not set(order) <= {0, 1, 2, 3}:
+            raise ValueError(
+                f"backgroundPermutation: unique PADI bus indices in 0..3, got {order!r}"
+            )
+        extra["backgroundPermutation"] = order
     if "neuronPermutation" in extra:
         extra["neuronPermutation"] = _permutation(extra["neuronPermutation"])
     common.setup(timestep, "auto")

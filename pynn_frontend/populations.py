@@ -19,7 +19,12 @@ from pyNN.parameters import ParameterSpace, simplify
 
 import halco
 from pynn_frontend import simulator
-from pynn_frontend.cells import atomic_neuron, field_path, flat_parameters
+from pynn_frontend.cells import (
+    SpikeSourcePoissonOnChip,
+    atomic_neuron,
+    field_path,
+    flat_parameters,
+)
 from pynn_frontend.recording import Recorder
 
 __all__ = ["Assembly", "Population", "PopulationView"]
@@ -150,6 +155,9 @@ class Population(_Parameters, common.Population):
         chip = state.config.get("initial_config")
         if chip is not None and self.circuits:
             self._take_initial_config(chip)
+        self.background_bus = -1
+        if isinstance(self.celltype, SpikeSourcePoissonOnChip):
+            self.background_bus = _background_bus(state, self.size)
         state.id_counter += self.size
         state.populations.append(self)
 
@@ -213,6 +221,26 @@ class Population(_Parameters, common.Population):
                 continue
             values = neurons.get_field(field_path(name))[enums]
             self._parameters[name] = values.astype(column.dtype)
+
+
+def _background_bus(state: simulator.State, n: int) -> int:
+    """Take the next PADI bus of the background permutation for `n` on-chip sources.
+
+    Raises
+    ------
+    ValueError
+        For more than 64 sources, or a fifth population.
+    """
+    if n > 64:
+        raise ValueError(f"SpikeSourcePoissonOnChip holds at most 64 sources, got {n}")
+    order = state.config.get("backgroundPermutation") or [3, 2, 1, 0]
+    if state.background_used >= len(order):
+        raise ValueError(
+            f"at most {len(order)} SpikeSourcePoissonOnChip populations (one per PADI bus "
+            "index, both hemispheres)"
+        )
+    state.background_used += 1
+    return int(order[state.background_used - 1])
 
 
 def _is_neuron(celltype: Any) -> bool:

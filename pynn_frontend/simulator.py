@@ -51,6 +51,8 @@ class State(common.control.BaseState):
         self.populations: list[Any] = []
         #: circuits taken so far (indices into the placement order)
         self.placed = 0
+        #: SpikeSourcePoissonOnChip populations created (each takes a PADI bus index)
+        self.background_used = 0
         #: the projections in creation order
         self.projections: list[Any] = []
         #: the last routing and its topology key (re-routed only when the topology changes)

@@ -128,3 +128,43 @@ def test_multiple_configurations_draw_an_image() -> None:
         counts[snippet, train.annotations["source_index"]] = len(train)
     assert np.all(counts[image == 0] == 0)
     assert np.corrcoef(counts.ravel(), image.ravel())[0, 1] > 0.9
+
+
+@pytest.mark.usefixtures("bypass")
+def test_on_chip_poisson_sources() -> None:
+    from pynn_frontend import _background
+
+    sources = pynn.Population(4, pynn.cells.SpikeSourcePoissonOnChip(rate=2e5, seed=1234))
+    relays = pynn.Population(4, pynn.cells.HXNeuron())
+    pynn.Projection(
+        sources, relays, pynn.OneToOneConnector(), pynn.synapses.StaticSynapse(weight=63)
+    )
+    sources.record("spikes")
+    relays.record("spikes")
+    pynn.run(1.0)
+    sent = [np.asarray(s) for s in sources.get_data().segments[-1].spiketrains]
+    back = _trains(relays)
+    rate, period, mask, _ = _background.settings(sources)
+    per_label = _background.CLOCK * (rate + 1) / 256 / (period + 1) / (mask + 1)  # realised
+    expected = per_label * 1e-3
+    for s, b in zip(sent, back, strict=True):
+        assert abs(s.size - expected) < 5 * np.sqrt(expected)
+        assert abs(b.size - s.size) <= 0.02 * s.size  # the relays give the sources' trains back
+    assert not np.array_equal(sent[0], sent[1])
+
+
+@pytest.mark.usefixtures("bypass")
+def test_on_chip_poisson_limits() -> None:
+    with pytest.raises(RuntimeError, match="can not be realized on hardware"):
+        pop = pynn.Population(64, pynn.cells.SpikeSourcePoissonOnChip(rate=5e6))
+        pynn.run(0.01)
+    pop.set(rate=1e3)
+    pop[0:1].set(rate=2e3)
+    with pytest.raises(ValueError, match="rate and seed must be the same"):
+        pynn.run(0.01)
+    for _ in range(3):
+        pynn.Population(1, pynn.cells.SpikeSourcePoissonOnChip(rate=1e3))
+    with pytest.raises(ValueError, match="at most 4 SpikeSourcePoissonOnChip"):
+        pynn.Population(1, pynn.cells.SpikeSourcePoissonOnChip(rate=1e3))
+    with pytest.raises(ValueError, match="at most 64 sources"):
+        pynn.Population(65, pynn.cells.SpikeSourcePoissonOnChip(rate=1e3))
