@@ -9,36 +9,17 @@ from typing import Any
 import numpy as np
 import pytest
 from pyNN.errors import ConnectionError as PyNNConnectionError
+from tutorial_neurons import LEAK_OVER_THRESHOLD, SYNAPTIC_INPUT
 
 import pynn_frontend as pynn
 from fisch.connection import ChipModelConnection
 
-SYNAPTIC_INPUT = {
-    "excitatory_input_enable": True,
-    "excitatory_input_i_bias_tau": 200,
-    "excitatory_input_i_bias_gm": 500,
-    "inhibitory_input_enable": True,
-    "inhibitory_input_i_bias_tau": 200,
-    "inhibitory_input_i_bias_gm": 500,
-}
 #: A silent neuron at about 0.46 V with both synaptic inputs on.
 LISTENER = {
     "leak_v_leak": 500,
     "leak_i_bias": 200,
     "membrane_capacitance_capacitance": 63,
     **SYNAPTIC_INPUT,
-}
-#: The tutorial's leak-over-threshold neuron (fires on its own).
-LEAK_OVER_THRESHOLD = {
-    "leak_v_leak": 1000,
-    "leak_i_bias": 150,
-    "threshold_v_threshold": 300,
-    "threshold_enable": True,
-    "reset_v_reset": 400,
-    "reset_i_bias": 1022,
-    "reset_enable_multiplication": True,
-    "membrane_capacitance_capacitance": 63,
-    "refractory_period_refractory_time": 255,
 }
 
 

@@ -13,21 +13,9 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 from pyNN.errors import NonExistentParameterError
+from tutorial_neurons import LEAK_OVER_THRESHOLD
 
 import pynn_frontend as pynn
-
-#: The tutorial's leak-over-threshold neuron.
-LEAK_OVER_THRESHOLD = {
-    "leak_v_leak": 1000,
-    "leak_i_bias": 150,
-    "threshold_v_threshold": 300,
-    "threshold_enable": True,
-    "reset_v_reset": 400,
-    "reset_i_bias": 1022,
-    "reset_enable_multiplication": True,
-    "membrane_capacitance_capacitance": 63,
-    "refractory_period_refractory_time": 255,
-}
 
 
 @pytest.fixture
