@@ -4,6 +4,7 @@ bss2-frontend.md §2.16) and the multiple-configurations demo (§5.2 demo 5)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -168,3 +169,17 @@ def test_on_chip_poisson_limits() -> None:
         pynn.Population(1, pynn.cells.SpikeSourcePoissonOnChip(rate=1e3))
     with pytest.raises(ValueError, match="at most 64 sources"):
         pynn.Population(65, pynn.cells.SpikeSourcePoissonOnChip(rate=1e3))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # (PyNN deprecates these calls)
+def test_procedural_api(tmp_path: Path) -> None:
+    pynn.setup(enable_neuron_bypass=True)
+    source = pynn.create(pynn.cells.SpikeSourceArray, {"spike_times": [0.01, 0.02]}, n=1)
+    neurons = pynn.create(pynn.cells.HXNeuron, {}, n=2)
+    pynn.connect(source, neurons, weight=63, p=1.0)
+    pynn.record("spikes", neurons, str(tmp_path / "spikes.pkl"))
+    pynn.run(0.05)
+    assert [len(t) for t in _trains(neurons)] == [2, 2]
+    assert pynn.list_standard_models()[0] is pynn.cells.HXNeuron
+    pynn.end()  # (writes the file record asked for)
+    assert (tmp_path / "spikes.pkl").stat().st_size > 0
