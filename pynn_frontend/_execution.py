@@ -168,9 +168,14 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
     builder.write(halco.NeuronBlockOnDLS(), block)
     channels = _madc(builder, analog)
     _wait(builder, SETTLE)
-    for pop, _, _, _ in snippet.populations:
-        for coord in pop.circuits:
-            builder.write(coord.toNeuronResetOnDLS(), haldls.NeuronReset())
+    quads = {
+        (int(c.toSynapseQuadColumnOnDLS()), int(c.toEnum()) // 256)
+        for pop, *_ in snippet.populations
+        for c in pop.circuits
+    }
+    for q, s in sorted(quads):  # (a quad's four neurons at once; unplaced ones are silent)
+        coord = halco.NeuronResetQuadOnDLS(halco.SynapseQuadColumnOnDLS(q), halco.SynramOnDLS(s))
+        builder.write(coord, haldls.NeuronResetQuad())
     _wait(builder, AFTER_RESET)
     for pop, _ in snippet.background:
         _background.enable(builder, pop, snippet.mapping.routing.background_select)
