@@ -114,9 +114,13 @@ class Recorder(recording.Recorder):
         wanted = None if filter_ids is None else {int(i) for i in filter_ids}
         for snippet in self.snippets:  # (what each snippet recorded, in ID order)
             if names is None or "spikes" in names:
-                for cell in sorted(snippet.spikes):
-                    if wanted is None or cell in wanted:
-                        segment.spiketrains.append(self._train(snippet, cell, label))
+                span = (pq.Quantity(snippet.t_start, pq.ms), pq.Quantity(snippet.t_stop, pq.ms))
+                trains = [
+                    self._train(snippet, cell, label, span)
+                    for cell in sorted(snippet.spikes)
+                    if wanted is None or cell in wanted
+                ]
+                segment.spiketrains.extend(trains)
             for variable, cell in sorted(snippet.signals, key=lambda k: (k[1], k[0])):
                 if (names is None or variable in names) and (wanted is None or cell in wanted):
                     segment.irregularlysampledsignals.append(
@@ -126,12 +130,14 @@ class Recorder(recording.Recorder):
             self.snippets = []
         return segment
 
-    def _train(self, snippet: SnippetData, cell: int, label: str) -> neo.SpikeTrain:
+    def _train(
+        self, snippet: SnippetData, cell: int, label: str, span: tuple[Any, Any]
+    ) -> neo.SpikeTrain:
         return neo.SpikeTrain(
             snippet.spikes[cell],
             units=pq.ms,  # (a unit object: neo parses a string each time)
-            t_start=pq.Quantity(snippet.t_start, pq.ms),
-            t_stop=pq.Quantity(snippet.t_stop, pq.ms),
+            t_start=span[0],  # (shared by the snippet's trains: neo copies them)
+            t_stop=span[1],
             source_population=label,
             source_id=cell,
             source_index=int(self.population.id_to_index(cell)),
