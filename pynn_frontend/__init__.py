@@ -12,8 +12,8 @@ So far: ``setup`` (``neuronPermutation``, ``backgroundPermutation``, ``enable_ne
 and ``SpikeSourcePoissonOnChip``, ``Projection`` with every PyNN connector and
 ``StaticSynapse`` (placed and routed onto the synapse array), recording of spikes and one
 analog observable (MADC, at most two neurons), ``get_data`` as neo,
-``get_backend_statistics``. The injection hooks (``injected_config``, ``injected_readout``)
-follow.
+``get_backend_statistics``, the injection hooks (``injected_config``, ``injected_readout``;
+not yet ``inside_realtime`` and PPU symbols).
 
 >>> import pynn_frontend as pynn
 >>> pynn.setup()
@@ -57,6 +57,14 @@ from pynn_frontend.cells import (
     SpikeSourcePoissonOnChip,
 )
 from pynn_frontend.control import *  # noqa: F403 (the control functions, as __all__ says)
+from pynn_frontend.injection import (
+    InjectedConfiguration,
+    InjectedReadout,
+    get_inside_realtime_begin_read,
+    get_inside_realtime_end_read,
+    get_post_realtime_read,
+    get_pre_realtime_read,
+)
 from pynn_frontend.populations import Assembly, Population, PopulationView
 from pynn_frontend.projections import Projection
 from pynn_frontend.statistics import BackendStatistics, get_backend_statistics
@@ -82,6 +90,8 @@ __all__ = [
     "Assembly",
     "BackendStatistics",
     "HXNeuron",
+    "InjectedConfiguration",
+    "InjectedReadout",
     "Population",
     "PopulationView",
     "Projection",
@@ -95,7 +105,11 @@ __all__ = [
     "create",
     "errors",
     "get_backend_statistics",
+    "get_inside_realtime_begin_read",
+    "get_inside_realtime_end_read",
     "get_io",
+    "get_post_realtime_read",
+    "get_pre_realtime_read",
     "list_standard_models",
     "random",
     "record",

@@ -27,7 +27,7 @@ import halco
 import haldls
 import stadls
 from haldls import lola
-from pynn_frontend import _background
+from pynn_frontend import _background, injection
 from pynn_frontend._mapping import Mapping, map_network, write_routing, write_synapses
 from pynn_frontend._routing import address_out
 from pynn_frontend.cells import READOUT_SOURCE, field_path, spike_times
@@ -64,6 +64,9 @@ class Snippet:
     chip: Any = None
     #: on-chip Poisson populations: (population, recorded IDs)
     background: list[tuple[Any, set[int]]] = attrs.Factory(list)
+    #: setup's injected_config and injected_readout (injection.py), or None
+    injected: Any = None
+    readout: Any = None
 
 
 def _recorded_spikes(pop: Any) -> set[int]:
@@ -96,15 +99,18 @@ def snapshot(state: Any, start: float, runtime: float) -> Snippet:
     state.mapping = mapping
     bypass = bool(state.config.get("enable_neuron_bypass", False))
     chip = state.config.get("initial_config")
+    injected, readout = state.config.get("injected_config"), state.config.get("injected_readout")
     return Snippet(
-        start, runtime, taken, mapping, mapping.weights(), sources, bypass, chip, background
-    )
+        start, runtime, taken, mapping, mapping.weights(), sources, bypass, chip, background,
+        injected, readout,
+    )  # fmt: skip
 
 
-def execute(connection: Any, snippets: list[Snippet]) -> None:
+def execute(connection: Any, snippets: list[Snippet]) -> dict[str, dict[Any, Any]]:
     """Run `snippets` back to back in one program on `connection`.
 
-    Each population's recorder gets its data of each snippet.
+    Each population's recorder gets its data of each snippet. Returns the injected reads of
+    the last snippet by point.
 
     Raises
     ------
@@ -114,6 +120,7 @@ def execute(connection: Any, snippets: list[Snippet]) -> None:
     """
     builder = stadls.PlaybackProgramBuilder()
     builder.write(halco.EventRecordingConfigOnFPGA(), haldls.EventRecordingConfig(True))
+    injection.inject(builder, snippets[0].injected, "pre_non_realtime")
     marks = []
     previous: Snippet | None = None
     for snippet in snippets:
@@ -130,16 +137,24 @@ def execute(connection: Any, snippets: list[Snippet]) -> None:
     stadls.run(connection, program)
     spikes = program.spikes.to_numpy()
     samples = program.madc_samples.to_numpy()
-    for snippet, (begin, labels, channels) in zip(snippets, marks, strict=True):
+    for snippet, (begin, labels, channels, _) in zip(snippets, marks, strict=True):
         t0 = int(begin.fpga_time)
         data = _extract(snippet, t0, labels, channels, spikes, samples)
         pops = [p for p, *_ in snippet.populations] + [p for p, *_ in snippet.sources]
         for pop in pops + [p for p, _ in snippet.background]:
             pop.recorder.snippets.append(data[id(pop)])
+    return {
+        point: {c: t.get() for c, t in tickets.items()} for point, tickets in marks[-1][3].items()
+    }
 
 
-def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[Any, Any, Any]:
-    """Write one snippet; return its t = 0 ticket, {label key: ID} and {MADC input: ID}."""
+def _snippet(
+    builder: stadls.PlaybackProgramBuilder, snippet: Snippet
+) -> tuple[Any, Any, Any, dict[str, Any]]:
+    """Write one snippet; return its t = 0 ticket, labels, MADC inputs and injected reads.
+
+    The labels are {label key: ID}, the MADC inputs {input: ID}, the reads' tickets by point.
+    """
     labels: dict[tuple[int, int], int] = {}
     analog: list[tuple[halco.AtomicNeuronOnDLS, int, str]] = []
     block = _neuron_block(snippet.chip)
@@ -167,6 +182,9 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
                 analog.append((pop.circuits[index], int(cell), variable))
     builder.write(halco.NeuronBlockOnDLS(), block)
     channels = _madc(builder, analog)
+    reads = {}
+    injection.inject(builder, snippet.injected, "pre_realtime")
+    reads["pre_realtime"] = injection.read(builder, snippet.readout, "pre_realtime")
     _wait(builder, SETTLE)
     quads = {
         (int(c.toSynapseQuadColumnOnDLS()), int(c.toEnum()) // 256)
@@ -181,17 +199,25 @@ def _snippet(builder: stadls.PlaybackProgramBuilder, snippet: Snippet) -> tuple[
         _background.enable(builder, pop, snippet.mapping.routing.background_select)
     builder.write(halco.TimerOnDLS(), haldls.Timer())
     begin = builder.read(halco.TimerOnDLS())
+    injection.inject(builder, snippet.injected, "inside_realtime_begin")
+    reads["inside_realtime_begin"] = injection.read(
+        builder, snippet.readout, "inside_realtime_begin"
+    )
     times, spike_labels = _inputs(snippet)
     if times.size:
         builder.write_spike_train(times, spike_labels)
     builder.block_until(
         halco.TimerOnDLS(), haldls.Timer.Value(round(snippet.runtime * CYCLES_PER_MS))
     )
+    injection.inject(builder, snippet.injected, "inside_realtime_end")
+    reads["inside_realtime_end"] = injection.read(builder, snippet.readout, "inside_realtime_end")
     if channels:
         builder.write(halco.MADCControlOnDLS(), haldls.MADCControl(stop_recording=True))
     for pop, _ in snippet.background:
         _background.disable(builder, pop)
-    return begin, labels, channels
+    injection.inject(builder, snippet.injected, "post_realtime")
+    reads["post_realtime"] = injection.read(builder, snippet.readout, "post_realtime")
+    return begin, labels, channels, reads
 
 
 def _neuron_block(chip: Any = None) -> lola.NeuronBlock:

@@ -20,6 +20,7 @@ from fisch.connection import ChipModelConnection
 from haldls import lola
 from pynn_frontend import _execution, simulator
 from pynn_frontend._mapping import map_network
+from pynn_frontend.injection import InjectedConfiguration, InjectedReadout
 
 __all__ = [
     "RunCommand",
@@ -45,13 +46,13 @@ SETUP_KEYWORDS = frozenset(
         "connection",
         "enable_neuron_bypass",
         "initial_config",
+        "injected_config",
+        "injected_readout",
     }
 )
 #: The real backend's other keywords: accepted names, not implemented yet here.
 LATER = frozenset(
     {
-        "injected_config",
-        "injected_readout",
         "calibration_cache",
         "injected_calib_target",
         "injected_calib_options",
@@ -88,6 +89,14 @@ def setup(timestep: float = simulator.State.dt, min_delay: Any = "auto", **extra
     later = set(extra) & LATER
     if later:
         raise NotImplementedError(f"setup keywords not implemented yet: {sorted(later)}")
+    for name, kind in (
+        ("injected_config", InjectedConfiguration),
+        ("injected_readout", InjectedReadout),
+    ):
+        if extra.get(name) is not None and not isinstance(extra[name], kind):
+            raise TypeError(
+                f"{name} must be a pynn.{kind.__name__}, got {type(extra[name]).__name__}"
+            )
     chip = extra.get("initial_config")
     if chip is not None and not isinstance(chip, lola.Chip):
         raise TypeError(f"initial_config must be a haldls.lola.Chip, got {type(chip).__name__}")
@@ -183,7 +192,8 @@ def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> floa
     if state.connection is None:
         state.connection = ChipModelConnection()
         state.own_connection = True
-    _execution.execute(state.connection, snippets)  # (a refused network changes no state)
+    reads = _execution.execute(state.connection, snippets)  # (refused: no state changes)
+    state.injected_reads = reads
     state.snippets, state.t = snippets, state.t + (runtime or 0.0)
     state.executed = True
     state.running = True

@@ -53,6 +53,8 @@ class State(common.control.BaseState):
         self.placed = 0
         #: SpikeSourcePoissonOnChip populations created (each takes a PADI bus index)
         self.background_used = 0
+        #: the injected reads of the last run (point -> {coordinate: container})
+        self.injected_reads: dict[str, Any] = {}
         #: the projections in creation order
         self.projections: list[Any] = []
         #: the last routing and its topology key (re-routed only when the topology changes)

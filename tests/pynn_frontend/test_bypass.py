@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -183,3 +184,41 @@ def test_procedural_api(tmp_path: Path) -> None:
     assert pynn.list_standard_models()[0] is pynn.cells.HXNeuron
     pynn.end()  # (writes the file record asked for)
     assert (tmp_path / "spikes.pkl").stat().st_size > 0
+
+
+@pytest.mark.parametrize("form", ["dict", "builder"])
+def test_injected_configuration_and_reads(form: str) -> None:
+    """The reference's example: crossbar event counters read before and after the run."""
+    import halco
+    import haldls
+    import stadls
+
+    counting = haldls.CrossbarOutputConfig()
+    for o in range(12):
+        counting.enable_event_counter[o] = True
+    hook: Any = {halco.CrossbarOutputConfigOnDLS(): counting}
+    if form == "builder":
+        hook = stadls.PlaybackProgramBuilder()
+        hook.write(halco.CrossbarOutputConfigOnDLS(), counting)
+    counter = halco.CrossbarOutputOnDLS(8)  # its event counter: L2 output 0 (output 0's spikes)
+    with pytest.raises(TypeError, match="InjectedConfiguration"):
+        pynn.setup(injected_config={})
+    pynn.setup(
+        enable_neuron_bypass=True,
+        injected_config=pynn.InjectedConfiguration(
+            pre_realtime=hook  # (after the static configuration)
+        ),
+        injected_readout=pynn.InjectedReadout(pre_realtime={counter}, post_realtime={counter}),
+    )
+    with pytest.raises(RuntimeError, match=r"after pynn\.run"):
+        pynn.get_pre_realtime_read()
+    source = pynn.Population(1, pynn.cells.SpikeSourceArray(spike_times=np.arange(1, 11) * 0.005))
+    neurons = _relay(source)  # circuit 0: event output 0
+    pynn.run(0.06)
+    before = int(pynn.get_pre_realtime_read()[counter].value)
+    after = int(pynn.get_post_realtime_read()[counter].value)
+    sent = len(_trains(neurons)[0])
+    pynn.end()
+    assert sent == 10 and after - before == sent
+    with pytest.raises(NotImplementedError, match="inside_realtime"):
+        pynn.InjectedConfiguration(inside_realtime=object())

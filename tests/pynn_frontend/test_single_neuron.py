@@ -163,8 +163,8 @@ def test_bad_runtimes_and_calls_outside_a_session() -> None:
         pynn.Population(1, pynn.cells.HXNeuron())
     with pytest.raises(RuntimeError, match="setup"):
         pynn.run(0.1)
-    with pytest.raises(NotImplementedError, match="injected_config"):
-        pynn.setup(injected_config=None)
+    with pytest.raises(NotImplementedError, match="calibration_cache"):
+        pynn.setup(calibration_cache=None)
     pynn.setup()
     try:
         pynn.Population(1, pynn.cells.HXNeuron())
