@@ -16,6 +16,7 @@ Not implemented: ``inside_realtime`` (absolute-time builders) and PPU symbols.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -105,54 +106,27 @@ def read(builder: Any, readout: InjectedReadout | None, point: str) -> dict[Any,
     return tickets
 
 
-def _reads(point: str) -> dict[Any, Any]:
-    state = simulator.state
-    if state is None:
-        raise RuntimeError("call pynn.setup() first")
-    if point not in state.injected_reads:
-        raise RuntimeError("injected reads are only available after pynn.run()")
-    return dict(state.injected_reads[point])
+def _getter(point: str) -> Callable[[], dict[Any, Any]]:
+    def get() -> dict[Any, Any]:
+        state = simulator.state
+        if state is None:
+            raise RuntimeError("call pynn.setup() first")
+        if point not in state.injected_reads:
+            raise RuntimeError("injected reads are only available after pynn.run()")
+        return dict(state.injected_reads[point])
 
-
-def get_pre_realtime_read() -> dict[Any, Any]:
-    """Return the pre_realtime reads of the last run's last snippet.
-
-    Raises
-    ------
-    RuntimeError
-        Outside a session, or before a run.
-    """
-    return _reads("pre_realtime")
-
-
-def get_inside_realtime_begin_read() -> dict[Any, Any]:
-    """Return the inside_realtime_begin reads of the last run's last snippet.
+    get.__name__ = get.__qualname__ = f"get_{point}_read"
+    get.__doc__ = f"""Return the {point} reads of the last run's last snippet.
 
     Raises
     ------
     RuntimeError
         Outside a session, or before a run.
     """
-    return _reads("inside_realtime_begin")
+    return get
 
 
-def get_inside_realtime_end_read() -> dict[Any, Any]:
-    """Return the inside_realtime_end reads of the last run's last snippet.
-
-    Raises
-    ------
-    RuntimeError
-        Outside a session, or before a run.
-    """
-    return _reads("inside_realtime_end")
-
-
-def get_post_realtime_read() -> dict[Any, Any]:
-    """Return the post_realtime reads of the last run's last snippet.
-
-    Raises
-    ------
-    RuntimeError
-        Outside a session, or before a run.
-    """
-    return _reads("post_realtime")
+get_pre_realtime_read = _getter("pre_realtime")
+get_inside_realtime_begin_read = _getter("inside_realtime_begin")
+get_inside_realtime_end_read = _getter("inside_realtime_end")
+get_post_realtime_read = _getter("post_realtime")
