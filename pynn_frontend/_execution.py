@@ -122,17 +122,16 @@ def execute(connection: Any, snippets: list[Snippet]) -> dict[str, dict[Any, Any
     builder.write(halco.EventRecordingConfigOnFPGA(), haldls.EventRecordingConfig(True))
     injection.inject(builder, snippets[0].injected, "pre_non_realtime")
     marks = []
-    previous: Snippet | None = None
+    routing, written = None, None  # (the previous snippet's)
     for snippet in snippets:
-        if previous is None or snippet.mapping.routing is not previous.mapping.routing:
-            write_routing(builder, snippet.mapping.routing, snippet.bypass, snippet.chip)
+        if snippet.mapping.routing is not routing:
+            routing = snippet.mapping.routing
+            write_routing(builder, routing, snippet.bypass, snippet.chip)
         matrices = snippet.mapping.matrices(snippet.weights)
-        if previous is None or not np.array_equal(
-            matrices, previous.mapping.matrices(previous.weights)
-        ):
+        if written is None or not np.array_equal(matrices, written):
             write_synapses(builder, matrices)
+            written = matrices
         marks.append(_snippet(builder, snippet))
-        previous = snippet
     program = builder.done()
     stadls.run(connection, program)
     spikes = program.spikes.to_numpy()
@@ -182,9 +181,8 @@ def _snippet(
                 analog.append((pop.circuits[index], int(cell), variable))
     builder.write(halco.NeuronBlockOnDLS(), block)
     channels = _madc(builder, analog)
-    reads = {}
-    injection.inject(builder, snippet.injected, "pre_realtime")
-    reads["pre_realtime"] = injection.read(builder, snippet.readout, "pre_realtime")
+    reads: dict[str, Any] = {}
+    _hook(builder, snippet, "pre_realtime", reads)
     _wait(builder, SETTLE)
     quads = {
         (int(c.toSynapseQuadColumnOnDLS()), int(c.toEnum()) // 256)
@@ -199,25 +197,26 @@ def _snippet(
         _background.enable(builder, pop, snippet.mapping.routing.background_select)
     builder.write(halco.TimerOnDLS(), haldls.Timer())
     begin = builder.read(halco.TimerOnDLS())
-    injection.inject(builder, snippet.injected, "inside_realtime_begin")
-    reads["inside_realtime_begin"] = injection.read(
-        builder, snippet.readout, "inside_realtime_begin"
-    )
+    _hook(builder, snippet, "inside_realtime_begin", reads)
     times, spike_labels = _inputs(snippet)
     if times.size:
         builder.write_spike_train(times, spike_labels)
     builder.block_until(
         halco.TimerOnDLS(), haldls.Timer.Value(round(snippet.runtime * CYCLES_PER_MS))
     )
-    injection.inject(builder, snippet.injected, "inside_realtime_end")
-    reads["inside_realtime_end"] = injection.read(builder, snippet.readout, "inside_realtime_end")
+    _hook(builder, snippet, "inside_realtime_end", reads)
     if channels:
         builder.write(halco.MADCControlOnDLS(), haldls.MADCControl(stop_recording=True))
     for pop, _ in snippet.background:
         _background.disable(builder, pop)
-    injection.inject(builder, snippet.injected, "post_realtime")
-    reads["post_realtime"] = injection.read(builder, snippet.readout, "post_realtime")
+    _hook(builder, snippet, "post_realtime", reads)
     return begin, labels, channels, reads
+
+
+def _hook(builder: Any, snippet: Snippet, point: str, reads: dict[str, Any]) -> None:
+    """Append the injected writes and reads of `point`; its reads' tickets into `reads`."""
+    injection.inject(builder, snippet.injected, point)
+    reads[point] = injection.read(builder, snippet.readout, point)
 
 
 def _neuron_block(chip: Any = None) -> lola.NeuronBlock:
@@ -234,26 +233,14 @@ def _neuron_block(chip: Any = None) -> lola.NeuronBlock:
             block.backends[b].clock_scale_slow = 3
     else:
         given = chip.neuron_block
-        block.atomic_neurons = given.atomic_neurons  # (copies the table)
-        block.atomic_neurons.set_field("event_routing.enable_digital", 0)
-        for b in halco.iter_all(halco.CommonNeuronBackendConfigOnDLS):
-            block.backends[b] = given.backends[b]
-        for name in _GLOBAL_BIASES:
+        for name in given.field_names():  # (each assignment copies; current rows: below)
             setattr(block, name, getattr(given, name))
+        block.atomic_neurons.set_field("event_routing.enable_digital", 0)
     for r in halco.iter_all(halco.ColumnCurrentRowOnDLS):
         switches = block.current_rows[r].values  # (the block's own rows, changed in place)
         for name in ("enable_synaptic_current_excitatory", "enable_synaptic_current_inhibitory"):
             switches.table[:, switches.cols[name][0]] = 1
     return block
-
-
-_GLOBAL_BIASES = (
-    "v_bias_casc_n",
-    "i_bias_readout_amp",
-    "i_bias_leak_source_follower",
-    "i_bias_threshold_comparator",
-    "i_bias_synin_drop",
-)
 
 
 def _inputs(snippet: Snippet) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

@@ -27,7 +27,7 @@ import halco
 import haldls
 from haldls import lola
 from pynn_frontend._routing import NEURONS, Routing, route
-from pynn_frontend.projections import PlacedConnection, split, synapses_per_weight
+from pynn_frontend.projections import PlacedConnection, part_weight, synapses_per_weight
 
 __all__ = ["Mapping", "circuits_of", "map_network", "write_routing", "write_synapses"]
 
@@ -72,14 +72,11 @@ class Mapping:
         return np.abs(np.concatenate([p._weight for p in self.projections]))
 
     def matrices(self, weights: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """Return (2 synrams, weights/labels, 256 rows, 256 columns) for connection `weights`.
-
-        Weights over the synapses a connection got are clipped to them (63 each).
-        """
+        """Return (2 synrams, weights/labels, 256 rows, 256 columns) for connection `weights`."""
         r = self.routing
         out = np.zeros((2, 2, 256, 256), np.int64)
-        w = weights[r.synapse_connection] - 63 * r.synapse_part
-        out[r.synapse_hemisphere, 0, r.synapse_row, r.synapse_column] = np.clip(w, 0, 63)
+        w = part_weight(weights[r.synapse_connection], r.synapse_part)
+        out[r.synapse_hemisphere, 0, r.synapse_row, r.synapse_column] = w
         out[r.synapse_hemisphere, 1, r.synapse_row, r.synapse_column] = r.synapse_label
         return out
 
@@ -90,16 +87,17 @@ class Mapping:
         n = len(projection)
         out: list[list[PlacedConnection]] = [[] for _ in range(n)]
         mine = np.flatnonzero((r.synapse_connection >= first) & (r.synapse_connection < first + n))
-        weights = projection._weight
-        for k in mine:
+        weights = part_weight(
+            projection._weight[r.synapse_connection[mine] - first], r.synapse_part[mine]
+        )
+        for k, weight in zip(mine, weights, strict=True):
             c = int(r.synapse_connection[k]) - first
-            parts = split(int(weights[c]), int(self.count[first + c]))
             row = halco.SynapseRowOnDLS(
                 halco.SynapseRowOnSynram(int(r.synapse_row[k])),
                 halco.SynramOnDLS(int(r.synapse_hemisphere[k])),
             )
             column = halco.SynapseOnSynapseRow(int(r.synapse_column[k]))
-            out[c].append(PlacedConnection(row, column, parts[int(r.synapse_part[k])]))
+            out[c].append(PlacedConnection(row, column, int(weight)))
         return out
 
 

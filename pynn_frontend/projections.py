@@ -24,7 +24,7 @@ from pynn_frontend import simulator
 from pynn_frontend.populations import Assembly
 from pynn_frontend.synapses import StaticSynapse
 
-__all__ = ["Connection", "PlacedConnection", "Projection", "synapses_per_weight"]
+__all__ = ["Connection", "PlacedConnection", "Projection", "part_weight", "synapses_per_weight"]
 
 RECEPTORS = ("excitatory", "inhibitory")
 MAX_WEIGHT = 63
@@ -51,10 +51,13 @@ def synapses_per_weight(weight: npt.ArrayLike) -> npt.NDArray[np.int64]:
     return np.maximum(1, -(-w // MAX_WEIGHT))
 
 
-def split(weight: int, parts: int) -> list[int]:
-    """Split |weight| over `parts` synapses: 63 each, the rest in the last (then zeros)."""
-    w = abs(int(weight))
-    return [min(MAX_WEIGHT, max(0, w - MAX_WEIGHT * i)) for i in range(parts)]
+def part_weight(weight: npt.ArrayLike, part: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Return the weight of synapse `part` (0, 1, ...) of a connection of (signed) `weight`.
+
+    |w| goes over the synapses 63 each, the rest in the last (123 -> 63, 60; then zeros).
+    """
+    w = np.abs(np.asarray(weight, np.int64)) - MAX_WEIGHT * np.asarray(part, np.int64)
+    return np.clip(w, 0, MAX_WEIGHT)
 
 
 class Connection:
@@ -317,11 +320,16 @@ class Projection(common.Projection):
     def _get_attributes_as_arrays(self, names: Any, multiple_synapses: str = "sum") -> list[Any]:
         op = common.Projection.MULTI_SYNAPSE_OPERATIONS[multiple_synapses]
         out = []
+        flat = self._pre * self.post.size + self._post
+        repeated = np.unique(flat).size != flat.size  # (several connections of one pair)
         for name in names:
             values = np.full((self.pre.size, self.post.size), np.nan)
             column = self._column(name)
-            for i, j, v in zip(self._pre, self._post, column, strict=True):
-                values[i, j] = v if np.isnan(values[i, j]) else op(values[i, j], v)
+            if repeated:
+                for i, j, v in zip(self._pre, self._post, column, strict=True):
+                    values[i, j] = v if np.isnan(values[i, j]) else op(values[i, j], v)
+            else:
+                values[self._pre, self._post] = column
             out.append(values)
         return out
 

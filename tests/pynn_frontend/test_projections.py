@@ -222,3 +222,17 @@ def test_initial_config_gives_the_parameters_not_given() -> None:
     pynn.end()
     # a DAC bias of 0: the input moves nothing (as the chip's own test does with weight 0)
     assert abs(v[(t > 0.051) & (t < 0.075)].mean() - v[(t > 0.03) & (t < 0.05)].mean()) < 1.5
+
+
+@pytest.mark.usefixtures("session")
+def test_weight_array_sums_repeated_pairs() -> None:
+    """Two connections of one pair (a list connector may give them) add up in the array form."""
+    pre = pynn.Population(2, pynn.cells.SpikeSourceArray(spike_times=[0.01]))
+    post = pynn.Population(2, pynn.cells.HXNeuron())
+    projection = pynn.Projection(
+        pre, post, pynn.FromListConnector([(0, 1, 5.0), (0, 1, 7.0), (1, 0, 2.0)], ["weight"])
+    )
+    array = projection.get("weight", format="array")
+    assert array[0, 1] == 12 and array[1, 0] == 2 and np.isnan(array[0, 0])
+    projection.set(weight=np.array([[0.0, 3.0], [4.0, 0.0]]))
+    assert projection.get("weight", format="list") == [(0, 1, 3.0), (0, 1, 3.0), (1, 0, 4.0)]
