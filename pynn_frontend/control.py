@@ -157,9 +157,6 @@ def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> floa
     state = _state()
     if command is RunCommand.PREPARE:
         state.mapping = map_network(state.projections, state.route_cache)
-        for pop in state.populations:
-            if pop.circuits:
-                pop._prepare_hwparams()
         return float(state.t)
     if command is RunCommand.APPEND and runtime is None:
         raise ValueError("Appending a configuration that is executed for no time is forbidden.")

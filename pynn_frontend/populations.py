@@ -175,27 +175,28 @@ class Population(_Parameters, common.Population):
         from the next run on; ``set()`` applies too, and to fields not changed here. The
         backend's own fields (event routing, readout) are set at each run.
 
+        Built on first access (a Python object per neuron: not on the run's path).
+
         Raises
         ------
         AttributeError
             Before ``run(None, RunCommand.PREPARE)`` or a run.
         """
         if self._hwparams is None:
-            raise AttributeError(
-                "actual_hwparams only available after pynn.run() call or "
-                "pynn.run(None, pynn.RunCommand.PREPARE)"
-            )
+            if _state().mapping is None:
+                raise AttributeError(
+                    "actual_hwparams only available after pynn.run() call or "
+                    "pynn.run(None, pynn.RunCommand.PREPARE)"
+                )
+            self._hw_base = {k: np.array(v, copy=True) for k, v in self._parameters.items()}
+            self._hwparams = [
+                atomic_neuron({k: v[i] for k, v in self._parameters.items()})
+                for i in range(self.size)
+            ]
         return self._hwparams
 
     _hwparams: list[Any] | None = None
     _hw_base: dict[str, npt.NDArray[Any]] | None = None
-
-    def _prepare_hwparams(self) -> None:
-        """Build actual_hwparams from the present parameters (PREPARE)."""
-        self._hw_base = {k: np.array(v, copy=True) for k, v in self._parameters.items()}
-        self._hwparams = [
-            atomic_neuron({k: v[i] for k, v in self._parameters.items()}) for i in range(self.size)
-        ]
 
     def _take_hwparams(self) -> None:
         """Apply the edits of actual_hwparams since PREPARE to the parameters."""

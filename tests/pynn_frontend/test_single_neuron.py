@@ -206,3 +206,10 @@ def test_actual_hwparams_after_prepare_are_editable() -> None:
     counts = [len(s) for s in pop.get_data().segments[-1].spiketrains]
     assert counts[0] >= 3 and counts[1] == 0
     assert list(pop.get("threshold_enable")) == [True, False]
+
+
+@pytest.mark.usefixtures("session")
+def test_actual_hwparams_after_a_run_too() -> None:
+    pop = pynn.Population(1, pynn.cells.HXNeuron(leak_v_leak=321))
+    pynn.run(0.01)
+    assert int(pop.actual_hwparams[0].leak.v_leak) == 321
