@@ -236,3 +236,35 @@ def test_weight_array_sums_repeated_pairs() -> None:
     assert array[0, 1] == 12 and array[1, 0] == 2 and np.isnan(array[0, 0])
     projection.set(weight=np.array([[0.0, 3.0], [4.0, 0.0]]))
     assert projection.get("weight", format="list") == [(0, 1, 3.0), (0, 1, 3.0), (1, 0, 4.0)]
+
+
+def test_bad_setup_hooks_and_lists_raise_clear_errors() -> None:
+    import halco
+    import stadls
+
+    with pytest.raises(ValueError, match="backgroundPermutation: unique PADI bus indices"):
+        pynn.setup(backgroundPermutation=[0, 0, 1, 2])
+    with pytest.raises(ValueError, match="backgroundPermutation"):
+        pynn.setup(backgroundPermutation=[4])
+    with pytest.raises(TypeError, match="injected_readout must be a pynn.InjectedReadout"):
+        pynn.setup(injected_readout={halco.TimerOnDLS()})
+    with pytest.raises(TypeError, match="an injection hook is a"):
+        pynn.InjectedConfiguration(pre_realtime=[1, 2])
+    reading = stadls.PlaybackProgramBuilder()
+    reading.read(halco.TimerOnDLS())
+    with pytest.raises(ValueError, match="write-only"):
+        pynn.InjectedConfiguration(post_realtime=reading)
+    pynn.setup()
+    try:
+        pre = pynn.Population(2, pynn.cells.SpikeSourceArray(spike_times=[0.01]))
+        post = pynn.Population(2, pynn.cells.HXNeuron())
+        with pytest.raises(PyNNConnectionError, match="source index out of range"):
+            pynn.Projection(pre, post, pynn.FromListConnector([(5, 0, 1.0)], ["weight"]))
+        with pytest.raises(ValueError, match="U is not a valid parameter"):
+            pynn.Projection(pre, post, pynn.FromListConnector([(0, 0, 1.0)], ["U"]))
+        sources = pynn.Population(1, pynn.cells.SpikeSourcePoissonOnChip(rate=1e3, seed=-1))
+        pynn.Projection(sources, post, pynn.AllToAllConnector())
+        with pytest.raises(ValueError, match=r"seed must be in \[0, 2\*\*32\)"):
+            pynn.run(0.01)
+    finally:
+        pynn.end()
