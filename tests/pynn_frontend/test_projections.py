@@ -246,7 +246,7 @@ def test_bad_setup_hooks_and_lists_raise_clear_errors() -> None:
         pynn.setup(backgroundPermutation=[0, 0, 1, 2])
     with pytest.raises(ValueError, match="backgroundPermutation"):
         pynn.setup(backgroundPermutation=[4])
-    with pytest.raises(TypeError, match="injected_readout must be a pynn.InjectedReadout"):
+    with pytest.raises(TypeError, match=r"injected_readout must be a pynn\.InjectedReadout"):
         pynn.setup(injected_readout={halco.TimerOnDLS()})
     with pytest.raises(TypeError, match="an injection hook is a"):
         pynn.InjectedConfiguration(pre_realtime=[1, 2])
