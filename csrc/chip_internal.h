@@ -332,6 +332,7 @@ typedef struct bss2_cm_analog {
     float mm[BSS2_CM_NEURONS][BSS2_CM_MM_PER_NEURON];     /* per-neuron draws */
     float gain[BSS2_CM_NEURONS][BSS2_CM_MM_PER_NEURON];   /* e^(σ draw), log-normal kinds */
     float syn_gain[BSS2_CM_SYNRAMS][256][256];              /* per-synapse DAC gain */
+    uint8_t syn_drawn[BSS2_CM_SYNRAMS][256];                /* a row's syn_gain is drawn */
     bss2_cm_an_neuron n[BSS2_CM_NEURONS];
     bss2_cm_an_neuron rest[BSS2_CM_NEURONS]; /* as the chip reset leaves them */
     uint16_t neuron_of[4][128]; /* the neuron of CapMem (block, column) */
@@ -591,7 +592,7 @@ void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const
  * that clock scale (a spike with enable_adaptation_pulse), -1: none. */
 void bss2_cm_analog_reset(bss2_chip *c, unsigned n, int pulse);
 /* The per-synapse gain of synapse (row r, column j) of synram s. */
-double bss2_cm_analog_synapse_gain(const bss2_chip *c, unsigned s, unsigned r, unsigned j);
+double bss2_cm_analog_synapse_gain(bss2_chip *c, unsigned s, unsigned r, unsigned j);
 int bss2_cm_analog_next(const bss2_chip *c, uint64_t *t);
 void bss2_cm_analog_run(bss2_chip *c);
 /* Membrane voltage of neuron n now (V, soft-clipped to the rails as a readout sees it). */

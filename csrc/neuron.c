@@ -56,14 +56,6 @@ int bss2_cm_analog_new(bss2_chip *c) {
             an->gain[n][k] = (float)exp(sigma_log[k] * an->mm[n][k]);
         }
     }
-    for (unsigned s = 0; s < BSS2_CM_SYNRAMS; s++) {
-        for (unsigned r = 0; r < 256u; r++) {
-            for (unsigned j = 0; j < 256u; j++) {
-                double z = bss2_cm_gauss(c->seed, 100u, (s * 256u + r) * 256u + j);
-                an->syn_gain[s][r][j] = (float)z;
-            }
-        }
-    }
     an->madc_mm[0] = bss2_cm_gauss(c->seed, 200u, 0);
     an->madc_mm[1] = bss2_cm_gauss(c->seed, 200u, 1);
     for (unsigned ch = 0; ch < 2u * 2u * 256u; ch++) {
@@ -586,8 +578,15 @@ void bss2_cm_analog_inputs(bss2_chip *c, int inh, const uint16_t *targets, const
     }
 }
 
-double bss2_cm_analog_synapse_gain(const bss2_chip *c, unsigned s, unsigned r, unsigned j) {
-    const bss2_cm_analog *an = c->analog;
+double bss2_cm_analog_synapse_gain(bss2_chip *c, unsigned s, unsigned r, unsigned j) {
+    bss2_cm_analog *an = c->analog;
+    if (!an->syn_drawn[s][r]) { /* (a row's draws at its first use: most rows stay unused) */
+        for (unsigned k = 0; k < 256u; k++) {
+            double z = bss2_cm_gauss(c->seed, 100u, (s * 256u + r) * 256u + k);
+            an->syn_gain[s][r][k] = (float)z;
+        }
+        an->syn_drawn[s][r] = 1;
+    }
     double z = an->mismatch ? (double)an->syn_gain[s][r][j] : 0.0;
     return max2(1.0 + BSS2_AN_MM_SYNAPSE * z, 0.0);
 }
