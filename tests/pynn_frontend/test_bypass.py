@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import neo
 import numpy as np
 import pytest
+import quantities as pq
 
 import pynn_frontend as pynn
 
@@ -222,3 +224,28 @@ def test_injected_configuration_and_reads(form: str) -> None:
     assert sent == 10 and after - before == sent
     with pytest.raises(NotImplementedError, match="inside_realtime"):
         pynn.InjectedConfiguration(inside_realtime=object())
+
+
+@pytest.mark.usefixtures("bypass")
+def test_spike_trains_are_separate_neo_trains() -> None:
+    """The trains get_data slices from one train are each what neo's constructor would give:
+    their own times, units, bounds and annotations."""
+    source = pynn.Population(1, pynn.cells.SpikeSourceArray(spike_times=[0.1, 0.2, 0.3]))
+    neurons = _relay(source, n=4)
+    pynn.run(0.5)
+    trains = neurons[1:3].get_data().segments[0].spiketrains
+    label = neurons.label
+    pynn.end()
+    assert [t.annotations["source_index"] for t in trains] == [1, 2]
+    for train in trains:
+        cell = train.annotations["source_id"]
+        expected = neo.SpikeTrain(
+            train.magnitude, units="ms", t_start=0.0, t_stop=0.5, source_population=label,
+            source_id=cell, source_index=train.annotations["source_index"], channel_id=cell,
+        )  # fmt: skip
+        assert len(train) == 3 and train.units == pq.ms
+        assert train.annotations == expected.annotations
+        assert train.t_start == expected.t_start and train.t_stop == expected.t_stop
+    trains[0].t_stop += 1.0 * pq.ms  # (no train shares its bounds or annotations)
+    trains[0].annotations["channel_id"] = -1
+    assert float(trains[1].t_stop) == 0.5 and trains[1].annotations["channel_id"] != -1
