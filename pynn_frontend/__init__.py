@@ -5,15 +5,17 @@ A real PyNN 0.13 backend (on ``pyNN.common``, returning ``neo`` data) that mirro
 circuit parameters of a ``lola.AtomicNeuron``, recorded membranes are raw MADC codes. It runs on
 the chip model unless ``setup(connection=...)`` names another connection.
 
-So far: ``setup`` (``neuronPermutation``, ``backgroundPermutation``, ``enable_neuron_bypass``,
-``initial_config``, ``connection``), ``run``/``run_for``/``run_until`` with ``RunCommand``,
-``reset``, ``end``, the state queries, ``Population``/``PopulationView``/``Assembly`` of
-``HXNeuron`` (``actual_hwparams`` after PREPARE), ``SpikeSourceArray``, ``SpikeSourcePoisson``
-and ``SpikeSourcePoissonOnChip``, ``Projection`` with every PyNN connector and
-``StaticSynapse`` (placed and routed onto the synapse array), recording of spikes and one
-analog observable (MADC, at most two neurons), ``get_data`` as neo,
-``get_backend_statistics``, the injection hooks (``injected_config``, ``injected_readout``;
-not yet ``inside_realtime`` and PPU symbols).
+What it has: ``setup`` (``neuronPermutation``, ``backgroundPermutation``,
+``enable_neuron_bypass``, ``initial_config``, ``injected_config``, ``injected_readout``,
+``connection``), ``run``/``run_for``/``run_until`` with ``RunCommand`` (and the deprecated
+``preprocess``), ``reset``, ``end``, the state queries, the procedural API, ``Population``/
+``PopulationView``/``Assembly`` of ``HXNeuron`` (``actual_hwparams`` after PREPARE),
+``SpikeSourceArray``, ``SpikeSourcePoisson`` and ``SpikeSourcePoissonOnChip``, ``Projection``
+with every PyNN connector and ``StaticSynapse`` (placed and routed onto the synapse array),
+recording of spikes and one analog observable (MADC, at most two neurons), ``get_data`` as neo,
+``get_backend_statistics``. Not here: calibrated cell types, plasticity and the PPU,
+multi-compartment neurons; CADC and pad recording, ``inside_realtime`` and PPU-symbol injection
+raise ``NotImplementedError``.
 
 >>> import pynn_frontend as pynn
 >>> pynn.setup()
@@ -63,6 +65,7 @@ from pynn_frontend.injection import (
     get_inside_realtime_begin_read,
     get_inside_realtime_end_read,
     get_post_realtime_read,
+    get_post_realtime_read_ppu_symbols,
     get_pre_realtime_read,
 )
 from pynn_frontend.populations import Assembly, Population, PopulationView
@@ -109,10 +112,13 @@ __all__ = [
     "get_inside_realtime_end_read",
     "get_io",
     "get_post_realtime_read",
+    "get_post_realtime_read_ppu_symbols",
     "get_pre_realtime_read",
+    "initialize",
     "list_standard_models",
     "random",
     "record",
+    "set",
     "simulator",
     "space",
     "standardmodels",
@@ -122,6 +128,8 @@ __all__ = [
 create = common.build_create(Population)
 connect = common.build_connect(Projection, FixedProbabilityConnector, StaticSynapse)
 record = common.build_record(simulator)
+initialize = common.initialize  # (the procedural API, deprecated in PyNN as in the real backend)
+set = common.set  # (shadows the builtin inside this module only, as in PyNN's backends)
 
 
 def list_standard_models() -> list[type]:

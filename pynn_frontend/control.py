@@ -12,6 +12,7 @@ runs in continuous time. Runs go to ``setup``'s ``connection``, else to a chip m
 from __future__ import annotations
 
 import enum
+import warnings
 from typing import Any
 
 from pyNN import common
@@ -30,6 +31,7 @@ __all__ = [
     "get_min_delay",
     "get_time_step",
     "num_processes",
+    "preprocess",
     "rank",
     "reset",
     "run",
@@ -136,6 +138,24 @@ def _state() -> simulator.State:
     if simulator.state is None:
         raise RuntimeError("call pynn.setup() first")
     return simulator.state
+
+
+def preprocess() -> None:
+    """Map the network without running it (deprecated: it warns, as the real backend's does).
+
+    The same as ``run(None, RunCommand.PREPARE)``.
+
+    Raises
+    ------
+    RoutingError
+        As ``run`` with PREPARE.
+    """
+    warnings.warn(
+        "pynn.preprocess() is deprecated: use pynn.run(None, pynn.RunCommand.PREPARE)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    run(None, RunCommand.PREPARE)
 
 
 def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> float:

@@ -130,3 +130,17 @@ get_pre_realtime_read = _getter("pre_realtime")
 get_inside_realtime_begin_read = _getter("inside_realtime_begin")
 get_inside_realtime_end_read = _getter("inside_realtime_end")
 get_post_realtime_read = _getter("post_realtime")
+
+
+def get_post_realtime_read_ppu_symbols() -> dict[str, Any]:
+    """Return the PPU symbols read after the last run: none here.
+
+    ``InjectedReadout`` refuses PPU symbols (the chip model runs no PPU programs).
+
+    Raises
+    ------
+    RuntimeError
+        Outside a session, or before a run (as ``get_post_realtime_read``).
+    """
+    get_post_realtime_read()
+    return {}

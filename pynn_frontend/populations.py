@@ -212,7 +212,8 @@ class Population(_Parameters, common.Population):
     def _take_initial_config(self, chip: Any) -> None:
         """Take the parameters the cell type was not given from `chip`'s neurons at the circuits.
 
-        (The circuits are known at creation, so ``get``/``set`` see these values at once.)
+        (The circuits are known at creation, so ``get``/``set`` see these values at once: the
+        real backend's "Initial config not yet applied" error before PREPARE has no cause here.)
         """
         given = getattr(self.celltype, "given", None)
         neurons = chip.neuron_block.atomic_neurons

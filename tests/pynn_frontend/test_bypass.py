@@ -179,9 +179,17 @@ def test_procedural_api(tmp_path: Path) -> None:
     pynn.setup(enable_neuron_bypass=True)
     source = pynn.create(pynn.cells.SpikeSourceArray, {"spike_times": [0.01, 0.02]}, n=1)
     neurons = pynn.create(pynn.cells.HXNeuron, {}, n=2)
-    pynn.connect(source, neurons, weight=63, p=1.0)
+    projection = pynn.connect(source, neurons, weight=63, p=1.0)
+    pynn.set(neurons, leak_v_leak=600)
+    assert list(neurons.get("leak_v_leak", simplify=False)) == [600, 600]
     pynn.record("spikes", neurons, str(tmp_path / "spikes.pkl"))
+    with pytest.warns(DeprecationWarning, match="preprocess"):
+        pynn.preprocess()  # (the real backend's alias of PREPARE)
+    assert len(projection.placed_connections) == 2
+    with pytest.raises(RuntimeError, match=r"after pynn\.run"):
+        pynn.get_post_realtime_read_ppu_symbols()
     pynn.run(0.05)
+    assert pynn.get_post_realtime_read_ppu_symbols() == {}
     assert [len(t) for t in _trains(neurons)] == [2, 2]
     assert pynn.list_standard_models()[0] is pynn.cells.HXNeuron
     pynn.end()  # (writes the file record asked for)
