@@ -72,4 +72,10 @@ int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,
                                  const uint8_t *payload_high, size_t n, uint64_t *out,
                                  size_t capacity, size_t *err_index);
 
+/* The halt loopbacks (header 2, payload 0) among the whole messages of a from-FPGA stream that
+ * arrives in pieces: walks from byte offset *pos (a message start) and leaves *pos at the first
+ * message not yet whole (or the end). Returns their number, BSS2_UT_UNKNOWN_HEADER (*pos at the
+ * message), or BSS2_UT_NULL. A transport uses it to know that a program's answer is complete. */
+int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos);
+
 #endif /* BSS2_UT_H */

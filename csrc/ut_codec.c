@@ -339,3 +339,32 @@ int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,
     }
     return (int64_t)(pos >> 3);
 }
+
+int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos) {
+    if (pos == NULL || (words == NULL && nwords != 0)) {
+        return BSS2_UT_NULL;
+    }
+    const size_t nbytes = nwords * 8u;
+    int64_t halts = 0;
+    while (*pos < nbytes) {
+        unsigned h = byte_at(words, *pos);
+        if (h & 0x80u) { /* comma: the rest of the word is padding */
+            *pos = (*pos | 7u) + 1u;
+            continue;
+        }
+        if (h >= BSS2_UT_FROM_FPGA_COUNT) {
+            return BSS2_UT_UNKNOWN_HEADER;
+        }
+        size_t len = (h == 9 || h == 12) ? 10u : 8u;
+        if (*pos + len > nbytes) {
+            break; /* (the rest comes with the next piece) */
+        }
+        unsigned rest = 0;
+        for (size_t k = 1; h == 2u && k < len; k++) {
+            rest |= byte_at(words, *pos + k);
+        }
+        halts += h == 2u && rest == 0u;
+        *pos += len;
+    }
+    return halts;
+}
