@@ -15,6 +15,7 @@ __all__ = [
     "PlaybackMemoryWarning",
     "RunError",
     "TicketNotReadyError",
+    "TransportError",
     "UTDecodeError",
     "UnknownInstructionError",
 ]
@@ -50,6 +51,10 @@ class RunError(RuntimeError):
 
 class ConnectionUnavailableError(ConnectionError):
     """No connection could be chosen or opened."""
+
+
+class TransportError(ConnectionError):
+    """A connection's transport failed during a program (the setup stopped answering)."""
 
 
 class PlaybackMemoryError(ValueError):

@@ -1,0 +1,243 @@
+"""HostARQ: the wire format against the reference's layouts, the halt counter, and the client
+and the setup emulator over loopback (reference hostarq.md)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from bypass_network import COLUMNS, configure
+from hypothesis import given
+from hypothesis import strategies as st
+
+import halco
+import haldls
+import stadls
+from fisch._chip import ffi, lib
+from fisch.connection import ArqConnection, ChipModelConnection
+from fisch.emulator import Emulator
+from fisch.errors import ConnectionUnavailableError, TransportError
+from fisch.hostarq import (
+    PTYPE_CFG,
+    PTYPE_UT,
+    Frame,
+    FrameError,
+    cfg_words,
+    decode_frame,
+    encode_frame,
+    parse_cfg,
+)
+
+HALT = np.array([0x0A00000000000000], np.uint64)
+
+
+def test_frames_are_the_reference_layout() -> None:
+    words = np.array([0x0102030405060708, 0x0A00000000000000], np.uint64)
+    data = encode_frame(0x11, 0x22, PTYPE_UT, words)
+    assert data == bytes.fromhex("00000011 00000022 0010 0002 0102030405060708 0a00000000000000")
+    frame = decode_frame(data)
+    assert isinstance(frame, Frame) and (frame.ack, frame.seq, frame.ptype) == (0x11, 0x22, 0x10)
+    assert frame.words.tolist() == words.tolist()
+    assert decode_frame(bytes.fromhex("000000ff")) == 255  # an ack-only frame
+    empty = encode_frame(1, 2, 0x8000, np.zeros(0, np.uint64))
+    assert len(empty) == 20 and decode_frame(empty).words.size == 0  # (the host's padding)
+    for bad in (b"\0" * 3, data[:-1], data + b"\0", bytes.fromhex("0000000000000100 8000 0000")):
+        with pytest.raises(FrameError):
+            decode_frame(bad)
+    with pytest.raises(FrameError, match="at most 180"):
+        encode_frame(0, 0, PTYPE_UT, np.zeros(181, np.uint64))
+
+
+def test_configuration_frame_text_is_byte_reversed_on_the_wire() -> None:
+    words = cfg_words("version: 1\ncompatible_until: 0\n")
+    assert words[:4].tolist() == [256, 128, 180, 4]
+    wire = encode_frame(255, 0, PTYPE_CFG, words)[12:]
+    assert wire[32:40] == b"version:"[::-1]  # each 8-character chunk LSB first
+    assert parse_cfg(words) == ((256, 128, 180), "version: 1\ncompatible_until: 0\n")
+    with pytest.raises(FrameError):
+        parse_cfg(words[:3])
+
+
+def _halts(stream: np.ndarray, cuts: list[int]) -> int:
+    """Count halts with the stream arriving in pieces cut at word `cuts`."""
+    pos, total, start = ffi.new("size_t *"), 0, 0
+    for end in [*sorted(cuts), len(stream)]:
+        part = np.ascontiguousarray(stream[: max(end, start)])
+        found = lib.bss2_ut_count_halts(ffi.from_buffer("uint64_t[]", part), part.size, pos)
+        assert found >= 0
+        total, start = total + found, end
+    return total
+
+
+@given(
+    st.lists(st.sampled_from([(2, 0), (2, 1), (1, 7), (9, 3), (12, 5), (5, 99)]), max_size=40),
+    st.lists(st.integers(0, 60), max_size=5),
+)
+def test_halts_are_counted_however_the_stream_is_cut(
+    messages: list[tuple[int, int]], cuts: list[int]
+) -> None:
+    from fisch._codec import encode_from_fpga
+
+    headers = np.array([h for h, _ in messages], np.int64)
+    payloads = np.array([p for _, p in messages], np.uint64)
+    stream = encode_from_fpga(headers, payloads)
+    expected = sum(1 for h, p in messages if (h, p) == (2, 0))
+    assert _halts(stream, [c for c in cuts if c <= len(stream)]) == expected
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    emu = Emulator(["127.0.0.1"], port=0, reset_port=0, seed=5)
+    thread = threading.Thread(target=emu.serve, daemon=True)
+    thread.start()
+    yield emu
+    emu.stop()
+    thread.join(timeout=5)
+    emu.close()
+
+
+def _arq(emu: Emulator) -> ArqConnection:
+    data_port, reset_port = emu.ports[0]
+    return ArqConnection("127.0.0.1", data_port, reset_port, timeout=2.0)
+
+
+def _experiment(connection: object) -> tuple[list[object], np.ndarray]:
+    """Configure the bypass network, send a train, read counters and a node back."""
+    rng = np.random.default_rng(3)
+    columns = rng.integers(0, COLUMNS, 60)
+    config = stadls.PlaybackProgramBuilder()
+    configure(config, 31, 0)
+    node = haldls.CrossbarNode(mask=0x155, target=0x2A)
+    config.write(halco.CrossbarNodeOnDLS(7), node)
+    stadls.run(connection, config.done())
+    builder = stadls.PlaybackProgramBuilder()
+    builder.write(halco.TimerOnDLS(), haldls.Timer())
+    times = 100 + 9 * np.arange(len(columns))
+    builder.write_spike_train(times, columns)  # (row select 0: a neuron's synapse label)
+    builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value(int(times[-1]) + 1000))
+    tickets = [builder.read(halco.CrossbarNodeOnDLS(7)), builder.read(halco.TimerOnDLS())]
+    program = builder.done()
+    stadls.run(connection, program)
+    return [t.get() for t in tickets], program.spikes.to_numpy()
+
+
+def test_a_setup_over_hostarq_gives_the_chip_models_results(emulator: Emulator) -> None:
+    with _arq(emulator) as arq:
+        assert "compatible_until" in arq.info
+        over_network = _experiment(arq)
+    with ChipModelConnection(seed=5) as local:
+        in_process = _experiment(local)
+    assert over_network[0] == in_process[0]
+    assert len(over_network[1]) == 60  # (each relayed back by its neuron)
+    np.testing.assert_array_equal(over_network[1], in_process[1])
+
+
+def test_big_programs_and_answers_cross_many_frames(emulator: Emulator) -> None:
+    """A program of 2,000 reads: 12 frames out, their answers back, in order."""
+    builder = stadls.PlaybackProgramBuilder()
+    coords = [halco.CrossbarNodeOnDLS(i % 64) for i in range(2000)]
+    tickets = [builder.read(c) for c in coords]
+    with _arq(emulator) as arq:
+        stadls.run(arq, builder.done())
+    with ChipModelConnection(seed=5) as local:
+        expected = stadls.PlaybackProgramBuilder()
+        more = [expected.read(c) for c in coords]
+        stadls.run(local, expected.done())
+    assert [t.get() for t in tickets] == [t.get() for t in more]
+
+
+def test_programs_must_end_with_the_halt(emulator: Emulator) -> None:
+    with _arq(emulator) as arq, pytest.raises(ValueError, match="halt loopback"):
+        arq.execute(np.array([0x0100000000000000], np.uint64))
+
+
+def test_no_setup_and_other_parameters_are_refused() -> None:
+    quiet = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    quiet.bind(("127.0.0.1", 0))  # a port where nobody answers resets
+    port = quiet.getsockname()[1]
+    start = time.monotonic()
+    with pytest.raises(ConnectionUnavailableError, match="no configuration frame"):
+        ArqConnection("127.0.0.1", port, port)
+    assert time.monotonic() - start < 3.0
+    quiet.close()
+    quiet = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    quiet.bind(("127.0.0.1", 0))
+    port = quiet.getsockname()[1]
+
+    def fake_fpga() -> None:  # answers the reset with a window of 64
+        _, host = quiet.recvfrom(64)
+        words = cfg_words("version: 1\ncompatible_until: 0\n")
+        words[1] = 64
+        quiet.sendto(encode_frame(255, 0, PTYPE_CFG, words), host)
+
+    thread = threading.Thread(target=fake_fpga, daemon=True)
+    thread.start()
+    with pytest.raises(ConnectionUnavailableError, match="MAX_WINSIZ': 64"):
+        ArqConnection("127.0.0.1", port, port)
+    thread.join(timeout=5)
+    quiet.close()
+
+
+def test_a_stopped_setup_raises_and_a_restarted_one_works() -> None:
+    emu = Emulator(["127.0.0.1"], port=0, reset_port=0, seed=1)
+    thread = threading.Thread(target=emu.serve, daemon=True)
+    thread.start()
+    data_port, reset_port = emu.ports[0]
+    arq = ArqConnection("127.0.0.1", data_port, reset_port, timeout=1.0)
+    arq.execute(HALT)
+    emu.stop()
+    thread.join(timeout=5)
+    emu.close()
+    start = time.monotonic()
+    with pytest.raises(TransportError, match="stopped answering"):
+        arq.execute(HALT)
+    assert time.monotonic() - start < 3.0
+    arq.close()
+    again = Emulator(["127.0.0.1"], port=data_port, reset_port=reset_port, seed=1)
+    thread = threading.Thread(target=again.serve, daemon=True)
+    thread.start()
+    with ArqConnection("127.0.0.1", data_port, reset_port) as fresh:
+        assert fresh.execute(HALT).size > 0
+    again.stop()
+    thread.join(timeout=5)
+    again.close()
+
+
+def test_the_hx_emulator_command_serves_and_stops_on_sigterm() -> None:
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    ports = []
+    for _ in range(2):  # (two free ports, given back for the daemon to bind)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(s.getsockname()[1])
+    command = shutil.which("hx-emulator", path=str(Path(sys.executable).parent))
+    assert command is not None, "hx-emulator is installed with the package"
+    daemon = subprocess.Popen(
+        [command, "--port", str(ports[0]), "--reset-port", str(ports[1]), "--seed", "5"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                arq = ArqConnection("127.0.0.1", ports[0], ports[1])
+                break
+            except ConnectionUnavailableError:
+                assert time.monotonic() < deadline, "the daemon did not come up"
+        with arq:
+            assert arq.execute(HALT).size > 0
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        _, log = daemon.communicate(timeout=10)
+    assert daemon.returncode == 0
+    assert "reset from 127.0.0.1" in log and "program of 1 words" in log and "stopped" in log
