@@ -187,7 +187,8 @@ class ArqEndpoint:
         self.held: dict[int, tuple[int, npt.NDArray[np.uint64]]] = {}
         self.delivered: deque[tuple[int, npt.NDArray[np.uint64]]] = deque()
         self.ack_due = False
-        self.progress = time.monotonic()
+        self.progress = time.monotonic()  # the last ack progress (or a send into an idle window)
+        self.probed = 0.0  # the last probe
 
     @property
     def ack(self) -> int:
@@ -285,11 +286,13 @@ class ArqEndpoint:
             If a frame exceeds ``max_trans`` transmissions.
         """
         now = time.monotonic()
-        if self.unacked and now - self.progress > self.probe:
-            stalled = now - self.progress > self.rto
-            for i in range(len(self.unacked) if stalled else 1):
+        if self.unacked and now - max(self.progress, self.probed) > self.probe:
+            whole = now - self.progress > self.rto
+            for i in range(len(self.unacked) if whole else 1):
                 self._resend((self.tx_low + i) % MAX_NRFRAMES)
-            self.progress = now
+            self.probed = now
+            if whole:
+                self.progress = now  # (the next whole-window resend after another rto)
         if self.ack_due:
             self._transmit(_ACK.pack(self.ack))
             self.ack_due = False

@@ -241,3 +241,58 @@ def test_the_hx_emulator_command_serves_and_stops_on_sigterm() -> None:
         _, log = daemon.communicate(timeout=10)
     assert daemon.returncode == 0
     assert "reset from 127.0.0.1" in log and "program of 1 words" in log and "stopped" in log
+
+
+class _FaultyLink:
+    """A datagram link that drops, duplicates, holds back (reorders) and truncates."""
+
+    def __init__(self, sock: socket.socket, seed: int, loss: float) -> None:
+        self.sock, self.rng, self.loss, self.held = sock, np.random.default_rng(seed), loss, []
+
+    def send(self, data: bytes) -> int:
+        r = self.rng.random()
+        if r < self.loss:
+            return len(data)  # lost
+        copies = [data, data] if r < 2 * self.loss else [data]  # duplicated
+        if r > 1 - self.loss:
+            copies.append(data[: len(data) // 2])  # and a truncated copy
+        if self.rng.random() < self.loss:
+            self.held.extend(copies)  # overtaken by the next datagram
+            return len(data)
+        for d in [*copies, *self.held]:
+            self.sock.send(d)
+        self.held = []
+        return len(data)
+
+
+@pytest.mark.parametrize("loss", [0.0, 0.01, 0.1])
+def test_endpoints_deliver_every_frame_once_in_order_through_faults(loss: float) -> None:
+    from fisch.hostarq import ArqEndpoint
+
+    raw = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    ends = [ArqEndpoint(s, probe=0.0005) for s in raw]
+    for k, end in enumerate(ends):
+        end.sock = _FaultyLink(raw[k], k, loss)  # type: ignore[assignment]
+    sent, got, deadline = 0, [], time.monotonic() + 30
+    while len(got) < 3000 and time.monotonic() < deadline:
+        while sent < 3000 and ends[0].room > 0:
+            ends[0].send(PTYPE_UT, np.array([sent, sent], np.uint64))
+            sent += 1
+        for end, sock in zip(ends, raw, strict=True):
+            sock.setblocking(False)
+            while True:
+                try:
+                    end.handle(sock.recv(65536))
+                except BlockingIOError:
+                    break
+            end.timers()
+        while ends[1].delivered:
+            ptype, words = ends[1].delivered.popleft()
+            assert ptype == PTYPE_UT
+            got.append(int(words[0]))
+        time.sleep(0.0001)
+    assert got == list(range(3000))
+    if loss:
+        assert ends[0].stats["resent"] > 0 and ends[1].stats["duplicates"] > 0
+    for s in raw:
+        s.close()
