@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fisch._chip import ffi, lib
-from fisch._codec import decode_to_fpga, encode_from_fpga
+from fisch._codec import decode_from_fpga, decode_to_fpga, encode_from_fpga
 from fisch._instructions import instruction
 from fisch.errors import (
     ConnectionUnavailableError,
@@ -454,20 +454,33 @@ class ArqConnection(ConnectionBase):
                 "a program for a HostARQ setup must end with the halt loopback "
                 f"(0x{int(_HALT_WORD):016x}): its answer is complete when that comes back"
             )
+        h, p = decode_to_fpga(w)  # the reads the answer must hold (they may follow the halt)
+        reads = {
+            _FROM["omnibus"]: int(np.count_nonzero((h == _ADDRESS) & ((p >> np.uint64(36)) & 1))),
+            _FROM["jtag"]: int(np.count_nonzero((h == _JTAG_DATA) & ((p >> np.uint64(48)) & 1))),
+        }
         try:
-            return self._exchange(w, halts)
+            return self._exchange(w, halts, reads)
         except ConnectionError as exc:
             raise TransportError(
                 f"the setup at {self.host}:{self.data_port} stopped answering: {exc}"
             ) from exc
 
-    def _exchange(self, w: npt.NDArray[np.uint64], halts: int) -> npt.NDArray[np.uint64]:
+    def _exchange(
+        self, w: npt.NDArray[np.uint64], halts: int, reads: dict[int, int]
+    ) -> npt.NDArray[np.uint64]:
+        """Send `w`; collect the answer until its halts and its reads are in.
+
+        `reads` counts the read responses by from-FPGA header: a read's answer can come after
+        the halt's loopback (its latency), so the halt alone does not end the answer.
+        """
         arq = self._arq
         answer: list[npt.NDArray[np.uint64]] = []
         stream = np.zeros(0, np.uint64)
         seen, pos = 0, ffi.new("size_t *")
         sent, heard, pinged = 0, time.monotonic(), time.monotonic()
-        while seen < halts:
+        complete = False
+        while not complete:
             while sent < w.size and arq.room > 0:
                 arq.send(PTYPE_UT, w[sent : sent + MAX_PDUWORDS])
                 sent += MAX_PDUWORDS
@@ -502,6 +515,9 @@ class ArqConnection(ConnectionBase):
                 if pos[0] >= 8:  # (keep only the words from the message not yet whole)
                     drop = int(pos[0]) // 8
                     stream, pos[0] = stream[drop:], pos[0] - 8 * drop
+                if seen >= halts:
+                    got = np.bincount(decode_from_fpga(np.concatenate(answer)).header, minlength=16)
+                    complete = all(got[k] >= n for k, n in reads.items())
         return np.concatenate(answer) if answer else np.zeros(0, np.uint64)
 
     def __repr__(self) -> str:
