@@ -35,7 +35,8 @@ ffibuilder.cdef(
     int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,
                                      const uint8_t *payload_high, size_t n, uint64_t *out,
                                      size_t capacity, size_t *err_index);
-    int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos);
+    int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos,
+                                uint64_t *counts);
 
     typedef struct bss2_chip bss2_chip;
     typedef struct bss2_chip_diagnostics {

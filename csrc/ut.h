@@ -72,10 +72,12 @@ int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,
                                  const uint8_t *payload_high, size_t n, uint64_t *out,
                                  size_t capacity, size_t *err_index);
 
-/* The halt loopbacks (header 2, payload 0) among the whole messages of a from-FPGA stream that
- * arrives in pieces: walks from byte offset *pos (a message start) and leaves *pos at the first
- * message not yet whole (or the end). Returns their number, BSS2_UT_UNKNOWN_HEADER (*pos at the
- * message), or BSS2_UT_NULL. A transport uses it to know that a program's answer is complete. */
-int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos);
+/* Scans a from-FPGA stream that arrives in pieces: walks the whole messages from byte offset *pos
+ * (a message start), leaves *pos at the first message not yet whole (or the end), and adds the
+ * number of messages per header to counts[0..BSS2_UT_FROM_FPGA_COUNT) (NULL: not counted).
+ * Returns the number of halt loopbacks (header 2, payload 0) among them, BSS2_UT_UNKNOWN_HEADER
+ * (*pos at the message), or BSS2_UT_NULL. A transport uses it to know that a program's answer
+ * is complete. */
+int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos, uint64_t *counts);
 
 #endif /* BSS2_UT_H */

@@ -340,7 +340,8 @@ int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,
     return (int64_t)(pos >> 3);
 }
 
-int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos) {
+int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos,
+                            uint64_t *counts) {
     if (pos == NULL || (words == NULL && nwords != 0)) {
         return BSS2_UT_NULL;
     }
@@ -364,6 +365,9 @@ int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos) {
             rest |= byte_at(words, *pos + k);
         }
         halts += h == 2u && rest == 0u;
+        if (counts != NULL) {
+            counts[h]++;
+        }
         *pos += len;
     }
     return halts;

@@ -27,8 +27,9 @@ import numpy as np
 import numpy.typing as npt
 
 from fisch._chip import ffi, lib
-from fisch._codec import decode_from_fpga, decode_to_fpga, encode_from_fpga
+from fisch._codec import decode_to_fpga, encode_from_fpga
 from fisch._instructions import instruction
+from fisch._program import HALT_WORD
 from fisch.errors import (
     ConnectionUnavailableError,
     PlaybackMemoryError,
@@ -155,6 +156,15 @@ _FROM = {
 }
 
 
+def _reads(
+    h: npt.NDArray[Any], p: npt.NDArray[np.uint64]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Which to-FPGA instructions ask for an answer: Omnibus reads, JTAG data with keep."""
+    omnibus_read = (h == _ADDRESS) & ((p >> np.uint64(36)) & np.uint64(1)).astype(bool)
+    jtag_keep = (h == _JTAG_DATA) & ((p >> np.uint64(48)) & np.uint64(1)).astype(bool)
+    return omnibus_read, jtag_keep
+
+
 class ZeroMockConnection(ConnectionBase):
     """Answers every Omnibus and JTAG read with 0 and echoes loopbacks (halt and tick).
 
@@ -171,8 +181,7 @@ class ZeroMockConnection(ConnectionBase):
 
     def _execute(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         h, p = decode_to_fpga(words)
-        omnibus_read = (h == _ADDRESS) & ((p >> np.uint64(36)) & np.uint64(1)).astype(bool)
-        jtag_keep = (h == _JTAG_DATA) & ((p >> np.uint64(48)) & np.uint64(1)).astype(bool)
+        omnibus_read, jtag_keep = _reads(h, p)
         loop = h == _LOOPBACK
         answer = omnibus_read | jtag_keep | loop
         headers = np.where(
@@ -328,8 +337,7 @@ class ChipModelConnection(ConnectionBase):
         return f"ChipModelConnection(seed={self.seed}, {state})"
 
 
-#: The to-FPGA halt word (system.Loopback(halt)) that ends every program.
-_HALT_WORD = np.uint64(instruction("system.Loopback").encode(0))
+_HALT_WORD = np.uint64(HALT_WORD)
 
 
 class ArqConnection(ConnectionBase):
@@ -454,11 +462,8 @@ class ArqConnection(ConnectionBase):
                 "a program for a HostARQ setup must end with the halt loopback "
                 f"(0x{int(_HALT_WORD):016x}): its answer is complete when that comes back"
             )
-        h, p = decode_to_fpga(w)  # the reads the answer must hold (they may follow the halt)
-        reads = {
-            _FROM["omnibus"]: int(np.count_nonzero((h == _ADDRESS) & ((p >> np.uint64(36)) & 1))),
-            _FROM["jtag"]: int(np.count_nonzero((h == _JTAG_DATA) & ((p >> np.uint64(48)) & 1))),
-        }
+        omnibus, jtag = _reads(*decode_to_fpga(w))  # (their answers may follow the halt's)
+        reads = {_FROM["omnibus"]: int(omnibus.sum()), _FROM["jtag"]: int(jtag.sum())}
         try:
             return self._exchange(w, halts, reads)
         except ConnectionError as exc:
@@ -477,7 +482,7 @@ class ArqConnection(ConnectionBase):
         arq = self._arq
         answer: list[npt.NDArray[np.uint64]] = []
         stream = np.zeros(0, np.uint64)
-        seen, pos = 0, ffi.new("size_t *")
+        seen, pos, counts = 0, ffi.new("size_t *"), ffi.new("uint64_t[16]")
         sent, heard, pinged = 0, time.monotonic(), time.monotonic()
         complete = False
         while not complete:
@@ -505,7 +510,7 @@ class ArqConnection(ConnectionBase):
                 answer.extend(fresh)
                 stream = np.concatenate([stream, *fresh])
                 found = lib.bss2_ut_count_halts(
-                    ffi.from_buffer("uint64_t[]", stream), stream.size, pos
+                    ffi.from_buffer("uint64_t[]", stream), stream.size, pos, counts
                 )
                 if found < 0:
                     raise UTDecodeError(
@@ -515,9 +520,7 @@ class ArqConnection(ConnectionBase):
                 if pos[0] >= 8:  # (keep only the words from the message not yet whole)
                     drop = int(pos[0]) // 8
                     stream, pos[0] = stream[drop:], pos[0] - 8 * drop
-                if seen >= halts:
-                    got = np.bincount(decode_from_fpga(np.concatenate(answer)).header, minlength=16)
-                    complete = all(got[k] >= n for k, n in reads.items())
+                complete = seen >= halts and all(counts[k] >= n for k, n in reads.items())
         return np.concatenate(answer) if answer else np.zeros(0, np.uint64)
 
     def __repr__(self) -> str:

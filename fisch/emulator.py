@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from fisch._program import HALT_WORD
 from fisch.connection import ChipModelConnection
 from fisch.hostarq import (
     MAX_PDUWORDS,
@@ -46,7 +47,7 @@ __all__ = ["INFO", "Emulator", "main"]
 
 #: The info text of the configuration frame (YAML, as hxcomm parses it).
 INFO = "version: 1\ncompatible_until: 0\n"
-_HALT_WORD = np.uint64(0x0A00000000000000)  # system.Loopback(halt) (fisch._program.HALT_WORD)
+_HALT_WORD = np.uint64(HALT_WORD)
 log = logging.getLogger("hx-emulator")
 
 
@@ -95,15 +96,10 @@ class _Setup:
 
     def on_data(self) -> None:
         arq = self.arq
-        while True:
-            try:
-                data, source = self.data.recvfrom(65536, socket.MSG_DONTWAIT)
-            except BlockingIOError:
-                break
-            if arq is not None and source == arq.peer:
-                arq.handle(data)
-        if arq is None:
+        if arq is None:  # (no reset yet: nothing to take)
+            self.data.recv(65536)
             return
+        arq.drain()
         while arq.delivered:
             ptype, words = arq.delivered.popleft()
             if ptype == PTYPE_LOOPBACK:

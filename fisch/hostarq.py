@@ -297,6 +297,25 @@ class ArqEndpoint:
             self._transmit(_ACK.pack(self.ack))
             self.ack_due = False
 
+    def drain(self) -> bool:
+        """Take every datagram waiting on the socket (from the peer only); return whether any.
+
+        Raises
+        ------
+        ConnectionError
+            If the socket reports the peer gone (ICMP port unreachable on a connected socket).
+        """
+        came = False
+        while True:
+            try:
+                data, source = self.sock.recvfrom(65536, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                return came
+            if self.peer is not None and source != self.peer:
+                continue  # (another host: not ours)
+            self.handle(data)
+            came = True
+
     def poll(self, timeout: float) -> bool:
         """Wait up to `timeout` s for datagrams, take all that are there, run the timers.
 
@@ -309,15 +328,6 @@ class ArqEndpoint:
             socket), or a frame exceeds ``max_trans``.
         """
         ready, _, _ = select.select([self.sock], [], [], max(timeout, 0.0))
-        came = False
-        while ready:
-            try:
-                data, source = self.sock.recvfrom(65536, socket.MSG_DONTWAIT)
-            except BlockingIOError:
-                break
-            if self.peer is not None and source != self.peer:
-                continue  # (another host: not ours)
-            self.handle(data)
-            came = True
+        came = self.drain() if ready else False
         self.timers()
         return came

@@ -63,15 +63,15 @@ def test_configuration_frame_text_is_byte_reversed_on_the_wire() -> None:
         parse_cfg(words[:3])
 
 
-def _halts(stream: np.ndarray, cuts: list[int]) -> int:
-    """Count halts with the stream arriving in pieces cut at word `cuts`."""
-    pos, total, start = ffi.new("size_t *"), 0, 0
+def _halts(stream: np.ndarray, cuts: list[int]) -> tuple[int, list[int]]:
+    """Count halts and messages per header with the stream arriving in pieces cut at `cuts`."""
+    pos, counts, total, start = ffi.new("size_t *"), ffi.new("uint64_t[13]"), 0, 0
     for end in [*sorted(cuts), len(stream)]:
         part = np.ascontiguousarray(stream[: max(end, start)])
-        found = lib.bss2_ut_count_halts(ffi.from_buffer("uint64_t[]", part), part.size, pos)
+        found = lib.bss2_ut_count_halts(ffi.from_buffer("uint64_t[]", part), part.size, pos, counts)
         assert found >= 0
         total, start = total + found, end
-    return total
+    return total, list(counts)
 
 
 @given(
@@ -87,7 +87,9 @@ def test_halts_are_counted_however_the_stream_is_cut(
     payloads = np.array([p for _, p in messages], np.uint64)
     stream = encode_from_fpga(headers, payloads)
     expected = sum(1 for h, p in messages if (h, p) == (2, 0))
-    assert _halts(stream, [c for c in cuts if c <= len(stream)]) == expected
+    halts, counts = _halts(stream, [c for c in cuts if c <= len(stream)])
+    assert halts == expected
+    assert counts == np.bincount(headers, minlength=13).tolist()
 
 
 @pytest.fixture
