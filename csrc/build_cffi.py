@@ -88,11 +88,43 @@ ffibuilder.cdef(
     } bss2_address_range;
     uint32_t bss2_address_kind(uint32_t address);
     const bss2_address_range *bss2_address_ranges(uint32_t *n);
+
+    typedef struct bss2_arq bss2_arq;
+    typedef struct bss2_arq_stats {
+        uint64_t sent;
+        uint64_t resent;
+        uint64_t received;
+        uint64_t duplicates;
+        uint64_t garbage;
+        uint64_t dropped;
+        uint64_t acks_sent;
+        uint64_t lost;
+    } bss2_arq_stats;
+    bss2_arq *bss2_arq_new(int fd, uint32_t probe_us, uint32_t rto_us, uint32_t max_trans);
+    void bss2_arq_free(bss2_arq *a);
+    void bss2_arq_reset(bss2_arq *a);
+    void bss2_arq_set_peer(bss2_arq *a, uint32_t ip, uint16_t port);
+    void bss2_arq_set_loss(bss2_arq *a, uint32_t per_million, uint64_t seed);
+    uint32_t bss2_arq_room(const bss2_arq *a);
+    uint32_t bss2_arq_unacked(const bss2_arq *a);
+    uint32_t bss2_arq_ack(const bss2_arq *a);
+    size_t bss2_arq_delivered(const bss2_arq *a);
+    int bss2_arq_errno(const bss2_arq *a);
+    void bss2_arq_get_stats(const bss2_arq *a, bss2_arq_stats *out);
+    int bss2_arq_send(bss2_arq *a, uint16_t ptype, const uint64_t *words, size_t n);
+    int bss2_arq_send_words(bss2_arq *a, uint16_t ptype, const uint64_t *words, size_t n,
+                            size_t *done);
+    int bss2_arq_handle(bss2_arq *a, const uint8_t *data, size_t size);
+    int bss2_arq_timers(bss2_arq *a);
+    int64_t bss2_arq_poll(bss2_arq *a, int64_t timeout_us);
+    int bss2_arq_take(bss2_arq *a, uint16_t *ptype, uint64_t *words, size_t cap);
+    size_t bss2_arq_discard(bss2_arq *a);
     """
 )
 ffibuilder.set_source(
     "fisch._chipmodel",
-    '#include "chip.h"\n#include "ut.h"\n#include "chip_model.h"\n#include "address_map.h"',
+    '#include "chip.h"\n#include "ut.h"\n#include "chip_model.h"\n#include "address_map.h"\n'
+    '#include "arq.h"',
     sources=_rel(list(CSRC.glob("*.c"))),
     depends=_rel([*CSRC.glob("*.h"), *CSRC.glob("*.inc")]),
     include_dirs=_rel([CSRC]),

@@ -4,15 +4,20 @@
 one emulated setup per address), data port ``--port`` (1234) and reset port ``--reset-port``
 (45054). A reset frame on the reset port restarts that setup's ARQ and is answered with the
 configuration frame (the Fcp parameters and the info text ``version: 1`` /
-``compatible_until: 0``); loopback frames are echoed; the UT words of the stream run on the
-setup's own chip model (seed ``--seed`` + its index), one program per halt loopback, and the
-answer goes back in full frames of 180 words. It logs what it serves and stops cleanly on
+``compatible_until: 0``); loopback frames are echoed; dummy data frames (type 0x0000) are taken
+and dropped, and a "send dummy" frame (0x8003) holding a count is answered with that many full
+dummy data frames (the perf-test modes, for transport benchmarks); the UT words of the stream
+run on the setup's own chip model (seed ``--seed`` + its index), one program per halt loopback,
+and the answer goes back in full frames of 180 words. It logs what it serves and stops cleanly on
 SIGTERM or SIGINT.
 
-Decision: the chip model runs a program once its halt loopback has arrived (a real FPGA starts
+Decisions: the chip model runs a program once its halt loopback has arrived (a real FPGA starts
 at once), so the model executes exactly the programs an in-process ``ChipModelConnection``
-would, with the same results for the same seed. A program runs in a worker thread per setup,
-so that the ARQ keeps answering (acks, loopbacks) while the model computes.
+would. A reset (a new connection) powers up a fresh chip with the setup's seed, so a connection
+sees what a new ``ChipModelConnection(seed)`` would, with the same results. A program runs in a
+worker thread per setup, so that the ARQ keeps acking while the model computes; a loopback frame
+is echoed in order with the answers (after the answer of every program received before it), so
+a host that sends one behind its program knows the whole answer is in when the echo is.
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ from fisch.connection import ChipModelConnection
 from fisch.hostarq import (
     MAX_PDUWORDS,
     PTYPE_CFG,
+    PTYPE_DUMMYDATA,
     PTYPE_LOOPBACK,
+    PTYPE_SENDDUMMY,
     PTYPE_UT,
     RESET_MAGIC,
     ArqEndpoint,
@@ -48,40 +55,55 @@ __all__ = ["INFO", "Emulator", "main"]
 #: The info text of the configuration frame (YAML, as hxcomm parses it).
 INFO = "version: 1\ncompatible_until: 0\n"
 _HALT_WORD = np.uint64(HALT_WORD)
+_DUMMY = np.zeros(MAX_PDUWORDS, np.uint64)
 log = logging.getLogger("hx-emulator")
+#: A program to run (or a loopback frame to echo): the reset generation it belongs to, the chip
+#: it runs on, the packet type and the words.
+_Job = tuple[int, ChipModelConnection, int, npt.NDArray[np.uint64]]
+#: What to send back: the setup, the generation, the packet type and the words.
+_Answer = tuple["_Setup", int, int, npt.NDArray[np.uint64]]
 
 
 class _Setup:
     """One emulated setup: its sockets, ARQ, chip model and program assembly."""
 
     def __init__(
-        self, address: str, port: int, reset_port: int, seed: int,
-        done: queue.Queue[tuple[_Setup, int, npt.NDArray[np.uint64]]], wake: socket.socket,
+        self, address: str, port: int, reset_port: int, seed: int, flags: dict[str, bool],
+        done: queue.Queue[_Answer], wake: socket.socket,
     ) -> None:  # fmt: skip
-        self.address, self.seed, self.done, self.wake = address, seed, done, wake
+        self.address, self.seed, self.flags = address, seed, flags
+        self.done, self.wake = done, wake
         self.data = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.reset_sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         for sock, p in ((self.data, port), (self.reset_sock, reset_port)):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 10 << 20)
             sock.bind((address, p))
         self.arq: ArqEndpoint | None = None
-        self.chip = ChipModelConnection(seed)
+        self.running = 0
+        self.loss = 0.0
+        self.chip = ChipModelConnection(seed, **flags)
         self.pending: list[npt.NDArray[np.uint64]] = []  # UT words not yet ending in a halt
-        self.outbox: deque[npt.NDArray[np.uint64]] = deque()  # answer frames to send
+        self.outbox: deque[list[Any]] = deque()  # answers to send: [ptype, words, words sent]
         self.generation = 0  # (a reset drops the answers of programs sent before it)
-        self.jobs: queue.Queue[tuple[int, npt.NDArray[np.uint64]] | None] = queue.Queue()
+        self.jobs: queue.Queue[_Job | None] = queue.Queue()
         self.worker = threading.Thread(target=self._work, name=f"chip-{address}", daemon=True)
         self.worker.start()
 
     def _work(self) -> None:
         while (job := self.jobs.get()) is not None:
-            generation, program = job
+            generation, chip, ptype, program = job
+            if generation != self.generation:
+                continue  # (sent before a reset: its answer would be dropped)
+            if ptype != PTYPE_UT:  # (a loopback: echoed in order with the answers)
+                self.done.put((self, generation, ptype, program))
+                self.wake.send(b"\0")
+                continue
             try:
-                answer = self.chip.execute(program)
+                answer = chip.execute(program)
             except Exception as exc:  # (a refused program: logged; its answer is empty)
                 log.warning("%s: program of %d words refused: %s", self.address, len(program), exc)
                 answer = np.zeros(0, np.uint64)
-            self.done.put((self, generation, answer))
+            self.done.put((self, generation, ptype, answer))
             self.wake.send(b"\0")
 
     def on_reset(self, data: bytes, source: Any) -> None:
@@ -89,7 +111,11 @@ class _Setup:
             return
         log.info("%s: reset from %s:%d", self.address, *source)
         self.arq = ArqEndpoint(self.data, source)
+        self.arq.set_loss(self.loss, seed=self.generation)
         self.generation += 1
+        self.running = 0  # (programs and echoes queued and not answered yet)
+        # (the old chip is freed once a program still running on it is done)
+        self.chip = ChipModelConnection(self.seed, **self.flags)
         self.pending.clear()
         self.outbox.clear()
         self.arq.send(PTYPE_CFG, cfg_words(INFO))
@@ -99,13 +125,17 @@ class _Setup:
         if arq is None:  # (no reset yet: nothing to take)
             self.data.recv(65536)
             return
-        arq.drain()
-        while arq.delivered:
-            ptype, words = arq.delivered.popleft()
-            if ptype == PTYPE_LOOPBACK:
-                self.outbox.append(np.append(np.uint64(PTYPE_LOOPBACK), words))
+        arq.poll(0.0)
+        for ptype, words in arq.frames():
+            if ptype == PTYPE_LOOPBACK and self.running == 0:
+                self.outbox.append([ptype, words, 0])  # (no answer before it: echoed at once)
+            elif ptype == PTYPE_LOOPBACK:
+                self.running += 1
+                self.jobs.put((self.generation, self.chip, ptype, words))
             elif ptype == PTYPE_UT:
                 self._take(words)
+            elif ptype == PTYPE_SENDDUMMY and words.size:
+                self.outbox.append([PTYPE_DUMMYDATA, _DUMMY, -int(words[0])])
 
     def _take(self, words: npt.NDArray[np.uint64]) -> None:
         """Queue each program whose halt has arrived."""
@@ -116,25 +146,38 @@ class _Setup:
             self.pending.clear()
             start = int(h) + 1
             log.info("%s: program of %d words", self.address, len(program))
-            self.jobs.put((self.generation, program))
+            self.running += 1
+            self.jobs.put((self.generation, self.chip, PTYPE_UT, program))
         if start < len(words):
             self.pending.append(words[start:])
 
-    def answer(self, generation: int, words: npt.NDArray[np.uint64]) -> None:
+    def answer(self, generation: int, ptype: int, words: npt.NDArray[np.uint64]) -> None:
         if generation != self.generation:
             return
-        for i in range(0, len(words), MAX_PDUWORDS):
-            self.outbox.append(np.append(np.uint64(PTYPE_UT), words[i : i + MAX_PDUWORDS]))
+        self.running -= 1
+        self.outbox.append([ptype, np.ascontiguousarray(words, np.uint64), 0])
 
     def pump(self) -> None:
         """Send what the window takes; run the ARQ timers."""
         arq = self.arq
         if arq is None:
             return
-        while self.outbox and arq.room > 0:
-            frame = self.outbox.popleft()
-            arq.send(int(frame[0]), frame[1:])
         try:
+            while self.outbox and arq.room > 0:
+                ptype, words, done = self.outbox[0]
+                if done < 0:  # (dummy data frames still to send: -done)
+                    self.outbox[0][2] = done + 1
+                    arq.send(ptype, words)
+                    if done + 1 == 0:
+                        self.outbox.popleft()
+                    continue
+                if ptype != PTYPE_UT:  # (an echo: one frame, as it came)
+                    arq.send(ptype, words)
+                    done = words.size
+                elif words.size:
+                    self.outbox[0][2] = done = arq.send_words(ptype, words, done)
+                if done >= words.size:
+                    self.outbox.popleft()
             arq.timers()
         except ConnectionError as exc:
             log.warning("%s: peer lost (%s); waiting for a reset", self.address, exc)
@@ -149,19 +192,33 @@ class _Setup:
 
 
 class Emulator:
-    """Emulated setups on `addresses` (one each), served by ``serve()`` until ``stop()``."""
+    """Emulated setups on `addresses` (one each), served by ``serve()`` until ``stop()``.
+
+    Setup ``k`` runs a chip model with seed ``seed + k``; `mismatch` and `noise` as in
+    ``ChipModelConnection``; `loss` drops that fraction of the datagrams the setups send (for
+    tests and benchmarks of the transport).
+
+    Raises
+    ------
+    OSError
+        If an address or port cannot be bound.
+    """
 
     def __init__(
         self, addresses: Sequence[str] = ("127.0.0.1",), port: int = 1234,
-        reset_port: int = 0xAFFE, seed: int = 0,
+        reset_port: int = 0xAFFE, seed: int = 0, *, mismatch: bool = True, noise: bool = True,
+        loss: float = 0.0,
     ) -> None:  # fmt: skip
+        flags = {"mismatch": mismatch, "noise": noise}
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
-        self.done: queue.Queue[tuple[_Setup, int, npt.NDArray[np.uint64]]] = queue.Queue()
+        self.done: queue.Queue[_Answer] = queue.Queue()
         self.setups = [
-            _Setup(address, port, reset_port, seed + k, self.done, self._wake_w)
+            _Setup(address, port, reset_port, seed + k, flags, self.done, self._wake_w)
             for k, address in enumerate(addresses)
         ]
+        for setup in self.setups:
+            setup.loss = loss
         self._running = False
 
     @property
@@ -198,8 +255,8 @@ class Emulator:
                     else:
                         setup.on_data()
                 while not self.done.empty():
-                    setup, generation, words = self.done.get()
-                    setup.answer(generation, words)
+                    setup, generation, ptype, words = self.done.get()
+                    setup.answer(generation, ptype, words)
                 for setup in self.setups:
                     setup.pump()
         finally:
@@ -229,11 +286,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=1234, help="data port (1234)")
     parser.add_argument("--reset-port", type=int, default=0xAFFE, help="reset port (45054)")
     parser.add_argument("--seed", type=int, default=0, help="chip seed of the first setup")
+    parser.add_argument("--no-mismatch", action="store_true", help="ideal circuits (tests)")
+    parser.add_argument("--no-noise", action="store_true", help="no temporal noise (tests)")
+    parser.add_argument("--loss", type=float, default=0.0, help="drop this fraction of the "
+                        "datagrams sent (transport tests)")  # fmt: skip
     parser.add_argument("--quiet", action="store_true", help="log warnings only")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(name)s %(message)s")  # fmt: skip
-    emulator = Emulator(args.listen or ["127.0.0.1"], args.port, args.reset_port, args.seed)
+    emulator = Emulator(
+        args.listen or ["127.0.0.1"], args.port, args.reset_port, args.seed,
+        mismatch=not args.no_mismatch, noise=not args.no_noise, loss=args.loss,
+    )  # fmt: skip
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: emulator.stop())
     try:

@@ -6,13 +6,10 @@ hxcomm uses (window 128, sequence numbers mod 256, 180 words per frame), the con
 the FPGA answers a reset with, and :class:`ArqEndpoint`, the sliding-window engine both sides run:
 selective repeat on receive, cumulative acks piggy-backed on data and sent after every receive
 burst, retransmission of the oldest unacked frame when acks stall (a tail probe) and of the whole
-window after a longer timeout. The host side is ``fisch.connection.ArqConnection``, the FPGA side
-``fisch.emulator``.
-
-Decisions where the reference leaves room: an endpoint acks every burst of data frames it
-receives at once (the real host delays acks by 500 µs and only while frames arrive, which makes
-the FPGA resend tails); it does not halve its window on a timeout (the real host's collapse under
-loss); datagrams that are not well-formed frames are counted and dropped, never raised.
+window after a longer timeout. The engine is C (``csrc/arq.c``, where the decisions the reference
+leaves open are written down), so that the software is not the bottleneck of a 1 GbE setup;
+``encode_frame`` and ``decode_frame`` are the same layout in Python, for tests and tools. The
+host side is ``fisch.connection.ArqConnection``, the FPGA side ``fisch.emulator``.
 
 >>> frame = encode_frame(255, 0, PTYPE_UT, np.array([0x0A00000000000000], np.uint64))
 >>> frame.hex()
@@ -23,15 +20,16 @@ loss); datagrams that are not well-formed frames are counted and dropped, never 
 
 from __future__ import annotations
 
-import select
+import os
 import socket
 import struct
-import time
-from collections import deque
-from typing import Any, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+
+from fisch._chip import ffi, lib
 
 __all__ = [
     "CFG_WORDS",
@@ -39,8 +37,10 @@ __all__ = [
     "MAX_PDUWORDS",
     "MAX_WINSIZ",
     "PTYPE_CFG",
+    "PTYPE_DUMMYDATA",
     "PTYPE_FLUSH",
     "PTYPE_LOOPBACK",
+    "PTYPE_SENDDUMMY",
     "PTYPE_UT",
     "RESET_MAGIC",
     "ArqEndpoint",
@@ -57,6 +57,8 @@ MAX_NRFRAMES, MAX_WINSIZ, MAX_PDUWORDS = 256, 128, 180
 CFG_WORDS = (MAX_NRFRAMES, MAX_WINSIZ, MAX_PDUWORDS)
 #: Packet types: flush at the end of a stream, loopback (echoed), configuration, UT messages.
 PTYPE_FLUSH, PTYPE_LOOPBACK, PTYPE_CFG, PTYPE_UT = 0x8000, 0x8001, 0x8002, 0x0010
+#: The perf-test types: dummy data (consumed), and "send dummy" (the FPGA answers with dummy data).
+PTYPE_DUMMYDATA, PTYPE_SENDDUMMY = 0x0000, 0x8003
 #: The 4-byte reset frame the host sends to the FPGA's reset port.
 RESET_MAGIC = 0xABABABAB
 #: The host pads frames shorter than this (a LEN 0 frame arrives as 20 bytes).
@@ -105,7 +107,8 @@ def decode_frame(data: bytes) -> Frame | int:
     Raises
     ------
     FrameError
-        For a datagram of another length, or a SEQ beyond the sequence space.
+        For a datagram of another length, a LEN over MAX_PDUWORDS or a SEQ beyond the sequence
+        space.
     """
     if len(data) == _ACK.size:
         return int(_ACK.unpack(data)[0])
@@ -116,6 +119,8 @@ def decode_frame(data: bytes) -> Frame | int:
         raise FrameError(
             f"LEN {n} needs {_HEADER.size + 8 * n} bytes, the datagram has {len(data)}"
         )
+    if n > MAX_PDUWORDS:
+        raise FrameError(f"LEN {n} is over the {MAX_PDUWORDS} words of a frame")
     if seq >= MAX_NRFRAMES:
         raise FrameError(f"SEQ {seq} is beyond the sequence space [0, {MAX_NRFRAMES})")
     words = np.frombuffer(data, _BE64, n, _HEADER.size).astype(np.uint64)
@@ -150,61 +155,100 @@ def parse_cfg(words: npt.NDArray[np.uint64]) -> tuple[tuple[int, int, int], str]
     return params, text.decode("utf-8", "replace")
 
 
-class _Sent(NamedTuple):
-    body: bytes  # SEQ, PTYPE, LEN and payload (the ACK goes in front at each send)
-    first: float
+#: C status codes of the engine (csrc/arq.h).
+_OK, _FULL, _TOO_LONG, _MAX_TRANS, _NULL, _OS_ERROR, _NONE = 0, -1, -2, -3, -4, -5, -6
+_STATS = tuple(name for name, _ in ffi.typeof("bss2_arq_stats").fields)
 
 
 class ArqEndpoint:
     """One side of a HostARQ stream on a UDP socket: windows, acks and retransmission.
 
-    ``peer`` is the address to send to (None: the socket is connected). ``probe`` (s) without
-    ack progress resends the oldest unacked frame; ``rto`` (s) resends the whole window;
-    ``max_trans`` transmissions of one frame give up. Delivered frames (in order) wait in
-    ``delivered`` as ``(ptype, words)``.
+    The engine is C (``csrc/arq.c``); this object owns it and keeps `sock` alive. ``peer`` is
+    the ``(ip, port)`` to send to and take datagrams from (None: the socket is connected).
+    ``probe`` (s) without ack progress resends the oldest unacked frame; ``rto`` (s) resends the
+    whole window; ``max_trans`` transmissions of one frame give up. Delivered frames (in order)
+    come from ``frames()`` as ``(ptype, words)``.
+
+    Raises
+    ------
+    MemoryError
+        If the engine cannot be allocated.
+    OSError
+        If `peer` is no IPv4 address.
     """
 
     def __init__(
         self,
         sock: socket.socket,
-        peer: Any = None,
+        peer: tuple[str, int] | None = None,
         *,
         probe: float = 0.001,
         rto: float = 0.02,
         max_trans: int = 10000,
     ) -> None:
         self.sock, self.peer = sock, peer
-        self.probe, self.rto, self.max_trans = probe, rto, max_trans
-        self.stats = {"sent": 0, "resent": 0, "received": 0, "duplicates": 0, "garbage": 0}
-        self.reset()
+        arq = lib.bss2_arq_new(sock.fileno(), round(probe * 1e6), round(rto * 1e6), max_trans)
+        if arq == ffi.NULL:  # pragma: no cover - only when memory runs out
+            raise MemoryError("the HostARQ engine could not be allocated")
+        self._arq = ffi.gc(arq, lib.bss2_arq_free)
+        if peer is not None:
+            ip = int.from_bytes(socket.inet_aton(peer[0]), "big")
+            lib.bss2_arq_set_peer(self._arq, ip, peer[1])
+        self._ptype = ffi.new("uint16_t *")
+        self._buffer = ffi.new(f"uint64_t[{MAX_PDUWORDS}]")
+        self._done = ffi.new("size_t *")
+        self._stats = ffi.new("bss2_arq_stats *")
+
+    def _check(self, status: int) -> int:
+        if status >= 0:
+            return status
+        if status == _MAX_TRANS:
+            raise ConnectionError("a HostARQ frame was sent max_trans times without an ack")
+        if status == _OS_ERROR:
+            code = lib.bss2_arq_errno(self._arq)
+            raise OSError(code, os.strerror(code))
+        raise FrameError(
+            "the send window is full: wait for acks (poll) first"
+            if status == _FULL
+            else f"a frame holds at most {MAX_PDUWORDS} words"
+        )
+
+    def set_loss(self, fraction: float, seed: int = 0) -> None:
+        """For tests and benchmarks: drop that fraction of the datagrams this end sends.
+
+        Raises
+        ------
+        ValueError
+            If `fraction` is not in [0, 1].
+        """
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError(f"loss fraction must be in [0, 1], got {fraction}")
+        lib.bss2_arq_set_loss(self._arq, round(fraction * 1e6), seed)
 
     def reset(self) -> None:
-        """Restart both sequence spaces at 0 and forget what is in flight (a HostARQ reset)."""
-        self.tx_next = self.tx_low = 0
-        self.unacked: dict[int, _Sent] = {}
-        self.tries: dict[int, int] = {}
-        self.rx_low = 0
-        self.held: dict[int, tuple[int, npt.NDArray[np.uint64]]] = {}
-        self.delivered: deque[tuple[int, npt.NDArray[np.uint64]]] = deque()
-        self.ack_due = False
-        self.progress = time.monotonic()  # the last ack progress (or a send into an idle window)
-        self.probed = 0.0  # the last probe
+        """Restart both sequence spaces at 0; forget what is in flight (a HostARQ reset)."""
+        lib.bss2_arq_reset(self._arq)
 
     @property
     def ack(self) -> int:
         """The cumulative ack of the receive direction: the last in-order SEQ (255 at start)."""
-        return (self.rx_low - 1) % MAX_NRFRAMES
+        return int(lib.bss2_arq_ack(self._arq))
 
     @property
     def room(self) -> int:
         """How many more frames the send window takes."""
-        return MAX_WINSIZ - len(self.unacked)
+        return int(lib.bss2_arq_room(self._arq))
 
-    def _transmit(self, data: bytes) -> None:
-        if self.peer is None:
-            self.sock.send(data)
-        else:
-            self.sock.sendto(data, self.peer)
+    @property
+    def unacked(self) -> int:
+        """How many frames are in flight."""
+        return int(lib.bss2_arq_unacked(self._arq))
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Counts: frames sent, resent, received, duplicates, garbage, dropped, acks sent, lost."""
+        lib.bss2_arq_get_stats(self._arq, self._stats)
+        return {name: int(getattr(self._stats, name)) for name in _STATS}
 
     def send(self, ptype: int, words: npt.NDArray[np.uint64]) -> None:
         """Send one data frame (the window must have room).
@@ -213,121 +257,75 @@ class ArqEndpoint:
         ------
         FrameError
             For a full window or more than MAX_PDUWORDS words.
+        OSError
+            If the socket fails (e.g. ConnectionRefusedError: the peer's port is closed).
         """
-        if self.room <= 0:
-            raise FrameError("the send window is full: wait for acks (poll) first")
-        seq = self.tx_next
-        data = encode_frame(self.ack, seq, ptype, words)
-        if not self.unacked:
-            self.progress = time.monotonic()
-        self.unacked[seq] = _Sent(data[4:], time.monotonic())
-        self.tries[seq] = 1
-        self.tx_next = (seq + 1) % MAX_NRFRAMES
-        self._transmit(data)
-        self.ack_due = False
-        self.stats["sent"] += 1
+        w = np.ascontiguousarray(words, np.uint64)
+        self._check(lib.bss2_arq_send(self._arq, ptype, ffi.from_buffer("uint64_t[]", w), w.size))
+
+    def send_words(self, ptype: int, words: npt.NDArray[np.uint64], done: int) -> int:
+        """Send ``words[done:]`` in full frames while the window has room; return the new `done`.
+
+        `words` must be a C-contiguous ``uint64`` array.
+
+        Raises
+        ------
+        OSError
+            If the socket fails.
+        """
+        self._done[0] = done
+        buffer = ffi.from_buffer("uint64_t[]", words)
+        self._check(lib.bss2_arq_send_words(self._arq, ptype, buffer, words.size, self._done))
+        return int(self._done[0])
 
     def handle(self, data: bytes) -> None:
-        """Take one received datagram: its ack, and its frame into the receive window."""
-        try:
-            frame = decode_frame(data)
-        except FrameError:
-            self.stats["garbage"] += 1
-            return
-        if isinstance(frame, int):
-            self._acked(frame)
-            return
-        self._acked(frame.ack)
-        self.ack_due = True  # (duplicates too: their sender missed our ack)
-        self.stats["received"] += 1
-        offset = (frame.seq - self.rx_low) % MAX_NRFRAMES
-        if offset >= MAX_WINSIZ or frame.seq in self.held:
-            self.stats["duplicates"] += 1
-            return
-        self.held[frame.seq] = (frame.ptype, frame.words)
-        while self.rx_low in self.held:
-            self.delivered.append(self.held.pop(self.rx_low))
-            self.rx_low = (self.rx_low + 1) % MAX_NRFRAMES
+        """Take one received datagram: its ack, and its frame into the receive window.
 
-    def _acked(self, ack: int) -> None:
-        k = (ack - self.tx_low) % MAX_NRFRAMES
-        if k >= len(self.unacked):
-            return  # (old, duplicate or beyond what was sent: ignored, as the host does)
-        for i in range(k + 1):
-            seq = (self.tx_low + i) % MAX_NRFRAMES
-            del self.unacked[seq]
-            del self.tries[seq]
-        self.tx_low = (ack + 1) % MAX_NRFRAMES
-        now = time.monotonic()
-        self.progress = now
-        oldest = self.unacked.get(self.tx_low)
-        if oldest is not None and now - oldest.first > self.probe:
-            self._resend(self.tx_low)  # (a gap the ack leaves: its frame was lost)
-
-    def _resend(self, seq: int) -> None:
-        self.tries[seq] += 1
-        if self.tries[seq] > self.max_trans:
-            raise ConnectionError(
-                f"HostARQ frame {seq} was sent {self.max_trans} times without an ack"
-            )
-        self._transmit(_ACK.pack(self.ack) + self.unacked[seq].body)
-        self.ack_due = False
-        self.stats["resent"] += 1
+        Raises
+        ------
+        ConnectionError
+            If a gap resend exceeds ``max_trans``.
+        OSError
+            If the socket fails.
+        """
+        self._check(lib.bss2_arq_handle(self._arq, data, len(data)))
 
     def timers(self) -> None:
         """Resend what the acks stalled on; send an ack that is due.
-
-        The oldest unacked frame goes again after ``probe`` without ack progress, the whole
-        window after ``rto``.
 
         Raises
         ------
         ConnectionError
             If a frame exceeds ``max_trans`` transmissions.
+        OSError
+            If the socket fails.
         """
-        now = time.monotonic()
-        if self.unacked and now - max(self.progress, self.probed) > self.probe:
-            whole = now - self.progress > self.rto
-            for i in range(len(self.unacked) if whole else 1):
-                self._resend((self.tx_low + i) % MAX_NRFRAMES)
-            self.probed = now
-            if whole:
-                self.progress = now  # (the next whole-window resend after another rto)
-        if self.ack_due:
-            self._transmit(_ACK.pack(self.ack))
-            self.ack_due = False
-
-    def drain(self) -> bool:
-        """Take every datagram waiting on the socket (from the peer only); return whether any.
-
-        Raises
-        ------
-        ConnectionError
-            If the socket reports the peer gone (ICMP port unreachable on a connected socket).
-        """
-        came = False
-        while True:
-            try:
-                data, source = self.sock.recvfrom(65536, socket.MSG_DONTWAIT)
-            except BlockingIOError:
-                return came
-            if self.peer is not None and source != self.peer:
-                continue  # (another host: not ours)
-            self.handle(data)
-            came = True
+        self._check(lib.bss2_arq_timers(self._arq))
 
     def poll(self, timeout: float) -> bool:
         """Wait up to `timeout` s for datagrams, take all that are there, run the timers.
 
-        Returns whether any datagram came.
+        Returns whether any datagram (from the peer) came.
 
         Raises
         ------
         ConnectionError
-            If the socket reports the peer gone (e.g. ICMP port unreachable on a connected
-            socket), or a frame exceeds ``max_trans``.
+            If the socket reports the peer gone (ConnectionRefusedError: ICMP port unreachable
+            on a connected socket), or a frame exceeds ``max_trans``.
         """
-        ready, _, _ = select.select([self.sock], [], [], max(timeout, 0.0))
-        came = self.drain() if ready else False
-        self.timers()
-        return came
+        return self._check(lib.bss2_arq_poll(self._arq, max(round(timeout * 1e6), 0))) > 0
+
+    @property
+    def pending(self) -> int:
+        """How many delivered frames wait for ``frames()``."""
+        return int(lib.bss2_arq_delivered(self._arq))
+
+    def discard(self) -> int:
+        """Drop the delivered frames (a benchmark's sink); return how many."""
+        return int(lib.bss2_arq_discard(self._arq))
+
+    def frames(self) -> Iterator[tuple[int, npt.NDArray[np.uint64]]]:
+        """Pop the delivered frames, in order, as ``(ptype, words)``."""
+        while (n := lib.bss2_arq_take(self._arq, self._ptype, self._buffer, MAX_PDUWORDS)) >= 0:
+            words = np.frombuffer(ffi.buffer(self._buffer, 8 * n), np.uint64).copy()
+            yield int(self._ptype[0]), words

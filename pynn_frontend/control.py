@@ -5,8 +5,9 @@
 ``run(runtime)`` runs the network for `runtime` ms of hardware time; ``run(dt, APPEND)`` only
 appends a snippet of `dt` ms (the network as it is now), and the next ``run`` (EXECUTE) runs all
 appended snippets back to back in one program. A second run needs ``reset()`` first: the chip
-runs in continuous time. Runs go to ``setup``'s ``connection``, else to a chip model that
-``setup`` opens and ``end`` closes.
+runs in continuous time. Runs go to ``setup``'s ``connection``, else to the one the environment
+selects as on the real backend (``fisch.connection.connection_from_env``: the zero mock, or the
+setup ``SLURM_FPGA_IPS`` names), else to a chip model; the first run opens it, ``end`` closes it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from pyNN import common
 
-from fisch.connection import ChipModelConnection
+from fisch.connection import ChipModelConnection, connection_from_env
 from haldls import lola
 from pynn_frontend import _execution, simulator
 from pynn_frontend._mapping import map_network
@@ -206,8 +207,8 @@ def run(runtime: float | None, command: RunCommand = RunCommand.EXECUTE) -> floa
             "No experiment scheduled for execution yet. Call pynn.run(runtime) or append "
             "snippets with pynn.run(runtime, pynn.RunCommand.APPEND) first."
         )
-    if state.connection is None:
-        state.connection = ChipModelConnection()
+    if state.connection is None:  # (a setup SLURM_FPGA_IPS names, as the real backend's)
+        state.connection = connection_from_env(default=ChipModelConnection)
         state.own_connection = True
     reads = _execution.execute(state.connection, snippets)  # (refused: no state changes)
     state.injected_reads = reads

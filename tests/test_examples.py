@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from setups import EmulatedModel, emulated_setup
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -38,6 +39,24 @@ def test_single_neuron_tutorial_parts(examples: Path) -> None:
     counts = single_neuron.fixed_pattern(examples)
     assert min(counts) >= 3 and len(counts) == 10
     assert len(list(examples.glob("single_neuron_*.png"))) == 3
+    sys.modules.pop("single_neuron", None)
+
+
+def test_the_pynn_examples_mean_the_same_on_an_emulated_setup(
+    examples: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With SLURM_FPGA_IPS naming a setup, the scripts run there unchanged, with the results of
+    the in-process chip model of the same seed."""
+    import single_neuron
+
+    runpy.run_path(str(EXAMPLES / "demo.py"), run_name="__main__")
+    in_process = capsys.readouterr().out, single_neuron.leak_over_threshold(examples)
+    with emulated_setup(seed=0) as emulator:
+        monkeypatch.setenv("SLURM_FPGA_IPS", emulator.setups[0].address)
+        runpy.run_path(str(EXAMPLES / "demo.py"), run_name="__main__")
+        on_setup = capsys.readouterr().out, single_neuron.leak_over_threshold(examples)
+        assert EmulatedModel(emulator).systime > 0  # (the programs ran there)
+    assert on_setup == in_process
     sys.modules.pop("single_neuron", None)
 
 

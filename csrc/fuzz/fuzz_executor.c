@@ -3,7 +3,8 @@
  * The input is read as big-endian 64-bit words (a trailing partial word is dropped). Half of the
  * inputs are executed as they are (mostly refused by validation), the other half with every word
  * made valid: header taken modulo 16, payload masked to that instruction's width, so that the
- * executor itself is exercised. One instance runs all inputs of a process, so state carries over
+ * executor itself is exercised. Each input is also handed to a HostARQ engine as a received
+ * datagram (arq.c's parser and windows). One instance runs all inputs of a process, so state carries over
  * between programs as it does on a connection. Built and run by `make fuzz` under ASan/UBSan.
  *
  * The event fabric (stage 3a) costs time per event, so the harness bounds the simulated work of an
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arq.h"
 #include "chip_model.h"
 #include "ut.h"
 #include "field_map.inc"
@@ -90,7 +92,20 @@ static int source_enable(uint64_t a) {
     return a >= 0x00130001u && a < 0x00130019u && (a - 0x00130001u) % 3u == 0;
 }
 
+static bss2_arq *arq;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (arq == NULL) { /* every input is also a datagram for a HostARQ engine (no socket) */
+        arq = bss2_arq_new(-1, 1000, 20000, 10);
+        if (arq == NULL) {
+            abort();
+        }
+    }
+    (void)bss2_arq_handle(arq, data, size);
+    uint16_t ptype;
+    uint64_t frame[BSS2_ARQ_PDUWORDS];
+    while (bss2_arq_take(arq, &ptype, frame, BSS2_ARQ_PDUWORDS) >= 0) {
+    }
     if (chip == NULL) {
         chip = bss2_chip_new(1);
         if (chip == NULL) {

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from setups import emulated_setup
 
 import fisch
 import halco
-from fisch.connection import Connection, ZeroMockConnection, connection_from_env
+from fisch.connection import (
+    ArqConnection,
+    Connection,
+    ZeroMockConnection,
+    connection_from_env,
+)
 from fisch.errors import ConnectionUnavailableError
 
 
@@ -66,3 +72,25 @@ def test_connection_from_env() -> None:
 def test_connections_have_one_setup_without_a_hardware_database_entry() -> None:
     with ZeroMockConnection() as connection:
         assert connection.get_hwdb_entry() == (None,)
+
+
+def test_connection_from_env_reaches_the_setup_slurm_fpga_ips_names() -> None:
+    halt = np.array([0x0A00000000000000], np.uint64)
+    with emulated_setup() as emulator:
+        address = emulator.setups[0].address
+        for value in (address, f"{address}:1234", f" {address} "):
+            with connection_from_env({"SLURM_FPGA_IPS": value}) as connection:
+                assert isinstance(connection, ArqConnection)
+                assert connection.execute(halt).size > 0
+        both = {"SLURM_FPGA_IPS": address, "HXCOMM_ENABLE_ZERO_MOCK": "1"}
+        assert isinstance(connection_from_env(both), ZeroMockConnection)  # (first match wins)
+    for value, message in [
+        ("", "exactly one FPGA"),
+        ("192.168.4.1,192.168.4.2", "got 2; connections to several FPGAs"),
+        ("127.0.0.1:0", "port must be in"),
+        ("127.0.0.1:http", "port must be in"),
+    ]:
+        with pytest.raises(ConnectionUnavailableError, match=message):
+            connection_from_env({"SLURM_FPGA_IPS": value})
+    fallback = connection_from_env({}, default=ZeroMockConnection)
+    assert isinstance(fallback, ZeroMockConnection)

@@ -11,18 +11,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bypass_network import COLUMNS, configure
+from bypass_network import COLUMNS, configure, experiment
 from hypothesis import given
 from hypothesis import strategies as st
+from setups import serving
+from udp_proxy import FaultyProxy
 
 import halco
 import haldls
 import stadls
 from fisch._chip import ffi, lib
+from fisch._codec import decode_from_fpga, encode_from_fpga
 from fisch.connection import ArqConnection, ChipModelConnection
 from fisch.emulator import Emulator
 from fisch.errors import ConnectionUnavailableError, TransportError
 from fisch.hostarq import (
+    MAX_PDUWORDS,
     PTYPE_CFG,
     PTYPE_UT,
     Frame,
@@ -94,13 +98,8 @@ def test_halts_are_counted_however_the_stream_is_cut(
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    emu = Emulator(["127.0.0.1"], port=0, reset_port=0, seed=5)
-    thread = threading.Thread(target=emu.serve, daemon=True)
-    thread.start()
-    yield emu
-    emu.stop()
-    thread.join(timeout=5)
-    emu.close()
+    with serving(Emulator(["127.0.0.1"], port=0, reset_port=0, seed=5)) as emu:
+        yield emu
 
 
 def _arq(emu: Emulator) -> ArqConnection:
@@ -108,35 +107,50 @@ def _arq(emu: Emulator) -> ArqConnection:
     return ArqConnection("127.0.0.1", data_port, reset_port, timeout=2.0)
 
 
-def _experiment(connection: object) -> tuple[list[object], np.ndarray]:
-    """Configure the bypass network, send a train, read counters and a node back."""
-    rng = np.random.default_rng(3)
-    columns = rng.integers(0, COLUMNS, 60)
-    config = stadls.PlaybackProgramBuilder()
-    configure(config, 31, 0)
-    node = haldls.CrossbarNode(mask=0x155, target=0x2A)
-    config.write(halco.CrossbarNodeOnDLS(7), node)
-    stadls.run(connection, config.done())
-    builder = stadls.PlaybackProgramBuilder()
-    builder.write(halco.TimerOnDLS(), haldls.Timer())
-    times = 100 + 9 * np.arange(len(columns))
-    builder.write_spike_train(times, columns)  # (row select 0: a neuron's synapse label)
-    builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value(int(times[-1]) + 1000))
-    tickets = [builder.read(halco.CrossbarNodeOnDLS(7)), builder.read(halco.TimerOnDLS())]
-    program = builder.done()
-    stadls.run(connection, program)
-    return [t.get() for t in tickets], program.spikes.to_numpy()
-
-
 def test_a_setup_over_hostarq_gives_the_chip_models_results(emulator: Emulator) -> None:
     with _arq(emulator) as arq:
         assert "compatible_until" in arq.info
-        over_network = _experiment(arq)
+        over_network = experiment(arq)
     with ChipModelConnection(seed=5) as local:
-        in_process = _experiment(local)
+        in_process = experiment(local)
     assert over_network[0] == in_process[0]
     assert len(over_network[1]) == 60  # (each relayed back by its neuron)
     np.testing.assert_array_equal(over_network[1], in_process[1])
+
+
+def test_events_after_the_halt_belong_to_their_programs_answer(emulator: Emulator) -> None:
+    """Spikes still in the chip when the halt comes back, in a frame after the halt's: the same
+    raw answers as in process, and none of them spills into the next answer."""
+    config = stadls.PlaybackProgramBuilder()
+    configure(config, 31, 0)
+    builder = stadls.PlaybackProgramBuilder()
+    builder.write(halco.TimerOnDLS(), haldls.Timer())
+    times = 10 + np.arange(200)  # (a spike a cycle: the last ones relayed after the halt)
+    builder.write_spike_train(times, times % COLUMNS)
+    builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value(int(times[-1]) + 1))
+    read = stadls.PlaybackProgramBuilder()
+    read.read(halco.CrossbarNodeOnDLS(0))
+    spikes, one_read = builder.done().to_fpga_words(), read.done().to_fpga_words()[:-1]
+    setup = config.done().to_fpga_words()
+
+    def spills(answer: np.ndarray) -> bool:  # (the halt's frame is not the answer's last)
+        messages = decode_from_fpga(answer)
+        halt = messages.header.tolist().index(2)
+        halt_word = len(encode_from_fpga(messages.header[: halt + 1], messages.payload[: halt + 1]))
+        return -(-halt_word // MAX_PDUWORDS) * MAX_PDUWORDS < len(answer)
+
+    for n in range(1000):  # reads in front, until the answer spills
+        program = np.concatenate([np.tile(one_read, n), spikes])
+        with ChipModelConnection(seed=5) as local:
+            local.execute(setup)
+            if spills(local.execute(program)):
+                break
+    programs = [setup, program, HALT]
+    with _arq(emulator) as arq, ChipModelConnection(seed=5) as local:
+        answers = [(arq.execute(w), local.execute(w)) for w in programs]
+    assert spills(answers[1][1])
+    for over_network, in_process in answers:
+        np.testing.assert_array_equal(over_network, in_process)
 
 
 def test_big_programs_and_answers_cross_many_frames(emulator: Emulator) -> None:
@@ -186,28 +200,18 @@ def test_no_setup_and_other_parameters_are_refused() -> None:
 
 
 def test_a_stopped_setup_raises_and_a_restarted_one_works() -> None:
-    emu = Emulator(["127.0.0.1"], port=0, reset_port=0, seed=1)
-    thread = threading.Thread(target=emu.serve, daemon=True)
-    thread.start()
-    data_port, reset_port = emu.ports[0]
-    arq = ArqConnection("127.0.0.1", data_port, reset_port, timeout=1.0)
-    arq.execute(HALT)
-    emu.stop()
-    thread.join(timeout=5)
-    emu.close()
+    with serving(Emulator(["127.0.0.1"], port=0, reset_port=0, seed=1)) as emu:
+        data_port, reset_port = emu.ports[0]
+        arq = ArqConnection("127.0.0.1", data_port, reset_port, timeout=1.0)
+        arq.execute(HALT)
     start = time.monotonic()
     with pytest.raises(TransportError, match="stopped answering"):
         arq.execute(HALT)
     assert time.monotonic() - start < 3.0
     arq.close()
     again = Emulator(["127.0.0.1"], port=data_port, reset_port=reset_port, seed=1)
-    thread = threading.Thread(target=again.serve, daemon=True)
-    thread.start()
-    with ArqConnection("127.0.0.1", data_port, reset_port) as fresh:
+    with serving(again), ArqConnection("127.0.0.1", data_port, reset_port) as fresh:
         assert fresh.execute(HALT).size > 0
-    again.stop()
-    thread.join(timeout=5)
-    again.close()
 
 
 def test_the_hx_emulator_command_serves_and_stops_on_sigterm() -> None:
@@ -245,56 +249,36 @@ def test_the_hx_emulator_command_serves_and_stops_on_sigterm() -> None:
     assert "reset from 127.0.0.1" in log and "program of 1 words" in log and "stopped" in log
 
 
-class _FaultyLink:
-    """A datagram link that drops, duplicates, holds back (reorders) and truncates."""
-
-    def __init__(self, sock: socket.socket, seed: int, loss: float) -> None:
-        self.sock, self.rng, self.loss, self.held = sock, np.random.default_rng(seed), loss, []
-
-    def send(self, data: bytes) -> int:
-        r = self.rng.random()
-        if r < self.loss:
-            return len(data)  # lost
-        copies = [data, data] if r < 2 * self.loss else [data]  # duplicated
-        if r > 1 - self.loss:
-            copies.append(data[: len(data) // 2])  # and a truncated copy
-        if self.rng.random() < self.loss:
-            self.held.extend(copies)  # overtaken by the next datagram
-            return len(data)
-        for d in [*copies, *self.held]:
-            self.sock.send(d)
-        self.held = []
-        return len(data)
-
-
 @pytest.mark.parametrize("loss", [0.0, 0.01, 0.1])
 def test_endpoints_deliver_every_frame_once_in_order_through_faults(loss: float) -> None:
+    """Two bare endpoints, 3000 frames through the fault proxy (loss, duplication, reordering,
+    truncation, garbage, wrong lengths)."""
     from fisch.hostarq import ArqEndpoint
 
-    raw = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
-    ends = [ArqEndpoint(s, probe=0.0005) for s in raw]
-    for k, end in enumerate(ends):
-        end.sock = _FaultyLink(raw[k], k, loss)  # type: ignore[assignment]
-    sent, got, deadline = 0, [], time.monotonic() + 30
+    far = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    far.bind(("127.0.0.1", 0))
+    faults = dict.fromkeys(["duplicate", "reorder", "truncate", "garbage", "wrong_length"], loss)
+    proxy = FaultyProxy("127.0.0.1", far.getsockname()[1], 9, seed=3, loss=loss, **faults)
+    near = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    near.connect(("127.0.0.1", proxy.ports[0]))
+    sender = ArqEndpoint(near, probe=0.0005)
+    sender.send(PTYPE_UT, np.zeros(1, np.uint64))  # (the proxy learns the sender's address)
+    receiver = ArqEndpoint(far, ("127.0.0.1", proxy.up.getsockname()[1]), probe=0.0005)
+    got: list[int] = []
+    sent, deadline = 1, time.monotonic() + 30
     while len(got) < 3000 and time.monotonic() < deadline:
-        while sent < 3000 and ends[0].room > 0:
-            ends[0].send(PTYPE_UT, np.array([sent, sent], np.uint64))
+        while sent < 3000 and sender.room > 0:
+            sender.send(PTYPE_UT, np.array([sent, sent], np.uint64))
             sent += 1
-        for end, sock in zip(ends, raw, strict=True):
-            sock.setblocking(False)
-            while True:
-                try:
-                    end.handle(sock.recv(65536))
-                except BlockingIOError:
-                    break
-            end.timers()
-        while ends[1].delivered:
-            ptype, words = ends[1].delivered.popleft()
+        sender.poll(0.0)
+        receiver.poll(0.0001)
+        for ptype, words in receiver.frames():
             assert ptype == PTYPE_UT
             got.append(int(words[0]))
-        time.sleep(0.0001)
+    proxy.close()
     assert got == list(range(3000))
     if loss:
-        assert ends[0].stats["resent"] > 0 and ends[1].stats["duplicates"] > 0
-    for s in raw:
-        s.close()
+        assert sender.stats["resent"] > 0 and receiver.stats["duplicates"] > 0
+        assert receiver.stats["garbage"] > 0
+    near.close()
+    far.close()

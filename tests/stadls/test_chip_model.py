@@ -1,4 +1,5 @@
-"""The embedded chip model (``fisch.connection.ChipModelConnection``), driven through stadls."""
+"""The embedded chip model (``fisch.connection.ChipModelConnection``), driven through stadls;
+the run-level tests run over both paths, in process and through the setup emulator."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from container_strategies import container_strategy, random_coord, written
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from setups import KINDS, connect
 
 import fisch
 import halco
@@ -20,10 +22,13 @@ READ_WRITE = sorted(
 )
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", READ_WRITE)
 @settings(max_examples=5)
 @given(data=st.data())
-def test_every_container_reads_back_what_was_written(name: str, data: st.DataObject) -> None:
+def test_every_container_reads_back_what_was_written(
+    kind: str, name: str, data: st.DataObject
+) -> None:
     """Random valid values at random coordinates, written and read with every pair of backends."""
     ctype = haldls.containers[name]
     c = data.draw(container_strategy(ctype))
@@ -38,43 +43,46 @@ def test_every_container_reads_back_what_was_written(name: str, data: st.DataObj
     except ValueError:  # a value the word refuses (the timer takes only 0)
         return
     ticket = builder.read(coord, read_backend)  # the program ends when its reads are answered
-    with ChipModelConnection(seed=data.draw(st.integers(0, 2**64 - 1))) as connection:
+    with connect(kind, seed=data.draw(st.integers(0, 2**64 - 1))) as (connection, model):
         stadls.run(connection, builder.done())
-        assert connection.diagnostics["unknown_reads"] == 0
-        assert connection.diagnostics["unknown_writes"] == 0
+        assert model.diagnostics["unknown_reads"] == 0
+        assert model.diagnostics["unknown_writes"] == 0
     assert ticket.get() == written(c)
 
 
-def test_system_init_runs_cleanly() -> None:
-    with ChipModelConnection() as connection:
+@pytest.mark.parametrize("kind", KINDS)
+def test_system_init_runs_cleanly(kind: str) -> None:
+    with connect(kind) as (connection, model):
         builder, _ = stadls.SystemInit(connection.get_hwdb_entry()[0]).generate()
         builder.block_until(halco.BarrierOnFPGA(), haldls.Barrier.omnibus)
         stadls.run(connection, builder.done())
-        diagnostics = connection.diagnostics
+        diagnostics = model.diagnostics
     assert diagnostics["unknown_reads"] == diagnostics["unknown_writes"] == 0
     assert diagnostics["timeouts"] == 0
     assert diagnostics["end_systime"] > diagnostics["start_systime"]
 
 
-def test_time_goes_on_between_programs() -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_time_goes_on_between_programs(kind: str) -> None:
     """A wait of 10 us costs 1250 cycles of model time; responses carry the systime."""
-    with ChipModelConnection() as connection:
+    with connect(kind) as (connection, model):
         builder = stadls.PlaybackProgramBuilder()
         builder.write(halco.TimerOnDLS(), haldls.Timer())
         builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value(1250))
         ticket = builder.read(halco.TimerOnDLS())
-        before = connection.systime
+        before = model.systime
         stadls.run(connection, builder.done())
-        after = connection.systime
+        after = model.systime
     assert after - before >= 1250
     assert int(ticket.get().value) >= 1250
     assert before + 1250 <= int(ticket.fpga_time) <= after
 
 
-def test_registers_persist_between_programs_and_reset_clears_the_chip() -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_registers_persist_between_programs_and_reset_clears_the_chip(kind: str) -> None:
     coord = halco.CrossbarNodeOnDLS(7)
     node = haldls.CrossbarNode(mask=0x155, target=0x2A)
-    with ChipModelConnection() as connection:
+    with connect(kind) as (connection, _):
         first = stadls.PlaybackProgramBuilder()
         first.write(coord, node)
         stadls.run(connection, first.done())

@@ -4,12 +4,14 @@ Spikes from the FPGA enter the crossbar at L2 input 0, reach PADI bus 0, synapse
 the synapses of row 0, whose labels pick one of ``COLUMNS`` neurons; each neuron relays the event
 (bypass) with its own ``address_out`` through its event output and the crossbar's L2 outputs back
 to the FPGA. The loop's latency is the sum of the model's documented latencies
-(csrc/chip_internal.h; chip_model.c's header comment).
+(csrc/chip_internal.h; chip_model.c's header comment). Every test runs over both paths: in
+process and through the setup emulator.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from bypass_network import (
     COLUMNS,
     L2_INPUT_0,
@@ -20,15 +22,21 @@ from bypass_network import (
     expected_label,
     neuron,
 )
+from setups import KINDS, connect
 
 import halco
 import haldls
 import stadls
-from fisch.connection import ChipModelConnection
+
+pytestmark = pytest.mark.parametrize("kind", KINDS)
 
 
 def run_train(
-    labels: np.ndarray, driver_mask: int = 31, spacing: int = 9, node_mask: int = ROW_SELECT
+    kind: str,
+    labels: np.ndarray,
+    driver_mask: int = 31,
+    spacing: int = 9,
+    node_mask: int = ROW_SELECT,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, int], int, list[stadls.ContainerTicket]]:
     """Configure, then send ``labels`` ``spacing`` cycles apart; returns the spikes and more."""
     times = 100 + spacing * np.arange(len(labels), dtype=np.int64)
@@ -44,17 +52,17 @@ def run_train(
         for j in range(COLUMNS)
     ]
     prog = builder.done()
-    with ChipModelConnection() as connection:
+    with connect(kind) as (connection, model):
         stadls.run(connection, config.done())
         stadls.run(connection, prog)
-        diagnostics = connection.diagnostics
+        diagnostics = model.diagnostics
     return times, prog.spikes.to_numpy(), diagnostics, diagnostics["start_systime"], tickets
 
 
-def test_bypass_train_comes_back_at_labels_and_times() -> None:
+def test_bypass_train_comes_back_at_labels_and_times(kind: str) -> None:
     rng = np.random.default_rng(7)
     columns = rng.integers(0, COLUMNS, SPIKES)
-    times, spikes, diagnostics, start, tickets = run_train(columns)  # row select 0, channel 0
+    times, spikes, diagnostics, start, tickets = run_train(kind, columns)  # row select 0, channel 0
     expected = np.array([expected_label(int(j)) for j in columns])
     # every spike comes back (≥ 99 % required), in order, at its neuron's label
     assert len(spikes) >= 0.99 * SPIKES
@@ -72,36 +80,36 @@ def test_bypass_train_comes_back_at_labels_and_times() -> None:
         assert count == haldls.SpikeCounterRead(count=min(n, 255), overflow=n > 255)
 
 
-def test_wrong_row_select_drops_at_the_node_and_counts() -> None:
+def test_wrong_row_select_drops_at_the_node_and_counts(kind: str) -> None:
     labels = (1 << 6) | np.arange(SPIKES) % COLUMNS  # row select 1: the node wants 0
-    _, spikes, diagnostics, _, tickets = run_train(labels)
+    _, spikes, diagnostics, _, tickets = run_train(kind, labels)
     assert len(spikes) == 0
     assert tickets[0].get() == haldls.CrossbarInputDropCounter(value=SPIKES)
     assert diagnostics["padi_events"] == 0
 
 
-def test_wrong_synapse_label_reaches_no_neuron() -> None:
+def test_wrong_synapse_label_reaches_no_neuron(kind: str) -> None:
     labels = COLUMNS + np.arange(SPIKES) % (64 - COLUMNS)  # addresses no synapse holds
-    _, spikes, diagnostics, _, tickets = run_train(labels)
+    _, spikes, diagnostics, _, tickets = run_train(kind, labels)
     assert len(spikes) == 0
     assert diagnostics["padi_events"] == SPIKES and diagnostics["synaptic_events"] == 0
     assert int(tickets[0].get().value) == 0
     assert all(int(t.get().count) == 0 for t in tickets[1:])
 
 
-def test_driver_compare_mask_selects_rows() -> None:
+def test_driver_compare_mask_selects_rows(kind: str) -> None:
     """Row select 1 reaches driver 0 (index 0 on its bus) only where the mask ignores bit 0."""
     labels = (1 << 6) | np.arange(SPIKES) % COLUMNS
-    _, spikes, diagnostics, _, _ = run_train(labels, driver_mask=31, node_mask=0)
+    _, spikes, diagnostics, _, _ = run_train(kind, labels, driver_mask=31, node_mask=0)
     assert len(spikes) == 0 and diagnostics["padi_events"] == SPIKES
-    _, spikes, _, _, _ = run_train(labels, driver_mask=0b11110, node_mask=0)
+    _, spikes, _, _, _ = run_train(kind, labels, driver_mask=0b11110, node_mask=0)
     assert len(spikes) == SPIKES
 
 
-def test_bursts_overflow_the_bus_and_the_drop_counter_says_so() -> None:
+def test_bursts_overflow_the_bus_and_the_drop_counter_says_so(kind: str) -> None:
     """Three labels a cycle (one instruction each) fill bus 0, which carries one a cycle."""
     labels = np.arange(300) % COLUMNS
-    _, spikes, diagnostics, _, tickets = run_train(labels, spacing=0)
+    _, spikes, diagnostics, _, tickets = run_train(kind, labels, spacing=0)
     drops = diagnostics["padi_drops"]
     assert drops > 0
     assert len(spikes) + drops == len(labels)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+
 import halco
 import haldls
 import stadls
@@ -108,3 +110,24 @@ def expected_label(j: int) -> int:
     output = int(halco.NeuronColumnOnDLS(j).toNeuronEventOutputOnDLS())
     channel = output if output < 4 else output - 4  # the crossbar's L2 output of that output
     return (channel << 14) | (output << 8) | address_out(j)
+
+
+def experiment(connection: object) -> tuple[list[object], np.ndarray]:
+    """Configure the network, send 60 spikes, read a crossbar node and the timer back; return
+    the reads and the spikes."""
+    rng = np.random.default_rng(3)
+    columns = rng.integers(0, COLUMNS, 60)
+    config = stadls.PlaybackProgramBuilder()
+    configure(config, 31, 0)
+    node = haldls.CrossbarNode(mask=0x155, target=0x2A)
+    config.write(halco.CrossbarNodeOnDLS(7), node)
+    stadls.run(connection, config.done())
+    builder = stadls.PlaybackProgramBuilder()
+    builder.write(halco.TimerOnDLS(), haldls.Timer())
+    times = 100 + 9 * np.arange(len(columns))
+    builder.write_spike_train(times, columns)  # (row select 0: a neuron's synapse label)
+    builder.block_until(halco.TimerOnDLS(), haldls.Timer.Value(int(times[-1]) + 1000))
+    tickets = [builder.read(halco.CrossbarNodeOnDLS(7)), builder.read(halco.TimerOnDLS())]
+    program = builder.done()
+    stadls.run(connection, program)
+    return [t.get() for t in tickets], program.spikes.to_numpy()
