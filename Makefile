@@ -40,7 +40,7 @@ test: install-test
 
 # Speed figures against their targets and a peer measured in the same run (not part of test).
 bench: install-test
-	cd benchmarks && ../$(VPY) -P bench_halco.py --check && ../$(VPY) -P bench_fisch.py --check && ../$(VPY) -P bench_haldls.py --check && ../$(VPY) -P bench_stadls.py --check && ../$(VPY) -P bench_chipmodel.py --check && ../$(VPY) -P bench_analog.py --check && ../$(VPY) -P bench_pynn.py --check
+	cd benchmarks && ../$(VPY) -P bench_halco.py --check && ../$(VPY) -P bench_fisch.py --check && ../$(VPY) -P bench_haldls.py --check && ../$(VPY) -P bench_stadls.py --check && ../$(VPY) -P bench_chipmodel.py --check && ../$(VPY) -P bench_analog.py --check && ../$(VPY) -P bench_pynn.py --check && ../$(VPY) -P bench_hostarq.py --check
 
 # The benchmarks' peers (NEST, Brian2) in their own environment, for bench_analog.py.
 peers:

@@ -37,6 +37,9 @@ ffibuilder.cdef(
                                      size_t capacity, size_t *err_index);
     int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos,
                                 uint64_t *counts);
+    int bss2_ut_to_fpga_payload_bits(int header);
+    int64_t bss2_ut_count_requests(const uint64_t *words, size_t n, uint64_t *out,
+                                   size_t *err_index);
 
     typedef struct bss2_chip bss2_chip;
     typedef struct bss2_chip_diagnostics {

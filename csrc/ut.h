@@ -80,4 +80,17 @@ int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,
  * is complete. */
 int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos, uint64_t *counts);
 
+/* Number of instructions in the to-FPGA dictionary, and the payload width in bits of `header`
+ * (-1 if unknown). */
+#define BSS2_UT_TO_FPGA_COUNT 16
+int bss2_ut_to_fpga_payload_bits(int header);
+
+/* Checks n to-FPGA words (one message each: header byte, right-aligned payload) and counts what
+ * asks for an answer: out[0] the halts (system::Loopback with payload 0), out[1] the Omnibus
+ * reads (omnibus_to_fpga::Address with bit 36 set), out[2] the JTAG data shifts that keep their
+ * response (to_fpga_jtag::Data with bit 48 set). Returns 0, or BSS2_UT_UNKNOWN_HEADER /
+ * BSS2_UT_NONZERO_PADDING with *err_index at the first bad word, or BSS2_UT_NULL. */
+int64_t bss2_ut_count_requests(const uint64_t *words, size_t n, uint64_t *out,
+                               size_t *err_index);
+
 #endif /* BSS2_UT_H */

@@ -372,3 +372,35 @@ int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos,
     }
     return halts;
 }
+
+/* Payload bits of the 16 to-FPGA instructions (reference bss2-lowlevel.md §6.1; the Python
+ * dictionary fisch._instructions holds the same, a test compares them). */
+static const int8_t to_fpga_bits[BSS2_UT_TO_FPGA_COUNT] = {0, 8, 7, 56, 0, 32, 1, 5,
+                                                          1, 1, 1, 37, 32, 16, 32, 48};
+
+int bss2_ut_to_fpga_payload_bits(int header) {
+    return header >= 0 && header < BSS2_UT_TO_FPGA_COUNT ? to_fpga_bits[header] : -1;
+}
+
+int64_t bss2_ut_count_requests(const uint64_t *words, size_t n, uint64_t *out,
+                               size_t *err_index) {
+    if ((words == NULL && n > 0) || out == NULL || err_index == NULL) {
+        return BSS2_UT_NULL;
+    }
+    out[0] = out[1] = out[2] = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = words[i] >> 56, p = words[i] & 0x00FFFFFFFFFFFFFFull;
+        if (h >= BSS2_UT_TO_FPGA_COUNT) {
+            *err_index = i;
+            return BSS2_UT_UNKNOWN_HEADER;
+        }
+        if (to_fpga_bits[h] < 56 && p >> to_fpga_bits[h]) {
+            *err_index = i;
+            return BSS2_UT_NONZERO_PADDING;
+        }
+        out[0] += h == 10 && p == 0;
+        out[1] += h == 11 && ((p >> 36) & 1u);
+        out[2] += h == 3 && ((p >> 48) & 1u);
+    }
+    return 0;
+}

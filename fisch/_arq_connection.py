@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from fisch._chip import ffi, lib
 from fisch._codec import decode_to_fpga
-from fisch._connection_base import _FROM, ConnectionBase, _reads
+from fisch._connection_base import _FROM, ConnectionBase
 from fisch._program import HALT_WORD
 from fisch.errors import ConnectionUnavailableError, TransportError, UTDecodeError
 from fisch.hostarq import (
@@ -29,6 +29,7 @@ from fisch.hostarq import (
 __all__ = ["ArqConnection"]
 
 _HALT_WORD = np.uint64(HALT_WORD)
+_OMNIBUS, _JTAG = _FROM["omnibus"], _FROM["jtag"]
 
 
 class ArqConnection(ConnectionBase):
@@ -75,6 +76,7 @@ class ArqConnection(ConnectionBase):
                 self._sock.setsockopt(socket.SOL_SOCKET, option, 10 << 20)
             self._sock.connect((host, data_port))
             self._arq = ArqEndpoint(self._sock)
+            self._marker = secrets.randbits(64)  # (the marker loopbacks count up from here)
             self.info = self._reset()
             self._flush()
         except BaseException:
@@ -154,41 +156,43 @@ class ArqConnection(ConnectionBase):
 
     def _execute(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         w = np.ascontiguousarray(words, dtype=np.uint64).reshape(-1)
-        halts = int(np.count_nonzero(w == _HALT_WORD))
-        if halts == 0 or w[-1] != _HALT_WORD:
+        if w.size == 0 or w[-1] != _HALT_WORD:
             raise ValueError(
                 "a program for a HostARQ setup must end with the halt loopback "
                 f"(0x{int(_HALT_WORD):016x}): its answer is complete when that comes back"
             )
-        omnibus, jtag = _reads(*decode_to_fpga(w))  # (their answers may follow the halt's)
-        reads = {_FROM["omnibus"]: int(omnibus.sum()), _FROM["jtag"]: int(jtag.sum())}
-        try:
-            return self._exchange(w, halts, reads)
+        requests, where = ffi.new("uint64_t[3]"), ffi.new("size_t *")
+        if lib.bss2_ut_count_requests(ffi.from_buffer("uint64_t[]", w), w.size, requests, where):
+            decode_to_fpga(w)  # (raises the error that names the word)
+            raise UTDecodeError(f"to-FPGA word {where[0]} is no instruction")  # pragma: no cover
+        try:  # (reads: their answers may follow the halt's)
+            return self._exchange(w, int(requests[0]), int(requests[1]), int(requests[2]))
         except ConnectionError as exc:
             raise TransportError(
                 f"the setup at {self.host}:{self.data_port} stopped answering: {exc}"
             ) from exc
 
     def _exchange(
-        self, w: npt.NDArray[np.uint64], halts: int, reads: dict[int, int]
+        self, w: npt.NDArray[np.uint64], halts: int, omnibus: int, jtag: int
     ) -> npt.NDArray[np.uint64]:
-        """Send `w`; collect the answer until its halts and its reads are in.
+        """Send `w`; collect the answer until its halts, its reads and the marker are in.
 
-        `reads` counts the read responses by from-FPGA header: a read's answer can come after
-        the halt's loopback (its latency), so the halt alone does not end the answer.
+        A read's answer can come after the halt's loopback (its latency), so the halt alone does
+        not end the answer; the read responses are counted by from-FPGA header.
         """
         arq = self._arq
         answer: list[npt.NDArray[np.uint64]] = []
         stream = np.zeros(0, np.uint64)
         seen, pos, counts = 0, ffi.new("size_t *"), ffi.new("uint64_t[16]")
         sent, heard, pinged = 0, time.monotonic(), time.monotonic()
-        marker = np.array([secrets.randbits(64)], np.uint64)
-        complete = echoed = marked = False
-        while not complete:
+        self._marker = marker = (self._marker + 1) % (1 << 64)
+        echoed = marked = False
+        while not (echoed and seen >= halts and counts[_OMNIBUS] >= omnibus
+                   and counts[_JTAG] >= jtag):  # fmt: skip
             if sent < w.size:
                 sent = arq.send_words(PTYPE_UT, w, sent)
             if sent >= w.size and not marked and arq.room > 0:
-                arq.send(PTYPE_LOOPBACK, marker)  # (its echo closes the answer)
+                arq.send(PTYPE_LOOPBACK, np.array([marker], np.uint64))  # (its echo: the end)
                 marked = True
             now = time.monotonic()
             if arq.poll(0.0 if not marked and arq.room > 0 else 0.01):
@@ -205,12 +209,13 @@ class ArqConnection(ConnectionBase):
                 if ptype == PTYPE_UT:
                     fresh.append(words)
                 elif ptype == PTYPE_LOOPBACK:
-                    echoed |= np.array_equal(words, marker)
+                    echoed |= words.size == 1 and int(words[0]) == marker
                 else:
                     raise TransportError(f"unknown HostARQ packet type 0x{ptype:04x} received")
             if fresh:
                 answer.extend(fresh)
-                stream = np.concatenate([stream, *fresh])
+                one = not stream.size and len(fresh) == 1
+                stream = fresh[0] if one else np.concatenate([stream, *fresh])
                 found = lib.bss2_ut_count_halts(
                     ffi.from_buffer("uint64_t[]", stream), stream.size, pos, counts
                 )
@@ -222,7 +227,8 @@ class ArqConnection(ConnectionBase):
                 if pos[0] >= 8:  # (keep only the words from the message not yet whole)
                     drop = int(pos[0]) // 8
                     stream, pos[0] = stream[drop:], pos[0] - 8 * drop
-            complete = echoed and seen >= halts and all(counts[k] >= n for k, n in reads.items())
+        if len(answer) == 1:
+            return answer[0]
         return np.concatenate(answer) if answer else np.zeros(0, np.uint64)
 
     def __repr__(self) -> str:

@@ -15,7 +15,10 @@ Decisions: the chip model runs a program once its halt loopback has arrived (a r
 at once), so the model executes exactly the programs an in-process ``ChipModelConnection``
 would. A reset (a new connection) powers up a fresh chip with the setup's seed, so a connection
 sees what a new ``ChipModelConnection(seed)`` would, with the same results. A program runs in a
-worker thread per setup, so that the ARQ keeps acking while the model computes; a loopback frame
+worker thread per setup, so that the ARQ keeps acking while the model computes, unless it is
+quick: at most 512 words without waits (timing.WaitUntil, timing.PollingOmnibusBlock), whose
+model time is a few cycles a word, runs at once when the worker is idle (no thread hand-off in
+a short program's round trip); a loopback frame
 is echoed in order with the answers (after the answer of every program received before it), so
 a host that sends one behind its program knows the whole answer is in when the echo is.
 """
@@ -56,6 +59,18 @@ __all__ = ["INFO", "Emulator", "main"]
 INFO = "version: 1\ncompatible_until: 0\n"
 _HALT_WORD = np.uint64(HALT_WORD)
 _DUMMY = np.zeros(MAX_PDUWORDS, np.uint64)
+#: Headers of the to-FPGA instructions that wait (timing.WaitUntil, timing.PollingOmnibusBlock).
+_WAIT_UNTIL, _POLLING = np.uint64(5), np.uint64(8)
+
+
+def _quick(program: npt.NDArray[np.uint64]) -> bool:
+    """Whether a program runs in bounded, short wall time: at most 512 words and no waits."""
+    if program.size > 512:
+        return False
+    headers = program >> np.uint64(56)
+    return not ((headers == _WAIT_UNTIL) | (headers == _POLLING)).any()
+
+
 log = logging.getLogger("hx-emulator")
 #: A program to run (or a loopback frame to echo): the reset generation it belongs to, the chip
 #: it runs on, the packet type and the words.
@@ -98,13 +113,15 @@ class _Setup:
                 self.done.put((self, generation, ptype, program))
                 self.wake.send(b"\0")
                 continue
-            try:
-                answer = chip.execute(program)
-            except Exception as exc:  # (a refused program: logged; its answer is empty)
-                log.warning("%s: program of %d words refused: %s", self.address, len(program), exc)
-                answer = np.zeros(0, np.uint64)
-            self.done.put((self, generation, ptype, answer))
+            self.done.put((self, generation, ptype, self._run(chip, program)))
             self.wake.send(b"\0")
+
+    def _run(self, chip: ChipModelConnection, program: npt.NDArray[np.uint64]) -> Any:
+        try:
+            return chip.execute(program)
+        except Exception as exc:  # (a refused program: logged; its answer is empty)
+            log.warning("%s: program of %d words refused: %s", self.address, len(program), exc)
+            return np.zeros(0, np.uint64)
 
     def on_reset(self, data: bytes, source: Any) -> None:
         if data != RESET_MAGIC.to_bytes(4, "big"):
@@ -142,12 +159,17 @@ class _Setup:
         halts = np.flatnonzero(words == _HALT_WORD)
         start = 0
         for h in halts:
-            program = np.concatenate([*self.pending, words[start : h + 1]])
+            program = words[start : h + 1]
+            if self.pending:
+                program = np.concatenate([*self.pending, program])
             self.pending.clear()
             start = int(h) + 1
             log.info("%s: program of %d words", self.address, len(program))
             self.running += 1
-            self.jobs.put((self.generation, self.chip, PTYPE_UT, program))
+            if self.running == 1 and _quick(program):
+                self.answer(self.generation, PTYPE_UT, self._run(self.chip, program))
+            else:
+                self.jobs.put((self.generation, self.chip, PTYPE_UT, program))
         if start < len(words):
             self.pending.append(words[start:])
 
@@ -254,9 +276,15 @@ class Emulator:
                         setup.on_reset(data, source)
                     else:
                         setup.on_data()
-                while not self.done.empty():
-                    setup, generation, ptype, words = self.done.get()
+                # (a short program's answer is awaited here: no round through the selector)
+                wait = 0.0005 if any(s.running for s in self.setups) else 0.0
+                while True:
+                    try:
+                        setup, generation, ptype, words = self.done.get(timeout=wait)
+                    except queue.Empty:
+                        break
                     setup.answer(generation, ptype, words)
+                    wait = 0.0005 if setup.running else 0.0
                 for setup in self.setups:
                     setup.pump()
         finally:

@@ -167,9 +167,21 @@ def test_big_programs_and_answers_cross_many_frames(emulator: Emulator) -> None:
     assert [t.get() for t in tickets] == [t.get() for t in more]
 
 
-def test_programs_must_end_with_the_halt(emulator: Emulator) -> None:
-    with _arq(emulator) as arq, pytest.raises(ValueError, match="halt loopback"):
-        arq.execute(np.array([0x0100000000000000], np.uint64))
+def test_programs_must_end_with_the_halt_and_be_instructions(emulator: Emulator) -> None:
+    from fisch._instructions import TO_FPGA_DICTIONARY
+    from fisch.errors import UnknownInstructionError, UTDecodeError
+
+    assert [lib.bss2_ut_to_fpga_payload_bits(h) for h in range(16)] == [
+        i.size for i in TO_FPGA_DICTIONARY
+    ]  # (the C request counter checks what the Python dictionary says)
+    with _arq(emulator) as arq:
+        with pytest.raises(ValueError, match="halt loopback"):
+            arq.execute(np.array([0x0100000000000000], np.uint64))
+        with pytest.raises(UnknownInstructionError, match="header 16"):
+            arq.execute(np.array([0x1000000000000000, HALT[0]], np.uint64))
+        with pytest.raises(UTDecodeError, match="bits above"):
+            arq.execute(np.array([0x0A00000000000000 | (1 << 5), HALT[0]], np.uint64))
+        assert arq.execute(HALT).size > 0  # (nothing was sent)
 
 
 def test_no_setup_and_other_parameters_are_refused() -> None:
