@@ -43,6 +43,7 @@ from fisch._program import HALT_WORD
 from fisch.connection import ChipModelConnection
 from fisch.hostarq import (
     MAX_PDUWORDS,
+    MAX_WINSIZ,
     PTYPE_CFG,
     PTYPE_DUMMYDATA,
     PTYPE_LOOPBACK,
@@ -58,7 +59,7 @@ __all__ = ["INFO", "Emulator", "main"]
 #: The info text of the configuration frame (YAML, as hxcomm parses it).
 INFO = "version: 1\ncompatible_until: 0\n"
 _HALT_WORD = np.uint64(HALT_WORD)
-_DUMMY = np.zeros(MAX_PDUWORDS, np.uint64)
+_DUMMY = np.zeros(MAX_PDUWORDS * MAX_WINSIZ, np.uint64)  # (a window of dummy data frames)
 #: Headers of the to-FPGA instructions that wait (timing.WaitUntil, timing.PollingOmnibusBlock).
 _WAIT_UNTIL, _POLLING = np.uint64(5), np.uint64(8)
 
@@ -152,7 +153,7 @@ class _Setup:
             elif ptype == PTYPE_UT:
                 self._take(words)
             elif ptype == PTYPE_SENDDUMMY and words.size:
-                self.outbox.append([PTYPE_DUMMYDATA, _DUMMY, -int(words[0])])
+                self.outbox.append([PTYPE_DUMMYDATA, None, -int(words[0])])
 
     def _take(self, words: npt.NDArray[np.uint64]) -> None:
         """Queue each program whose halt has arrived."""
@@ -188,9 +189,10 @@ class _Setup:
             while self.outbox and arq.room > 0:
                 ptype, words, done = self.outbox[0]
                 if done < 0:  # (dummy data frames still to send: -done)
-                    self.outbox[0][2] = done + 1
-                    arq.send(ptype, words)
-                    if done + 1 == 0:
+                    n = min(arq.room, -done)
+                    arq.send_words(ptype, _DUMMY[: n * MAX_PDUWORDS], 0)
+                    self.outbox[0][2] = done + n
+                    if done + n == 0:
                         self.outbox.popleft()
                     continue
                 if ptype != PTYPE_UT:  # (an echo: one frame, as it came)
@@ -277,14 +279,14 @@ class Emulator:
                     else:
                         setup.on_data()
                 # (a short program's answer is awaited here: no round through the selector)
-                wait = 0.0005 if any(s.running for s in self.setups) else 0.0
-                while True:
+                wait = any(s.running for s in self.setups)
+                while wait or not self.done.empty():
                     try:
-                        setup, generation, ptype, words = self.done.get(timeout=wait)
+                        setup, generation, ptype, words = self.done.get(timeout=0.0005)
                     except queue.Empty:
                         break
                     setup.answer(generation, ptype, words)
-                    wait = 0.0005 if setup.running else 0.0
+                    wait = setup.running > 0
                 for setup in self.setups:
                     setup.pump()
         finally:
