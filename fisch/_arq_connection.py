@@ -12,6 +12,7 @@ import numpy.typing as npt
 from fisch._chip import ffi, lib
 from fisch._codec import decode_to_fpga
 from fisch._connection_base import _FROM, ConnectionBase
+from fisch._instructions import instruction
 from fisch._program import HALT_WORD
 from fisch.errors import ConnectionUnavailableError, TransportError, UTDecodeError
 from fisch.hostarq import (
@@ -30,6 +31,7 @@ __all__ = ["ArqConnection"]
 
 _HALT_WORD = np.uint64(HALT_WORD)
 _OMNIBUS, _JTAG = _FROM["omnibus"], _FROM["jtag"]
+_TIMEOUT = instruction("from_fpga_system.TimeoutNotification").index
 
 
 class ArqConnection(ConnectionBase):
@@ -178,7 +180,9 @@ class ArqConnection(ConnectionBase):
         """Send `w`; collect the answer until its halts, its reads and the marker are in.
 
         A read's answer can come after the halt's loopback (its latency), so the halt alone does
-        not end the answer; the read responses are counted by from-FPGA header.
+        not end the answer; the read responses are counted by from-FPGA header. After a timeout
+        notification (the playback timed out, or the emulator refused the program) the reads
+        are not waited for.
         """
         arq = self._arq
         answer: list[npt.NDArray[np.uint64]] = []
@@ -187,8 +191,8 @@ class ArqConnection(ConnectionBase):
         sent, heard, pinged = 0, time.monotonic(), time.monotonic()
         self._marker = marker = (self._marker + 1) % (1 << 64)
         echoed = marked = False
-        while not (echoed and seen >= halts and counts[_OMNIBUS] >= omnibus
-                   and counts[_JTAG] >= jtag):  # fmt: skip
+        while not (echoed and seen >= halts and (counts[_TIMEOUT] or (
+                   counts[_OMNIBUS] >= omnibus and counts[_JTAG] >= jtag))):  # fmt: skip
             if sent < w.size:
                 sent = arq.send_words(PTYPE_UT, w, sent)
             if sent >= w.size and not marked and arq.room > 0:

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from fisch._codec import encode_from_fpga
 from fisch._program import HALT_WORD
 from fisch.connection import ChipModelConnection
 from fisch.hostarq import (
@@ -59,6 +60,10 @@ __all__ = ["INFO", "Emulator", "main"]
 #: The info text of the configuration frame (YAML, as hxcomm parses it).
 INFO = "version: 1\ncompatible_until: 0\n"
 _HALT_WORD = np.uint64(HALT_WORD)
+#: The answer to a program the chip model refuses (e.g. longer than the playback memory): a
+#: timeout notification, then the halt's loopback; the host reports the timeout, and does not
+#: wait for read responses that will not come.
+_REFUSED = encode_from_fpga(np.array([4, 2]), np.zeros(2, np.uint64))
 _DUMMY = np.zeros(MAX_PDUWORDS * MAX_WINSIZ, np.uint64)  # (a window of dummy data frames)
 #: Headers of the to-FPGA instructions that wait (timing.WaitUntil, timing.PollingOmnibusBlock).
 _WAIT_UNTIL, _POLLING = np.uint64(5), np.uint64(8)
@@ -120,9 +125,9 @@ class _Setup:
     def _run(self, chip: ChipModelConnection, program: npt.NDArray[np.uint64]) -> Any:
         try:
             return chip.execute(program)
-        except Exception as exc:  # (a refused program: logged; its answer is empty)
+        except Exception as exc:  # (refused: a timeout notification and the halt answer it)
             log.warning("%s: program of %d words refused: %s", self.address, len(program), exc)
-            return np.zeros(0, np.uint64)
+            return _REFUSED
 
     def on_reset(self, data: bytes, source: Any) -> None:
         if data != RESET_MAGIC.to_bytes(4, "big"):

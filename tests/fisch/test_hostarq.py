@@ -294,3 +294,23 @@ def test_endpoints_deliver_every_frame_once_in_order_through_faults(loss: float)
         assert receiver.stats["garbage"] > 0
     near.close()
     far.close()
+
+
+def test_a_program_the_setup_refuses_raises_instead_of_waiting(emulator: Emulator) -> None:
+    """Longer than the playback memory: in process a PlaybackMemoryError, over the network the
+    setup's timeout notification (its log says why), never a hang."""
+    import fisch
+    from fisch.errors import PlaybackMemoryError, PlaybackMemoryWarning, RunError
+
+    builder = fisch.PlaybackProgramBuilder()
+    builder.read(halco.OmnibusAddress(0x0016002A))
+    n = 4_194_304 // 2  # (two words a write)
+    builder.write_array(fisch.Omnibus, np.full(n, 0x0016002A), np.ones(n, np.int64))
+    with pytest.warns(PlaybackMemoryWarning):
+        program = builder.done()
+    with ChipModelConnection() as local, pytest.raises(PlaybackMemoryError):
+        fisch.run(local, program)
+    with _arq(emulator) as arq:
+        with pytest.raises(RunError, match="timeout"):
+            fisch.run(arq, program)
+        assert arq.execute(HALT).size > 0  # (the connection goes on)
