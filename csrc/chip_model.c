@@ -320,9 +320,8 @@
 
 #include "address_map.h"
 #include "chip_internal.h"
+#include "ut.h"
 
-/* Payload bits of the to-FPGA instructions, by header (reference §6.1). */
-static const uint8_t payload_bits[16] = {0, 8, 7, 56, 0, 32, 1, 5, 1, 1, 1, 37, 32, 16, 32, 48};
 static const char *const names[16] = {
     "to_fpga_jtag::Init",      "to_fpga_jtag::Scaler",        "to_fpga_jtag::Ins",
     "to_fpga_jtag::Data",      "timing::Setup",               "timing::WaitUntil",
@@ -406,12 +405,12 @@ static int validate(bss2_chip *c, const uint64_t *words, size_t n, bounds *b) {
             }
             return BSS2_CHIP_BAD_INSTRUCTION;
         }
-        if ((w & BSS2_CM_PAYLOAD_MASK) >> payload_bits[h]) {
+        if ((w & BSS2_CM_PAYLOAD_MASK) >> bss2_ut_to_fpga_bits[h]) {
             snprintf(c->error, sizeof c->error,
                      "word %zu (0x%016llx): nonzero padding: %s takes %u payload bits, bits "
                      "%u..55 must be 0",
-                     i, (unsigned long long)w, names[h], (unsigned)payload_bits[h],
-                     (unsigned)payload_bits[h]);
+                     i, (unsigned long long)w, names[h], (unsigned)bss2_ut_to_fpga_bits[h],
+                     (unsigned)bss2_ut_to_fpga_bits[h]);
             return BSS2_CHIP_BAD_INSTRUCTION;
         }
         switch (h) {

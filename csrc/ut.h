@@ -80,9 +80,11 @@ int64_t bss2_ut_encode_from_fpga(const uint8_t *header, const uint64_t *payload,
  * is complete. */
 int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos, uint64_t *counts);
 
-/* Number of instructions in the to-FPGA dictionary, and the payload width in bits of `header`
+/* Number of instructions in the to-FPGA dictionary, their payload widths in bits by header
+ * (reference bss2-lowlevel.md §6.1; the one table of the C code), and the width of `header`
  * (-1 if unknown). */
 #define BSS2_UT_TO_FPGA_COUNT 16
+extern const uint8_t bss2_ut_to_fpga_bits[BSS2_UT_TO_FPGA_COUNT];
 int bss2_ut_to_fpga_payload_bits(int header);
 
 /* Checks n to-FPGA words (one message each: header byte, right-aligned payload) and counts what

@@ -373,13 +373,12 @@ int64_t bss2_ut_count_halts(const uint64_t *words, size_t nwords, size_t *pos,
     return halts;
 }
 
-/* Payload bits of the 16 to-FPGA instructions (reference bss2-lowlevel.md §6.1; the Python
- * dictionary fisch._instructions holds the same, a test compares them). */
-static const int8_t to_fpga_bits[BSS2_UT_TO_FPGA_COUNT] = {0, 8, 7, 56, 0, 32, 1, 5,
-                                                          1, 1, 1, 37, 32, 16, 32, 48};
+/* (The Python dictionary fisch._instructions holds the same widths; a test compares them.) */
+const uint8_t bss2_ut_to_fpga_bits[BSS2_UT_TO_FPGA_COUNT] = {0, 8, 7, 56, 0, 32, 1, 5,
+                                                             1, 1, 1, 37, 32, 16, 32, 48};
 
 int bss2_ut_to_fpga_payload_bits(int header) {
-    return header >= 0 && header < BSS2_UT_TO_FPGA_COUNT ? to_fpga_bits[header] : -1;
+    return header >= 0 && header < BSS2_UT_TO_FPGA_COUNT ? bss2_ut_to_fpga_bits[header] : -1;
 }
 
 int64_t bss2_ut_count_requests(const uint64_t *words, size_t n, uint64_t *out,
@@ -394,7 +393,7 @@ int64_t bss2_ut_count_requests(const uint64_t *words, size_t n, uint64_t *out,
             *err_index = i;
             return BSS2_UT_UNKNOWN_HEADER;
         }
-        if (to_fpga_bits[h] < 56 && p >> to_fpga_bits[h]) {
+        if (p >> bss2_ut_to_fpga_bits[h]) {
             *err_index = i;
             return BSS2_UT_NONZERO_PADDING;
         }

@@ -229,6 +229,8 @@ class Emulator:
 
     Raises
     ------
+    ValueError
+        If `loss` is not in [0, 1].
     OSError
         If an address or port cannot be bound.
     """
@@ -238,6 +240,8 @@ class Emulator:
         reset_port: int = 0xAFFE, seed: int = 0, *, mismatch: bool = True, noise: bool = True,
         loss: float = 0.0,
     ) -> None:  # fmt: skip
+        if not 0.0 <= loss <= 1.0:
+            raise ValueError(f"loss must be a fraction in [0, 1], got {loss}")
         flags = {"mismatch": mismatch, "noise": noise}
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)

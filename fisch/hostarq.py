@@ -278,18 +278,6 @@ class ArqEndpoint:
         self._check(lib.bss2_arq_send_words(self._arq, ptype, buffer, words.size, self._done))
         return int(self._done[0])
 
-    def handle(self, data: bytes) -> None:
-        """Take one received datagram: its ack, and its frame into the receive window.
-
-        Raises
-        ------
-        ConnectionError
-            If a gap resend exceeds ``max_trans``.
-        OSError
-            If the socket fails.
-        """
-        self._check(lib.bss2_arq_handle(self._arq, data, len(data)))
-
     def timers(self) -> None:
         """Resend what the acks stalled on; send an ack that is due.
 

@@ -4,8 +4,8 @@
  * inputs are executed as they are (mostly refused by validation), the other half with every word
  * made valid: header taken modulo 16, payload masked to that instruction's width, so that the
  * executor itself is exercised. Each input is also handed to a HostARQ engine as a received
- * datagram (arq.c's parser and windows). One instance runs all inputs of a process, so state carries over
- * between programs as it does on a connection. Built and run by `make fuzz` under ASan/UBSan.
+ * datagram (arq.c's parser and windows). One instance runs all inputs of a process, so state
+ * carries over between programs as it does on a connection. Built and run by `make fuzz` under ASan/UBSan.
  *
  * The event fabric (stage 3a) costs time per event, so the harness bounds the simulated work of an
  * input, in both halves: WaitUntil payloads keep their low 10 bits; the instance starts with an
@@ -36,9 +36,6 @@
 #include "chip_model.h"
 #include "ut.h"
 #include "field_map.inc"
-
-/* Payload bits of the 16 to-FPGA instructions (reference bss2-lowlevel.md §6.1). */
-static const unsigned payload_bits[16] = {0, 8, 7, 56, 0, 32, 1, 5, 1, 1, 1, 37, 32, 16, 32, 48};
 
 static bss2_chip *chip;
 
@@ -141,8 +138,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         const uint64_t pick = w >> 41;
         if (make_valid) {
             unsigned h = (unsigned)(w >> 56) & 15u;
-            uint64_t mask = payload_bits[h] >= 56 ? 0x00FFFFFFFFFFFFFFull
-                                                  : ((1ull << payload_bits[h]) - 1u);
+            uint64_t mask = bss2_ut_to_fpga_bits[h] >= 56 ? 0x00FFFFFFFFFFFFFFull
+                                                  : ((1ull << bss2_ut_to_fpga_bits[h]) - 1u);
             w = ((uint64_t)h << 56) | (w & mask);
         }
         if (force_data) { /* the write to a fabric register gets its data word */

@@ -314,3 +314,45 @@ def test_a_program_the_setup_refuses_raises_instead_of_waiting(emulator: Emulato
         with pytest.raises(RunError, match="timeout"):
             fisch.run(arq, program)
         assert arq.execute(HALT).size > 0  # (the connection goes on)
+
+
+@given(st.lists(st.tuples(st.integers(0, 15), st.integers(0, 2**56 - 1)), max_size=60))
+def test_the_c_request_counter_agrees_with_the_python_read_detection(
+    messages: list[tuple[int, int]],
+) -> None:
+    from fisch._codec import decode_to_fpga, encode_to_fpga
+    from fisch._connection_base import _reads
+    from fisch._instructions import TO_FPGA_DICTIONARY
+
+    headers = np.array([h for h, _ in messages], np.int64)
+    payloads = np.array(
+        [p & ((1 << TO_FPGA_DICTIONARY[h].size) - 1) for h, p in messages], np.uint64
+    )
+    words = np.ascontiguousarray(encode_to_fpga(headers, payloads))
+    out, where = ffi.new("uint64_t[3]"), ffi.new("size_t *")
+    assert (
+        lib.bss2_ut_count_requests(ffi.from_buffer("uint64_t[]", words), words.size, out, where)
+        == 0
+    )
+    omnibus, jtag = _reads(*decode_to_fpga(words))
+    halts = int(np.count_nonzero(words == HALT[0]))
+    assert list(out) == [halts, int(omnibus.sum()), int(jtag.sum())]
+
+
+def test_endpoint_and_emulator_refuse_bad_arguments() -> None:
+    from fisch.hostarq import ArqEndpoint
+
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    end = ArqEndpoint(a)
+    with pytest.raises(FrameError, match="at most 180"):
+        end.send(PTYPE_UT, np.zeros(181, np.uint64))
+    for _ in range(128):
+        end.send(PTYPE_UT, HALT)
+    with pytest.raises(FrameError, match="window is full"):
+        end.send(PTYPE_UT, HALT)
+    with pytest.raises(ValueError, match=r"in \[0, 1\], got 1.5"):
+        end.set_loss(1.5)
+    with pytest.raises(ValueError, match="loss must be a fraction"):
+        Emulator(["127.0.0.1"], 0, 0, loss=-0.1)
+    a.close()
+    b.close()
